@@ -1,0 +1,305 @@
+/**
+ * The one place configuration is defined: every key, its default and its rule.
+ * `loadConfig` reads environment variables and throws `ConfigError` naming the
+ * variable and the rule it broke; servers print that and exit.
+ */
+
+export type GatehouseEnv = 'development' | 'production';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public base URL, no trailing slash. */
+  issuer: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  dataDir: string;
+  env: GatehouseEnv;
+  adminToken: string | null;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  refreshGraceSeconds: number;
+  authCodeTtl: number;
+  sessionTtl: number;
+  quotaPerUnit: bigint;
+  currency: string;
+  logLevel: string;
+  seedDemoData: boolean;
+  demoAppUrl: string;
+  /** Fastify `trustProxy`: false, or a comma-separated list of addresses/CIDRs of the gateway. */
+  trustProxy: boolean | string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    readonly rule: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${rule}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  variable: string;
+  /** Shown in the README's configuration table. */
+  description: string;
+  /** The default as written in docs; `undefined` means unset. */
+  defaultText: string;
+  parse(raw: string | undefined, env: Env): Config[K];
+}
+
+const int =
+  (min: number, max: number) =>
+  (variable: string, fallback: number) =>
+  (raw: string | undefined): number => {
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw)) throw new ConfigError(variable, `must be a whole number (got "${raw}")`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new ConfigError(variable, `must be between ${min} and ${max} (got ${n})`);
+    return n;
+  };
+
+const seconds = int(1, 10 * 365 * 86400);
+
+function bool(variable: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(variable, `must be true or false (got "${raw}")`);
+}
+
+function url(variable: string, raw: string, protocols: string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `must be an absolute URL (got "${raw}")`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(variable, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  }
+  return raw;
+}
+
+function optional(raw: string | undefined): string | null {
+  return raw === undefined || raw === '' ? null : raw;
+}
+
+function envName(env: Env): GatehouseEnv {
+  const raw = env.GATEHOUSE_ENV ?? 'development';
+  if (raw !== 'development' && raw !== 'production') {
+    throw new ConfigError('GATEHOUSE_ENV', `must be "development" or "production" (got "${raw}")`);
+  }
+  return raw;
+}
+
+function portOf(env: Env): number {
+  return int(0, 65535)('PORT', 3000)(env.PORT);
+}
+
+export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
+  {
+    key: 'port',
+    variable: 'PORT',
+    description: 'TCP port to listen on (0 picks a free one).',
+    defaultText: '3000',
+    parse: (_raw, env) => portOf(env),
+  },
+  {
+    key: 'host',
+    variable: 'HOST',
+    description: 'Address to bind. Use 0.0.0.0 in containers.',
+    defaultText: '127.0.0.1',
+    parse: (raw) => raw || '127.0.0.1',
+  },
+  {
+    key: 'issuer',
+    variable: 'ISSUER',
+    description: 'Public base URL of the provider; the `iss` of every response. Must be https in production.',
+    defaultText: 'http://localhost:$PORT',
+    parse: (raw, env) => {
+      const value = (raw || `http://localhost:${portOf(env)}`).replace(/\/+$/, '');
+      url('ISSUER', value, ['http:', 'https:']);
+      if (envName(env) === 'production' && !value.startsWith('https://')) {
+        throw new ConfigError('ISSUER', 'must be an https URL in production');
+      }
+      return value;
+    },
+  },
+  {
+    key: 'databaseUrl',
+    variable: 'DATABASE_URL',
+    description: 'Postgres connection URL. Unset: embedded PGlite under DATA_DIR (development only).',
+    defaultText: '(unset)',
+    parse: (raw, env) => {
+      const value = optional(raw);
+      if (value) url('DATABASE_URL', value, ['postgres:', 'postgresql:']);
+      if (!value && envName(env) === 'production') {
+        throw new ConfigError(
+          'DATABASE_URL',
+          'is required in production (embedded PGlite is for development)',
+        );
+      }
+      return value;
+    },
+  },
+  {
+    key: 'redisUrl',
+    variable: 'REDIS_URL',
+    description: 'Redis connection URL. Unset: in-memory cache (single process, development only).',
+    defaultText: '(unset)',
+    parse: (raw, env) => {
+      const value = optional(raw);
+      if (value) url('REDIS_URL', value, ['redis:', 'rediss:']);
+      if (!value && envName(env) === 'production') {
+        throw new ConfigError(
+          'REDIS_URL',
+          'is required in production (the in-memory cache is for development)',
+        );
+      }
+      return value;
+    },
+  },
+  {
+    key: 'dataDir',
+    variable: 'DATA_DIR',
+    description: 'Where embedded PGlite keeps its data.',
+    defaultText: './.data',
+    parse: (raw) => raw || './.data',
+  },
+  {
+    key: 'env',
+    variable: 'GATEHOUSE_ENV',
+    description:
+      '`development` or `production`. Production refuses embedded stores, http issuers and demo data.',
+    defaultText: 'development',
+    parse: (_raw, env) => envName(env),
+  },
+  {
+    key: 'adminToken',
+    variable: 'GATEHOUSE_ADMIN_TOKEN',
+    description:
+      'Bearer token for `/api/admin/*` and the CLI. Unset: the admin API answers 404. At least 32 characters.',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      const value = optional(raw);
+      if (value !== null && value.length < 32) {
+        throw new ConfigError('GATEHOUSE_ADMIN_TOKEN', 'must be at least 32 characters long');
+      }
+      return value;
+    },
+  },
+  {
+    key: 'accessTokenTtl',
+    variable: 'ACCESS_TOKEN_TTL',
+    description: 'Access token lifetime in seconds.',
+    defaultText: '7200',
+    parse: (raw) => seconds('ACCESS_TOKEN_TTL', 7200)(raw),
+  },
+  {
+    key: 'refreshTokenTtl',
+    variable: 'REFRESH_TOKEN_TTL',
+    description: 'Absolute lifetime of a refresh-token family in seconds; rotation never extends it.',
+    defaultText: '2592000',
+    parse: (raw) => seconds('REFRESH_TOKEN_TTL', 2592000)(raw),
+  },
+  {
+    key: 'refreshGraceSeconds',
+    variable: 'REFRESH_GRACE_SECONDS',
+    description:
+      'Window in which an exact retry of a just-rotated refresh token is not treated as reuse (0 = off).',
+    defaultText: '0',
+    parse: (raw) => int(0, 60)('REFRESH_GRACE_SECONDS', 0)(raw),
+  },
+  {
+    key: 'authCodeTtl',
+    variable: 'AUTH_CODE_TTL',
+    description: 'Authorization code lifetime in seconds.',
+    defaultText: '60',
+    parse: (raw) => int(1, 600)('AUTH_CODE_TTL', 60)(raw),
+  },
+  {
+    key: 'sessionTtl',
+    variable: 'SESSION_TTL',
+    description: 'Browser session lifetime in seconds.',
+    defaultText: '43200',
+    parse: (raw) => seconds('SESSION_TTL', 43200)(raw),
+  },
+  {
+    key: 'quotaPerUnit',
+    variable: 'QUOTA_PER_UNIT',
+    description: 'Quota units per one unit of CURRENCY.',
+    defaultText: '500000',
+    parse: (raw) => BigInt(int(1, 1_000_000_000)('QUOTA_PER_UNIT', 500000)(raw)),
+  },
+  {
+    key: 'currency',
+    variable: 'CURRENCY',
+    description: 'ISO 4217 code shown with balances.',
+    defaultText: 'USD',
+    parse: (raw) => {
+      const value = raw || 'USD';
+      if (!/^[A-Z]{3}$/.test(value))
+        throw new ConfigError('CURRENCY', `must be three capital letters (got "${value}")`);
+      return value;
+    },
+  },
+  {
+    key: 'logLevel',
+    variable: 'LOG_LEVEL',
+    description: 'pino log level.',
+    defaultText: 'info',
+    parse: (raw) => {
+      const value = raw || 'info';
+      const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+      if (!levels.includes(value)) throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}`);
+      return value;
+    },
+  },
+  {
+    key: 'seedDemoData',
+    variable: 'SEED_DEMO_DATA',
+    description: 'Seed a demo user and demo client on an empty database. Refused in production.',
+    defaultText: 'true in development',
+    parse: (raw, env) => {
+      const production = envName(env) === 'production';
+      const value = bool('SEED_DEMO_DATA', raw, !production);
+      if (value && production) throw new ConfigError('SEED_DEMO_DATA', 'must be false in production');
+      return value;
+    },
+  },
+  {
+    key: 'demoAppUrl',
+    variable: 'DEMO_APP_URL',
+    description:
+      'Base URL of the demo app; the seeded demo client redirects to `$DEMO_APP_URL/oauth/callback`.',
+    defaultText: 'http://localhost:3001',
+    parse: (raw) =>
+      url('DEMO_APP_URL', (raw || 'http://localhost:3001').replace(/\/+$/, ''), ['http:', 'https:']),
+  },
+  {
+    key: 'trustProxy',
+    variable: 'TRUST_PROXY',
+    description:
+      'Honour X-Forwarded-* only from these gateway addresses/CIDRs (comma-separated), or `false`.',
+    defaultText: 'false',
+    parse: (raw) => {
+      if (raw === undefined || raw === '' || raw === 'false') return false;
+      if (raw === 'true')
+        throw new ConfigError('TRUST_PROXY', 'must name the gateway addresses, not trust everyone');
+      return raw;
+    },
+  },
+];
+
+export function loadConfig(env: Env = process.env): Config {
+  const config: Partial<Record<keyof Config, unknown>> = {};
+  for (const setting of settings) {
+    config[setting.key] = setting.parse(env[setting.variable], env);
+  }
+  return config as Config;
+}

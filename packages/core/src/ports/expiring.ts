@@ -1,0 +1,28 @@
+/** A key-value store whose entries vanish after their TTL (sessions, pending authorization requests). */
+export interface ExpiringStore<T> {
+  put(key: string, value: T, ttlSeconds: number): Promise<void>;
+  get(key: string): Promise<T | null>;
+  /** Reads and deletes in one atomic step: of concurrent takers, exactly one gets the value. */
+  take(key: string): Promise<T | null>;
+  delete(key: string): Promise<void>;
+}
+
+export interface SessionData {
+  userId: number;
+  /** Per-session CSRF secret for the synchronizer-token pattern. */
+  csrfToken: string;
+  /** Unix seconds of the last password check (for `prompt=login` and `max_age`). */
+  authTime: number;
+}
+
+/** An authorization request that passed validation and waits for the user's consent decision. */
+export interface PendingAuthorizationRequest {
+  userId: number;
+  /** Internal client id. */
+  clientId: number;
+  redirectUri: string;
+  scopes: string[];
+  state: string;
+  codeChallenge: string | null;
+  autoAuthorize: boolean;
+}

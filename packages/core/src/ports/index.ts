@@ -1,0 +1,57 @@
+import type { AccessTokenStore } from './access-tokens.js';
+import type { AuditStore } from './audit.js';
+import type { ClientStore } from './clients.js';
+import type { AuthorizationCodeStore } from './codes.js';
+import type { DeveloperTokenStore } from './developer-tokens.js';
+import type { ExpiringStore, PendingAuthorizationRequest, SessionData } from './expiring.js';
+import type { GrantStore } from './grants.js';
+import type { LedgerStore } from './ledger.js';
+import type { RateLimitStore } from './rate-limits.js';
+import type { RefreshTokenStore } from './refresh-tokens.js';
+import type { TopupCodeStore } from './topup-codes.js';
+import type { UserStore } from './users.js';
+
+export type * from './access-tokens.js';
+export type * from './audit.js';
+export type * from './clients.js';
+export type * from './codes.js';
+export type * from './developer-tokens.js';
+export type * from './expiring.js';
+export type * from './grants.js';
+export type * from './ledger.js';
+export type * from './rate-limits.js';
+export type * from './refresh-tokens.js';
+export type * from './topup-codes.js';
+export type * from './users.js';
+
+/** Durable state: Postgres (or embedded PGlite). */
+export interface DurableStores {
+  users: UserStore;
+  clients: ClientStore;
+  grants: GrantStore;
+  refreshTokens: RefreshTokenStore;
+  ledger: LedgerStore;
+  topupCodes: TopupCodeStore;
+  developerTokens: DeveloperTokenStore;
+  audit: AuditStore;
+  /** Throws `StoreUnavailableError` when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Short-lived state: Redis (or the in-memory implementation). */
+export interface CacheStores {
+  sessions: ExpiringStore<SessionData>;
+  pendingRequests: ExpiringStore<PendingAuthorizationRequest>;
+  codes: AuthorizationCodeStore;
+  accessTokens: AccessTokenStore;
+  rateLimits: RateLimitStore;
+  /** Throws `StoreUnavailableError` when the cache cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Stores {
+  db: DurableStores;
+  cache: CacheStores;
+}

@@ -1,0 +1,53 @@
+export type LedgerKind = 'topup' | 'credit' | 'debit' | 'refund';
+
+export interface Balance {
+  userId: number;
+  /** Remaining balance in quota units; never negative. */
+  quota: bigint;
+  /** Sum of all debits, in quota units. */
+  usedQuota: bigint;
+  updatedAt: Date;
+}
+
+export interface LedgerEntry {
+  id: number;
+  userId: number;
+  /** Signed change in quota units: positive credits, negative debits. */
+  amount: bigint;
+  kind: LedgerKind;
+  reference: string | null;
+  idempotencyKey: string | null;
+  /** Who made the change, e.g. `admin`, `user:12`, `topup-code:batch-id`. */
+  actor: string;
+  /** Balance right after this entry (what a retry with the same key returns). */
+  balanceAfter: bigint;
+  createdAt: Date;
+}
+
+export interface BalanceChange {
+  userId: number;
+  /** Signed, non-zero. */
+  amount: bigint;
+  kind: LedgerKind;
+  reference?: string | null;
+  idempotencyKey?: string | null;
+  actor: string;
+}
+
+export type ApplyResult =
+  | { kind: 'applied'; entry: LedgerEntry }
+  /** Same user × idempotency key × amount as an earlier change: its first result. */
+  | { kind: 'replayed'; entry: LedgerEntry }
+  /** Same user × idempotency key, different amount or kind. Nothing written. */
+  | { kind: 'idempotency_conflict'; entry: LedgerEntry }
+  /** The change would take the balance below zero. Nothing written. */
+  | { kind: 'insufficient_funds'; balance: Balance }
+  | { kind: 'user_not_found' };
+
+export interface LedgerStore {
+  getBalance(userId: number): Promise<Balance | null>;
+  /** One ledger row and one balance update in one transaction, or nothing. */
+  apply(change: BalanceChange): Promise<ApplyResult>;
+  /** Newest first. */
+  listEntries(userId: number, limit: number): Promise<LedgerEntry[]>;
+}

@@ -1,0 +1,23 @@
+import type { LedgerEntry } from './ledger.js';
+
+export interface NewTopupBatch {
+  batchId: string;
+  /** Quota units each code credits. */
+  quota: bigint;
+  expiresAt: Date | null;
+  /** SHA-256 (hex) of each code; the codes themselves are shown once and never stored. */
+  codeHashes: string[];
+  createdBy: string;
+}
+
+export type RedeemResult =
+  | { kind: 'redeemed'; entry: LedgerEntry }
+  | { kind: 'not_found' }
+  | { kind: 'used' }
+  | { kind: 'expired' };
+
+export interface TopupCodeStore {
+  createBatch(batch: NewTopupBatch): Promise<void>;
+  /** Marks the code used and credits the user in one transaction; at most one success per code under any concurrency. */
+  redeem(codeHash: string, userId: number, now: Date): Promise<RedeemResult>;
+}
