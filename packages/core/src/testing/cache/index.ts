@@ -1,0 +1,2 @@
+// Contract suites for the short-lived ports (owned by packages/cache work).
+export {};

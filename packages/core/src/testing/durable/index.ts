@@ -1,0 +1,2 @@
+// Contract suites for the durable ports (owned by packages/db work).
+export {};
