@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['src/**/*.test.ts'] } });
+// Each test file opens its own database once (beforeAll): allow for PGlite start-up.
+export default defineConfig({ test: { include: ['src/**/*.test.ts'], hookTimeout: 60_000, testTimeout: 20_000 } });

@@ -1,5 +1,12 @@
 export * from './config.js';
 export * from './crypto.js';
 export * from './errors.js';
+export * from './money/format.js';
+export * from './oauth/client-credentials.js';
+export * from './oauth/http-auth.js';
+export * from './oauth/pkce.js';
+export * from './oauth/redirect-uri.js';
+export * from './oauth/revocation.js';
+export * from './oauth/scopes.js';
 export type * from './ports/index.js';
 export * from './store-errors.js';

@@ -1,1 +1,42 @@
-export {};
+import type { FastifyInstance } from 'fastify';
+import { createFastify } from './run-server.js';
+import type { ServiceOptions } from './types.js';
+import { createTestCache } from '@gatehouse/cache/testing';
+import { type Config, loadConfig, type Stores } from '@gatehouse/core';
+import { createTestDatabase } from '@gatehouse/db/testing';
+
+/**
+ * Fresh stores for one test file: a new migrated database (PGlite, or real Postgres
+ * when DATABASE_URL is set) and a cache (memory, or Redis with a private key prefix
+ * when REDIS_URL is set). Call once per file (beforeAll) and close in afterAll.
+ */
+export async function createTestStores(): Promise<Stores & { close(): Promise<void> }> {
+  const [database, cache] = await Promise.all([createTestDatabase(), createTestCache()]);
+  return {
+    db: database.stores,
+    cache,
+    async close() {
+      await Promise.allSettled([cache.close(), database.close()]);
+    },
+  };
+}
+
+/** A development config for tests; `overrides` are environment variables. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ISSUER: 'http://localhost:3000', LOG_LEVEL: 'silent', ...overrides });
+}
+
+/**
+ * An app as a service runs it (logger, health routes, the service's error handler),
+ * ready for `inject`. Never listens.
+ */
+export async function buildTestApp(
+  register: (app: FastifyInstance, options: ServiceOptions) => Promise<void>,
+  options: { stores: Stores; config?: Config },
+): Promise<FastifyInstance> {
+  const config = options.config ?? testConfig();
+  const app = createFastify(config, options.stores, () => false);
+  await register(app, { config, stores: options.stores });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,44 @@
+import { InvalidClientError, InvalidRequestError } from '../errors.js';
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** RFC 6749 §2.3.1 / Appendix B: Basic credentials are form-url-encoded before base64. */
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, ' '));
+}
+
+/**
+ * Parses `Authorization: Basic …` client credentials. Returns null when the header
+ * is absent or uses another scheme; a malformed Basic header is `invalid_client`.
+ */
+export function parseBasicCredentials(header: string | undefined): ClientCredentials | null {
+  if (!header) return null;
+  const match = /^basic +(\S+)$/i.exec(header.trim());
+  if (!match) return null;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new InvalidClientError('malformed Basic credentials');
+  try {
+    return {
+      clientId: formDecode(decoded.slice(0, colon)),
+      clientSecret: formDecode(decoded.slice(colon + 1)),
+    };
+  } catch {
+    throw new InvalidClientError('malformed Basic credentials');
+  }
+}
+
+/**
+ * Extracts a bearer token (RFC 6750 §2.1; the scheme is case-insensitive). Returns null
+ * when there is no Authorization header; a header that is not a well-formed Bearer
+ * credential is `invalid_request`.
+ */
+export function parseBearerToken(header: string | undefined): string | null {
+  if (header === undefined || header === '') return null;
+  const match = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+  if (!match) throw new InvalidRequestError('the Authorization header must be "Bearer <token>"');
+  return match[1]!;
+}

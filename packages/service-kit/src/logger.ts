@@ -1,0 +1,54 @@
+import type { Config } from '@gatehouse/core';
+import type { FastifyServerOptions } from 'fastify';
+
+/** Field names whose values are credentials wherever they appear (SECURITY.md 26). */
+export const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'client_secret',
+  'password',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+  'token',
+  '_csrf',
+];
+
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'res.headers.location',
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`].map((p) => p.replace(/\.(\S*-\S*)$/, '["$1"]'))),
+];
+
+const SECRET_QUERY = new Set(SECRET_FIELDS);
+
+/** Request URLs are logged with secret-looking query values blanked out. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const key of params.keys()) {
+    if (SECRET_QUERY.has(key.toLowerCase())) params.set(key, '[Redacted]');
+  }
+  return `${url.slice(0, q)}?${params.toString()}`;
+}
+
+export function loggerOptions(config: Pick<Config, 'logLevel'>): NonNullable<FastifyServerOptions['logger']> {
+  return {
+    level: config.logLevel,
+    redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
+    serializers: {
+      req(request) {
+        return {
+          method: request.method,
+          url: redactUrl(request.url),
+          remoteAddress: request.ip,
+        };
+      },
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { type Config, ConfigError, loadConfig, type Stores } from '@gatehouse/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { healthRoutes } from './health.js';
+import { loggerOptions } from './logger.js';
+import { openStores } from './stores.js';
+
+export interface ServerDefinition {
+  /** Shown in logs and the start-up line. */
+  name: string;
+  /** Registers the service's plugin(s) on the app. */
+  register(app: FastifyInstance, options: { config: Config; stores: Stores }): Promise<void>;
+  /** Runs once after the stores are open, before listening (e.g. seeding demo data). */
+  beforeListen?(app: FastifyInstance, options: { config: Config; stores: Stores }): Promise<void>;
+  /** Extra lines printed once the server listens. */
+  banner?(options: { config: Config; url: string }): string[];
+}
+
+/** Builds a Fastify instance with Gatehouse's logger, proxy trust and health routes. Does not listen. */
+export function createFastify(config: Config, stores: Stores, isDraining: () => boolean): FastifyInstance {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+  });
+  app.register(healthRoutes, { stores, isDraining });
+  return app;
+}
+
+/**
+ * Starts one service (or the stack): config → stores → app → listen, and drains on
+ * SIGTERM/SIGINT: readiness turns 503, in-flight requests finish, pools close.
+ */
+export async function runServer(definition: ServerDefinition): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${definition.name}: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const stores = await openStores(config).catch((error: unknown) => {
+    console.error(`${definition.name}: cannot open stores: ${(error as Error).message}`);
+    process.exit(1);
+  });
+
+  let draining = false;
+  const app = createFastify(config, stores, () => draining);
+  await definition.register(app, { config, stores });
+  app.addHook('onClose', async () => stores.close());
+  await app.ready();
+  await definition.beforeListen?.(app, { config, stores });
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = config.port === 0 ? address : config.issuer;
+  console.log(`${definition.name} listening on ${address} (issuer ${config.issuer})`);
+  for (const line of definition.banner?.({ config, url }) ?? []) console.log(line);
+
+  const shutdown = async (signal: string) => {
+    if (draining) return;
+    draining = true;
+    app.log.info({ signal }, 'draining');
+    // Give the gateway a moment to see /readyz turn 503 before we stop accepting.
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.DRAIN_DELAY_MS ?? 0)));
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

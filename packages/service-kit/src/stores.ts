@@ -1,0 +1,28 @@
+import { openCache } from '@gatehouse/cache';
+import type { Config, Stores } from '@gatehouse/core';
+import { createDurableStores, migrateDatabase, openDatabase } from '@gatehouse/db';
+
+/**
+ * Opens the database (Postgres, or embedded PGlite when DATABASE_URL is unset),
+ * applies pending migrations, and opens the cache (Redis, or in-memory).
+ */
+export async function openStores(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'redisUrl'>,
+): Promise<Stores & { close(): Promise<void> }> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateDatabase(database);
+    const cache = await openCache({ redisUrl: config.redisUrl });
+    const db = createDurableStores(database);
+    return {
+      db,
+      cache,
+      async close() {
+        await Promise.allSettled([cache.close(), db.close()]);
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
