@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { newClientCredentials } from '@gatehouse/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningStack, startTestStack } from '../running-stack.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
+const ADMIN_TOKEN = 'cli-test-admin-token-0123456789abcdefghij';
+
+/** Runs the real `gatehouse` binary; never throws, returns exit code and output. */
+async function gatehouse(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, GATEHOUSE_URL: '', GATEHOUSE_ADMIN_TOKEN: '', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('gatehouse CLI against a running stack', () => {
+  let stack: RunningStack;
+  let as: (args: string[]) => ReturnType<typeof gatehouse>;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN });
+    as = (args) => gatehouse(args, { GATEHOUSE_URL: stack.origin, GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('prints usage, and help for every command', async () => {
+    const top = await gatehouse(['--help']);
+    expect(top.code).toBe(0);
+    for (const name of ['users create', 'balance credit', 'topup-codes create', 'clients trust', 'audit']) {
+      expect(top.stdout).toContain(name);
+      const help = await gatehouse([...name.split(' '), '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: gatehouse ${name}`);
+    }
+  });
+
+  it('fails with a one-line reason and a non-zero code', async () => {
+    const unknown = await gatehouse(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toMatch(/unknown command/);
+
+    const noToken = await gatehouse(['users', 'list', '--url', stack.origin]);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/GATEHOUSE_ADMIN_TOKEN/);
+
+    const badToken = await gatehouse(['users', 'list', '--url', stack.origin, '--token', 'x'.repeat(40)]);
+    expect(badToken.code).toBe(1);
+    expect(badToken.stderr).toMatch(/admin token refused/);
+  });
+
+  it('creates, lists and disables users', async () => {
+    const created = await as(['users', 'create', '--username', 'carol', '--email', 'carol@example.com', '--password', 'carol-password', '--json']);
+    expect(created.code).toBe(0);
+    const user = JSON.parse(created.stdout) as { id: number; username: string };
+    expect(user.username).toBe('carol');
+
+    const listed = await as(['users', 'list', '--q', 'carol', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: user.id, username: 'carol' })]);
+
+    const table = await as(['users', 'list']);
+    expect(table.stdout).toMatch(/^ID\s+USERNAME\s+EMAIL/m);
+
+    const duplicate = await as(['users', 'create', '--username', 'carol', '--email', 'c2@example.com', '--password', 'carol-password']);
+    expect(duplicate.code).toBe(1);
+
+    const disabled = await as(['users', 'disable', String(user.id), '--json']);
+    expect(disabled.code).toBe(0);
+    expect((await stack.stores.db.users.findById(user.id))?.status).toBe('disabled');
+  });
+
+  it('credits and debits with idempotency keys and refuses overdrafts', async () => {
+    const user = await stack.stores.db.users.create({ username: 'dave', email: 'dave@example.com', passwordHash: 'x' });
+    const credit = await as(['balance', 'credit', String(user.id), '--amount', '10.00', '--idempotency-key', 'k1', '--json']);
+    expect(credit.code).toBe(0);
+    expect(JSON.parse(credit.stdout)).toMatchObject({ quota: 5_000_000, idempotency_key: 'k1' });
+
+    const retry = await as(['balance', 'credit', String(user.id), '--amount', '10.00', '--idempotency-key', 'k1', '--json']);
+    expect(JSON.parse(retry.stdout)).toMatchObject({ quota: 5_000_000 });
+    expect((await stack.stores.db.ledger.getBalance(user.id))?.quota).toBe(5_000_000n);
+
+    const overdraft = await as(['balance', 'debit', String(user.id), '--quota', '5000001']);
+    expect(overdraft.code).toBe(1);
+    expect(overdraft.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await stack.stores.db.ledger.getBalance(user.id))?.quota).toBe(5_000_000n);
+
+    const bad = await as(['balance', 'credit', String(user.id), '--amount', '1.234']);
+    expect(bad.code).toBe(2);
+  });
+
+  it('creates top-up codes in batches with progress, as CSV', async () => {
+    const result = await as(['topup-codes', 'create', '--amount', '5', '--count', '250', '--csv']);
+    expect(result.code).toBe(0);
+    const rows = result.stdout.trim().split('\n');
+    expect(rows[0]).toBe('code,quota,amount,expires_at');
+    expect(rows).toHaveLength(251);
+    expect(new Set(rows.slice(1).map((r) => r.split(',')[0])).size).toBe(250);
+    expect(rows[1]).toMatch(/^gth_tc_[A-Za-z0-9_-]{43},2500000,5\.00,$/);
+    expect(result.stderr).toMatch(/creating codes: 250\/250/);
+  });
+
+  it('lists, trusts, untrusts and disables clients', async () => {
+    const credentials = newClientCredentials();
+    await stack.stores.db.clients.create({
+      clientId: credentials.clientId,
+      secretHash: credentials.secretHash,
+      name: 'CLI App',
+      redirectUris: ['https://cli.example.com/cb'],
+    });
+    const listed = await as(['clients', 'list', '--json']);
+    expect(listed.stdout).toContain(credentials.clientId);
+    expect(listed.stdout).not.toContain(credentials.secretHash);
+
+    expect((await as(['clients', 'trust', credentials.clientId])).code).toBe(0);
+    expect((await stack.stores.db.clients.findByClientId(credentials.clientId))?.trusted).toBe(true);
+    expect((await as(['clients', 'untrust', credentials.clientId])).code).toBe(0);
+    expect((await stack.stores.db.clients.findByClientId(credentials.clientId))?.trusted).toBe(false);
+    expect((await as(['clients', 'disable', credentials.clientId])).code).toBe(0);
+    expect((await stack.stores.db.clients.findByClientId(credentials.clientId))?.disabled).toBe(true);
+  });
+
+  it('shows audit events, filtered', async () => {
+    const result = await as(['audit', '--type', 'client.updated', '--json']);
+    expect(result.code).toBe(0);
+    const events = JSON.parse(result.stdout) as { type: string }[];
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.type === 'client.updated')).toBe(true);
+  });
+});

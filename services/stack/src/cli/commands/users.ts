@@ -1,0 +1,43 @@
+import { CliError } from '../admin-client.js';
+import { requireArg } from '../amounts.js';
+import type { Command } from '../command.js';
+import { printRecord, printTable } from '../output.js';
+
+export const userCommands: Command[] = [
+  {
+    name: 'users create',
+    summary: 'create a user (asks nothing: pass every field)',
+    options: { username: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } },
+    help: ['--username <name>', '--email <address>', '--password <password>   at least 10 characters'],
+    async run(values, _positionals, { admin, json }) {
+      const { username, email, password } = values;
+      if (typeof username !== 'string' || typeof email !== 'string' || typeof password !== 'string') {
+        throw new CliError('users create needs --username, --email and --password', 2);
+      }
+      printRecord(await admin.call('POST', '/api/admin/users', { username, email, password }), json);
+    },
+  },
+  {
+    name: 'users list',
+    summary: 'list users, optionally filtered',
+    options: { q: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+    help: ['--q <text>      substring of username or email', '--limit <n>     default 50', '--offset <n>'],
+    async run(values, _positionals, { admin, json }) {
+      const query = new URLSearchParams();
+      for (const key of ['q', 'limit', 'offset'] as const) {
+        if (typeof values[key] === 'string') query.set(key, values[key]);
+      }
+      const users = await admin.call<Record<string, unknown>[]>('GET', `/api/admin/users?${query}`);
+      printTable(users, ['id', 'username', 'email', 'status', 'quota'], json);
+    },
+  },
+  {
+    name: 'users disable',
+    summary: 'disable a user: they cannot sign in and their tokens stop working at once',
+    args: '<user-id>',
+    async run(_values, positionals, { admin, json }) {
+      const id = requireArg(positionals, 0, '<user-id>');
+      printRecord(await admin.call('POST', `/api/admin/users/${encodeURIComponent(id)}/disable`), json);
+    },
+  },
+];

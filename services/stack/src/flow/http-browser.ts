@@ -1,0 +1,115 @@
+/**
+ * A minimal browser over fetch: a cookie jar, manual redirects, and form reading.
+ * Drives Gatehouse's pages from tests, the flow-test tool and the benchmark without
+ * a real browser.
+ */
+export class HttpBrowser {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(readonly origin: string) {}
+
+  /** One request, no redirect following; stores Set-Cookie. */
+  async request(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+    const url = new URL(path, this.origin);
+    const headers: Record<string, string> = { ...init.headers };
+    if (url.origin === this.origin && this.cookies.size > 0) {
+      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    }
+    let body: string | undefined;
+    if (init.form) {
+      body = new URLSearchParams(init.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers.origin ??= this.origin;
+    }
+    const response = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    if (url.origin === this.origin) this.storeCookies(response);
+    return response;
+  }
+
+  private storeCookies(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+}
+
+/** The `name → value` pairs of every `<input>` in an HTML page (hidden fields, CSRF tokens). */
+export function readInputs(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const tag of html.match(/<input\b[^>]*>/gi) ?? []) {
+    const name = /\bname="([^"]*)"/i.exec(tag)?.[1];
+    const value = /\bvalue="([^"]*)"/i.exec(tag)?.[1];
+    if (name !== undefined) fields[name] = decodeEntities(value ?? '');
+  }
+  return fields;
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+export interface BrowserLoginResult {
+  /** The final redirect to the client (with code, state, iss) — or an error redirect. */
+  callback: URL;
+  /** True when a consent page was shown and approved. */
+  consentShown: boolean;
+}
+
+/**
+ * Follows an authorization URL as a user would: signs in when asked, approves consent
+ * when shown, and returns the redirect to the client's redirect URI.
+ */
+export async function authorizeAsUser(
+  browser: HttpBrowser,
+  authorizationUrl: string,
+  credentials: { username: string; password: string },
+  decision: 'approve' | 'deny' = 'approve',
+): Promise<BrowserLoginResult> {
+  let consentShown = false;
+  let next: string = authorizationUrl;
+  for (let hop = 0; hop < 10; hop++) {
+    const response = await browser.request(next);
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      const target = new URL(location, browser.origin);
+      if (target.origin !== browser.origin) return { callback: target, consentShown };
+      if (target.pathname === '/login') {
+        const page = await browser.request(target.pathname + target.search);
+        const fields = readInputs(await page.text());
+        const login = await browser.request(target.pathname + target.search, {
+          form: { ...fields, username: credentials.username, password: credentials.password },
+        });
+        const after = login.headers.get('location');
+        if (login.status !== 303 || !after) throw new Error(`login failed with status ${login.status}`);
+        next = after;
+        continue;
+      }
+      next = target.pathname + target.search;
+      continue;
+    }
+    const html = await response.text();
+    if (response.status !== 200) throw new Error(`authorization stopped with status ${response.status}: ${html.slice(0, 200)}`);
+    const fields = readInputs(html);
+    if (!fields.request_id) throw new Error('expected a consent page with a request_id field');
+    consentShown = true;
+    const answer = await browser.request('/api/oauth2/authorize', { form: { ...fields, decision } });
+    const callback = answer.headers.get('location');
+    if (!callback) throw new Error(`consent answered ${answer.status} without a redirect`);
+    return { callback: new URL(callback, browser.origin), consentShown };
+  }
+  throw new Error('too many redirects');
+}

@@ -1,0 +1,57 @@
+import { type Config, sha256Hex, type Stores } from '@gatehouse/core';
+import { hashPassword } from '@gatehouse/service-kit';
+
+/** Well-known development credentials: seeded only in development, only into an empty database. */
+export const DEMO = {
+  username: 'demo',
+  email: 'demo@gatehouse.localhost',
+  password: 'demo-password',
+  /** 750.00 USD at the default 500 000 quota per unit. */
+  startingQuota: 375_000_000n,
+  clientId: 'gh_demo_app',
+  clientSecret: 'gth_cs_demo-app-development-secret-do-not-use-in-production',
+  clientName: 'Demo App',
+} as const;
+
+export interface SeedResult {
+  seeded: boolean;
+  redirectUri: string;
+}
+
+/**
+ * Seeds a demo user with a balance and a confidential demo client for the demo app.
+ * Runs only in development with SEED_DEMO_DATA on, and only when no user exists, so
+ * it never touches real data (config refuses SEED_DEMO_DATA in production).
+ */
+export async function seedDemoData(stores: Stores, config: Config): Promise<SeedResult> {
+  const redirectUri = `${config.demoAppUrl}/oauth/callback`;
+  if (config.env !== 'development' || !config.seedDemoData || !(await stores.db.users.isEmpty())) {
+    return { seeded: false, redirectUri };
+  }
+  const user = await stores.db.users.create({
+    username: DEMO.username,
+    email: DEMO.email,
+    passwordHash: await hashPassword(DEMO.password),
+  });
+  await stores.db.ledger.apply({
+    userId: user.id,
+    amount: DEMO.startingQuota,
+    kind: 'credit',
+    reference: 'demo seed',
+    idempotencyKey: 'demo-seed',
+    actor: 'seed',
+  });
+  await stores.db.clients.create({
+    clientId: DEMO.clientId,
+    secretHash: sha256Hex(DEMO.clientSecret),
+    name: DEMO.clientName,
+    description: 'The example third-party app in examples/demo-app.',
+    homepageUrl: config.demoAppUrl,
+    redirectUris: [redirectUri, `${config.demoAppUrl}/oauth/callback.html`],
+    allowedScopes: ['profile', 'balance'],
+    ownerUserId: user.id,
+    trusted: false,
+  });
+  await stores.db.audit.append({ type: 'seed.demo_data', actor: 'seed', userId: user.id, clientId: DEMO.clientId });
+  return { seeded: true, redirectUri };
+}
