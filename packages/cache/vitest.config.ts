@@ -1,3 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['src/**/*.test.ts'] } });
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    // The suites mostly wait (TTL expiry, a restarting redis-server), so run the files side by side
+    // even on a machine with few cores.
+    maxWorkers: 4,
+  },
+});

@@ -1,1 +1,3 @@
-export {};
+export { createMemoryCache, type MemoryCacheOptions } from './memory/index.js';
+export { openCache } from './open-cache.js';
+export { createRedisCache, type RedisCacheOptions } from './redis/index.js';

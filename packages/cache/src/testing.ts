@@ -1,1 +1,28 @@
-export {};
+import { randomBytes } from 'node:crypto';
+import type { CacheStores } from '@gatehouse/core';
+import { createMemoryCache } from './memory/index.js';
+import { connectRedis } from './redis/connect.js';
+import { deleteKeysWithPrefix } from './redis/delete-keys.js';
+import { redisCacheOn } from './redis/index.js';
+
+/**
+ * A fresh, empty cache for one test (or one test file). With `REDIS_URL` set it is Redis under a
+ * unique key prefix, and `close()` deletes exactly the keys under that prefix (never FLUSHDB: other
+ * suites may share the Redis); otherwise it is an in-memory cache.
+ */
+export async function createTestCache(): Promise<CacheStores> {
+  const url = process.env.REDIS_URL;
+  if (!url) return createMemoryCache();
+  // Hex only, so the prefix is safe as a SCAN MATCH pattern.
+  const keyPrefix = `ghtest:${randomBytes(8).toString('hex')}:`;
+  const client = await connectRedis(url);
+  const cache = redisCacheOn(client, keyPrefix);
+  let closing: Promise<void> | undefined;
+  return {
+    ...cache,
+    close() {
+      closing ??= deleteKeysWithPrefix(client, keyPrefix).finally(() => cache.close());
+      return closing;
+    },
+  };
+}

@@ -1,2 +1,7 @@
-// Contract suites for the short-lived ports (owned by packages/cache work).
-export {};
+// Contract suites for the short-lived ports: the memory and Redis caches both run every one of them.
+export * from './access-tokens.js';
+export * from './cache-stores.js';
+export * from './codes.js';
+export * from './expiring.js';
+export * from './rate-limits.js';
+export type { OpenCache } from './support.js';

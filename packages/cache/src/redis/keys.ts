@@ -1,0 +1,21 @@
+/**
+ * The Redis key layout: `<keyPrefix>gh:<namespace>:<id>`. Ids of bearer secrets are their SHA-256
+ * hashes, so no key names a usable secret. `keyPrefix` (empty in production) isolates test runs
+ * that share one Redis.
+ */
+export function redisKeys(keyPrefix = '') {
+  const root = `${keyPrefix}gh:`;
+  const accessTokenPrefix = `${root}at:`;
+  return {
+    session: (id: string) => `${root}sess:${id}`,
+    pendingRequest: (id: string) => `${root}req:${id}`,
+    code: (codeHash: string) => `${root}code:${codeHash}`,
+    /** The revoke script rebuilds token keys from the hashes in a family set. */
+    accessTokenPrefix,
+    accessToken: (tokenHash: string) => accessTokenPrefix + tokenHash,
+    family: (familyId: string) => `${root}fam:${familyId}`,
+    rateLimit: (key: string) => `${root}rl:${key}`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
