@@ -1,1 +1,3 @@
-export {};
+export * from './bearer.js';
+export * from './topup-link.js';
+export * from './userinfo.js';

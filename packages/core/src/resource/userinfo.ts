@@ -1,0 +1,75 @@
+import { formatQuota } from '../money/format.js';
+import type { Balance, User } from '../ports/index.js';
+
+/** Quota amounts go on the wire as JSON numbers: exact only below 2^53. */
+export const MAX_JSON_QUOTA = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A quota amount as a JSON number; refuses amounts a JSON number cannot carry exactly. */
+export function quotaToJson(quota: bigint): number {
+  if (quota > MAX_JSON_QUOTA || quota < -MAX_JSON_QUOTA) {
+    throw new RangeError('the quota amount is too large to be sent as an exact JSON number');
+  }
+  return Number(quota);
+}
+
+/** Unix seconds, as the integration guide's `created_time`. */
+export function unixSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/** The integration guide's user status codes. */
+export const USER_STATUS_CODE = { active: 1, disabled: 2 } as const;
+
+export interface Userinfo {
+  sub: string;
+  id: number;
+  username?: string;
+  email?: string;
+  created_time?: number;
+  status?: number;
+  quota?: number;
+  used_quota?: number;
+  balance_formatted?: string;
+  balance?: { amount: string; currency: string; quota: number; as_of: number };
+}
+
+export interface UserinfoInput {
+  user: Pick<User, 'id' | 'username' | 'email' | 'status' | 'createdAt'>;
+  /** Read fresh for this response; null only if the user has no balance row (shown as zero). */
+  balance: Pick<Balance, 'quota' | 'usedQuota'> | null;
+  scopes: readonly string[];
+  quotaPerUnit: bigint;
+  currency: string;
+  /** When the balance was read. */
+  now: Date;
+}
+
+/**
+ * The userinfo response (API.md §4) with the field names of the integration guide:
+ * `sub` and `id` always, profile fields with `profile`, money fields with `balance`.
+ * A field outside the token's scopes is absent, never null.
+ */
+export function shapeUserinfo(input: UserinfoInput): Userinfo {
+  const { user, scopes } = input;
+  const info: Userinfo = { sub: String(user.id), id: user.id };
+  if (scopes.includes('profile')) {
+    info.username = user.username;
+    info.email = user.email;
+    info.created_time = unixSeconds(user.createdAt);
+    info.status = USER_STATUS_CODE[user.status];
+  }
+  if (scopes.includes('balance')) {
+    const quota = input.balance?.quota ?? 0n;
+    const formatted = formatQuota(quota, input.quotaPerUnit);
+    info.quota = quotaToJson(quota);
+    info.used_quota = quotaToJson(input.balance?.usedQuota ?? 0n);
+    info.balance_formatted = formatted;
+    info.balance = {
+      amount: formatted,
+      currency: input.currency,
+      quota: info.quota,
+      as_of: input.now.getTime(),
+    };
+  }
+  return info;
+}

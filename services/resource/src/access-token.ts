@@ -1,0 +1,38 @@
+import {
+  type AccessTokenData,
+  type Client,
+  InvalidTokenError,
+  type Stores,
+  sha256Hex,
+  type User,
+} from '@gatehouse/core';
+import { bearerTokenOf } from '@gatehouse/core/resource';
+import type { FastifyRequest } from 'fastify';
+
+/** One description for every dead token, so a caller learns nothing about why. */
+const INVALID = 'the access token is invalid, expired or revoked';
+
+/** Steps 1–2: the token from the Authorization header, looked up by its hash in the cache. */
+export async function checkAccessToken(request: FastifyRequest, stores: Stores): Promise<AccessTokenData> {
+  const token = bearerTokenOf({
+    authorization: request.headers.authorization,
+    query: request.query as Record<string, unknown> | undefined,
+  });
+  const data = await stores.cache.accessTokens.get(sha256Hex(token));
+  // The cache expires entries with the token; the clock check guards against a slow expiry.
+  if (!data || data.expiresAt * 1000 <= Date.now()) throw new InvalidTokenError(INVALID);
+  return data;
+}
+
+/** A token stops working at once when its user is disabled (or gone). */
+export function checkUserActive(user: User | null): User {
+  if (user?.status !== 'active') throw new InvalidTokenError(INVALID);
+  return user;
+}
+
+/** A token stops working at once when its app is disabled or deleted. */
+export function checkClientEnabled(client: Client | null, token: AccessTokenData): Client {
+  if (!client || client.disabled || client.clientId !== token.clientPublicId)
+    throw new InvalidTokenError(INVALID);
+  return client;
+}

@@ -1,0 +1,110 @@
+import { type ClientPatch, KNOWN_SCOPES, newClientCredentials, revokeClientTokens } from '@gatehouse/core';
+import {
+  type AppRegistrationInput,
+  describeProblems,
+  validateAppRegistration,
+} from '@gatehouse/core/accounts';
+import type { ServiceOptions } from '@gatehouse/service-kit';
+import type { FastifyPluginAsync } from 'fastify';
+import { badRequest, notFound, ok } from '../envelope.js';
+import { adminClientJson } from '../presenters.js';
+import { audit } from '../request-parts.js';
+import { appFields, requireJsonTypes } from '../schemas.js';
+
+const createSchema = {
+  body: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      ...appFields,
+      owner_user_id: { type: ['integer', 'null'], minimum: 1 },
+      trusted: { type: 'boolean' },
+    },
+  },
+} as const;
+
+const patchSchema = {
+  body: {
+    type: 'object',
+    properties: { trusted: { type: 'boolean' }, disabled: { type: 'boolean' } },
+  },
+} as const;
+
+/** First-party and managed clients: create (optionally trusted), list, trust or disable. */
+export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
+  app.post(
+    '/api/admin/clients',
+    {
+      schema: createSchema,
+      preValidation: requireJsonTypes({ trusted: 'boolean', owner_user_id: 'number' }),
+    },
+    async (request, reply) => {
+      const body = request.body as AppRegistrationInput & {
+        owner_user_id?: number | null;
+        trusted?: boolean;
+      };
+      const checked = validateAppRegistration(body, { development: config.env === 'development' });
+      if (!checked.ok) throw badRequest(describeProblems(checked.problems));
+      const ownerUserId = body.owner_user_id ?? null;
+      if (ownerUserId !== null && !(await stores.db.users.findById(ownerUserId))) {
+        throw badRequest(`owner_user_id ${ownerUserId} does not name a user`);
+      }
+      const credentials = newClientCredentials();
+      const client = await stores.db.clients.create({
+        clientId: credentials.clientId,
+        secretHash: credentials.secretHash,
+        ...checked.value,
+        allowedScopes: [...KNOWN_SCOPES],
+        ownerUserId,
+        trusted: body.trusted ?? false,
+      });
+      await audit(stores, request, {
+        type: 'client.created',
+        actor: 'admin',
+        userId: ownerUserId,
+        clientId: client.clientId,
+        data: { name: client.name, redirect_uris: client.redirectUris, trusted: client.trusted },
+      });
+      reply.code(201);
+      return ok('client created; the client secret is shown only once, store it now', {
+        ...adminClientJson(client),
+        client_secret: credentials.clientSecret,
+      });
+    },
+  );
+
+  app.get('/api/admin/clients', async () => {
+    const clients = await stores.db.clients.listAll();
+    return ok(`${clients.length} client(s)`, clients.map(adminClientJson));
+  });
+
+  app.patch(
+    '/api/admin/clients/:client_id',
+    { schema: patchSchema, preValidation: requireJsonTypes({ trusted: 'boolean', disabled: 'boolean' }) },
+    async (request) => {
+      const publicId = (request.params as { client_id: string }).client_id;
+      const body = request.body as { trusted?: boolean; disabled?: boolean };
+      const patch: ClientPatch = {};
+      if (body.trusted !== undefined) patch.trusted = body.trusted;
+      if (body.disabled !== undefined) patch.disabled = body.disabled;
+      if (Object.keys(patch).length === 0) throw badRequest('send trusted and/or disabled (true or false)');
+      const client = await stores.db.clients.findByClientId(publicId);
+      if (!client) throw notFound(`no client with client_id ${publicId}`);
+      const updated = await stores.db.clients.update(client.id, patch);
+      if (!updated) throw notFound(`no client with client_id ${publicId}`);
+      // A disabled client's tokens die with it: every check of a token reads the flag,
+      // and revocation removes the tokens themselves.
+      if (patch.disabled === true) await revokeClientTokens(stores, client.id);
+      await audit(stores, request, {
+        type: 'client.updated',
+        actor: 'admin',
+        clientId: client.clientId,
+        data: { ...body },
+      });
+      return ok(
+        patch.disabled === true ? 'client disabled and all its tokens revoked' : 'client updated',
+        adminClientJson(updated),
+      );
+    },
+  );
+};

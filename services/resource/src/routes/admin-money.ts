@@ -1,0 +1,103 @@
+import type { LedgerEntry, Stores } from '@gatehouse/core';
+import { MAX_JSON_QUOTA, quotaToJson } from '@gatehouse/core/resource';
+import type { ServiceOptions } from '@gatehouse/service-kit';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, notFound, ok } from '../envelope.js';
+import { audit, idempotencyKeyOf, numericId } from '../request-parts.js';
+import { quotaAmount, requireJsonTypes } from '../schemas.js';
+
+const moveSchema = {
+  body: {
+    type: 'object',
+    required: ['quota', 'reason'],
+    properties: {
+      quota: quotaAmount,
+      reason: { type: 'string', minLength: 1, maxLength: 500 },
+    },
+  },
+} as const;
+
+type Direction = 'credit' | 'debit';
+
+/** Step: a credit may not push the balance past what a JSON number carries exactly. */
+async function checkCreditFits(stores: Stores, userId: number, amount: bigint, raw: string): Promise<void> {
+  const balance = await stores.db.ledger.getBalance(userId);
+  if (!balance) throw notFound(`no user with id ${raw}`);
+  if (balance.quota + amount > MAX_JSON_QUOTA) {
+    throw new ApiError(
+      409,
+      `the credit would take the balance above ${MAX_JSON_QUOTA} quota, the largest supported`,
+      {
+        quota: quotaToJson(balance.quota),
+      },
+    );
+  }
+}
+
+function entryResult(entry: LedgerEntry) {
+  return { entry_id: entry.id, quota: quotaToJson(entry.balanceAfter) };
+}
+
+/**
+ * `POST /api/admin/users/:id/credits|debits` (API.md §7, SECURITY.md 23–24): one
+ * ledger row and one balance update in one transaction; an `Idempotency-Key` per
+ * change; a retry returns the first result, the same key with another amount is
+ * 422, a debit below zero is 409 and writes nothing.
+ */
+function moveMoney(stores: Stores, direction: Direction) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const raw = (request.params as { id: string }).id;
+    const userId = numericId(raw);
+    if (userId === null) throw notFound(`no user with id ${raw}`);
+    const idempotencyKey = idempotencyKeyOf(request);
+    const body = request.body as { quota: number; reason: string };
+    const amount = BigInt(body.quota);
+    if (direction === 'credit') await checkCreditFits(stores, userId, amount, raw);
+
+    const result = await stores.db.ledger.apply({
+      userId,
+      amount: direction === 'debit' ? -amount : amount,
+      kind: direction,
+      reference: body.reason,
+      idempotencyKey,
+      actor: 'admin',
+    });
+    switch (result.kind) {
+      case 'applied':
+        await audit(stores, request, {
+          type: direction === 'credit' ? 'balance.credited' : 'balance.debited',
+          actor: 'admin',
+          userId,
+          data: { entry_id: result.entry.id, quota: body.quota, reason: body.reason },
+        });
+        return ok(`${direction} applied`, entryResult(result.entry));
+      case 'replayed':
+        reply.header('idempotent-replayed', 'true');
+        return ok(
+          `${direction} already applied with this Idempotency-Key; this is its first result`,
+          entryResult(result.entry),
+        );
+      case 'idempotency_conflict':
+        throw new ApiError(
+          422,
+          'this Idempotency-Key was already used for a different amount or kind; use a new key for a new change',
+        );
+      case 'insufficient_funds':
+        throw new ApiError(
+          409,
+          'insufficient funds: the debit would take the balance below zero; nothing was changed',
+          {
+            quota: quotaToJson(result.balance.quota),
+          },
+        );
+      case 'user_not_found':
+        throw notFound(`no user with id ${raw}`);
+    }
+  };
+}
+
+export const adminMoneyRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores }) => {
+  const options = { schema: moveSchema, preValidation: requireJsonTypes({ quota: 'number' }) };
+  app.post('/api/admin/users/:id/credits', options, moveMoney(stores, 'credit'));
+  app.post('/api/admin/users/:id/debits', options, moveMoney(stores, 'debit'));
+};

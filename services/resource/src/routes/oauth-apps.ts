@@ -1,0 +1,168 @@
+import {
+  type Client,
+  KNOWN_SCOPES,
+  newClientCredentials,
+  newClientSecret,
+  revokeClientTokens,
+  type Stores,
+  sha256Hex,
+} from '@gatehouse/core';
+import {
+  type AppRegistrationInput,
+  describeProblems,
+  validateAppRegistration,
+  validateAppUpdate,
+} from '@gatehouse/core/accounts';
+import { bearerTokenOf } from '@gatehouse/core/resource';
+import type { ServiceOptions } from '@gatehouse/service-kit';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { ApiError, badRequest, notFound, ok } from '../envelope.js';
+import { appJson } from '../presenters.js';
+import { audit, numericId } from '../request-parts.js';
+import { appFields } from '../schemas.js';
+
+const createSchema = {
+  body: {
+    type: 'object',
+    required: ['name', 'description'],
+    properties: appFields,
+  },
+} as const;
+
+const updateSchema = { body: { type: 'object', properties: appFields } } as const;
+
+/** Who the developer token belongs to, set by the `onRequest` check of this plugin. */
+const developers = new WeakMap<FastifyRequest, number>();
+
+/**
+ * Step 1 of every developer API request: `Authorization: Bearer <developer token>`,
+ * looked up by its SHA-256; the token must be active and its user too.
+ */
+async function checkDeveloperToken(request: FastifyRequest, stores: Stores): Promise<number> {
+  let token: string;
+  try {
+    token = bearerTokenOf({ authorization: request.headers.authorization, query: undefined });
+  } catch {
+    throw new ApiError(401, 'a developer token is required: send "Authorization: Bearer <developer token>"');
+  }
+  const record = await stores.db.developerTokens.findActiveByHash(sha256Hex(token));
+  const user = record ? await stores.db.users.findById(record.userId) : null;
+  if (!record || !user || user.status !== 'active') {
+    throw new ApiError(401, 'the developer token is invalid or revoked');
+  }
+  return user.id;
+}
+
+function developerOf(request: FastifyRequest): number {
+  const userId = developers.get(request);
+  if (userId === undefined) throw new Error('developer API route ran without authentication');
+  return userId;
+}
+
+/** Step 2 of the `/:id` routes: the app, only if the caller owns it (otherwise it does not exist for them). */
+async function ownedApp(request: FastifyRequest, stores: Stores): Promise<Client> {
+  const raw = (request.params as { id?: string }).id;
+  const id = numericId(raw);
+  const client = id === null ? null : await stores.db.clients.findById(id);
+  if (!client || client.ownerUserId !== developerOf(request)) throw notFound(`no app with id ${raw}`);
+  return client;
+}
+
+/** `/api/oauth_apps` (API.md §6): a developer manages their own apps with a developer token. */
+export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
+  const development = config.env === 'development';
+
+  app.addHook('onRequest', async (request) => {
+    developers.set(request, await checkDeveloperToken(request, stores));
+  });
+
+  app.post('/api/oauth_apps', { schema: createSchema }, async (request, reply) => {
+    const userId = developerOf(request);
+    const checked = validateAppRegistration(request.body as AppRegistrationInput, {
+      development,
+      requireDescription: true,
+    });
+    if (!checked.ok) throw badRequest(describeProblems(checked.problems));
+    const credentials = newClientCredentials();
+    const client = await stores.db.clients.create({
+      clientId: credentials.clientId,
+      secretHash: credentials.secretHash,
+      ...checked.value,
+      allowedScopes: [...KNOWN_SCOPES],
+      ownerUserId: userId,
+      trusted: false,
+    });
+    await audit(stores, request, {
+      type: 'client.created',
+      actor: `user:${userId}`,
+      userId,
+      clientId: client.clientId,
+      data: { name: client.name, redirect_uris: client.redirectUris },
+    });
+    reply.code(201);
+    return ok('app created; the client secret is shown only once, store it now', {
+      ...appJson(client),
+      client_secret: credentials.clientSecret,
+    });
+  });
+
+  app.get('/api/oauth_apps', async (request) => {
+    const clients = await stores.db.clients.listByOwner(developerOf(request));
+    return ok(`${clients.length} app(s)`, clients.map(appJson));
+  });
+
+  app.get('/api/oauth_apps/:id', async (request) => ok('app', appJson(await ownedApp(request, stores))));
+
+  app.put('/api/oauth_apps/:id', { schema: updateSchema }, async (request) => {
+    const client = await ownedApp(request, stores);
+    const checked = validateAppUpdate(request.body as AppRegistrationInput, {
+      development,
+      requireDescription: true,
+    });
+    if (!checked.ok) throw badRequest(describeProblems(checked.problems));
+    const updated = await stores.db.clients.update(client.id, checked.value);
+    if (!updated) throw notFound(`no app with id ${client.id}`);
+    await audit(stores, request, {
+      type: 'client.updated',
+      actor: `user:${developerOf(request)}`,
+      userId: developerOf(request),
+      clientId: updated.clientId,
+      data: { changed: Object.keys(checked.value), redirect_uris: updated.redirectUris },
+    });
+    return ok('app updated', appJson(updated));
+  });
+
+  app.delete('/api/oauth_apps/:id', async (request) => {
+    const client = await ownedApp(request, stores);
+    // Tokens first: a crash between the steps leaves an app without working tokens, never the reverse.
+    await revokeClientTokens(stores, client.id);
+    await stores.db.clients.delete(client.id);
+    await audit(stores, request, {
+      type: 'client.deleted',
+      actor: `user:${developerOf(request)}`,
+      userId: developerOf(request),
+      clientId: client.clientId,
+      data: { name: client.name },
+    });
+    return ok('app deleted and all its tokens revoked', { id: client.id, client_id: client.clientId });
+  });
+
+  app.post('/api/oauth_apps/:id/secret', async (request) => {
+    const client = await ownedApp(request, stores);
+    const { clientSecret, secretHash } = newClientSecret();
+    // Overwriting the hash makes the old secret fail at once.
+    const updated = await stores.db.clients.update(client.id, { secretHash });
+    if (!updated) throw notFound(`no app with id ${client.id}`);
+    await audit(stores, request, {
+      type: 'client.secret_rotated',
+      actor: `user:${developerOf(request)}`,
+      userId: developerOf(request),
+      clientId: client.clientId,
+    });
+    return ok('client secret rotated; the old secret no longer works and the new one is shown only once', {
+      id: updated.id,
+      client_id: updated.clientId,
+      client_secret: clientSecret,
+    });
+  });
+};

@@ -1,0 +1,32 @@
+import { KNOWN_SCOPES } from '@gatehouse/core';
+import { requireAnyScope, shapeUserinfo } from '@gatehouse/core/resource';
+import type { ServiceOptions } from '@gatehouse/service-kit';
+import type { FastifyPluginAsync } from 'fastify';
+import { checkAccessToken, checkClientEnabled, checkUserActive } from '../access-token.js';
+
+/**
+ * `GET /api/oauth2/userinfo` (API.md §4, RFC 6750). The user, the app and the balance
+ * are read fresh on every request: a top-up shows at once, a disabled user or app
+ * stops at once.
+ */
+export const userinfoRoute: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
+  app.get('/api/oauth2/userinfo', async (request) => {
+    const token = await checkAccessToken(request, stores);
+    requireAnyScope(token.scopes, KNOWN_SCOPES);
+    const [user, client, balance] = await Promise.all([
+      stores.db.users.findById(token.userId),
+      stores.db.clients.findById(token.clientId),
+      token.scopes.includes('balance') ? stores.db.ledger.getBalance(token.userId) : null,
+    ]);
+    const active = checkUserActive(user);
+    checkClientEnabled(client, token);
+    return shapeUserinfo({
+      user: active,
+      balance,
+      scopes: token.scopes,
+      quotaPerUnit: config.quotaPerUnit,
+      currency: config.currency,
+      now: new Date(),
+    });
+  });
+};
