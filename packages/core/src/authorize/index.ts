@@ -1,1 +1,17 @@
-export {};
+/**
+ * The authorization request (API.md §1) as an ordered list of small named steps:
+ * checkClient → checkRedirectUri → (from here errors redirect) checkRepeatedParameters →
+ * checkResponseType → checkScope → checkState → checkPkce → checkPrompt →
+ * (service: checkSession) → decideConsent.
+ */
+export * from './check-client.js';
+export * from './check-pkce.js';
+export * from './check-prompt.js';
+export * from './check-redirect-uri.js';
+export * from './check-response-type.js';
+export * from './check-scope.js';
+export * from './check-state.js';
+export * from './decide-consent.js';
+export * from './parameters.js';
+export * from './response.js';
+export * from './validate.js';

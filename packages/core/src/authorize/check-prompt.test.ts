@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError } from '../errors.js';
+import { checkPrompt, readAutoAuthorize, withoutLoginPrompt } from './check-prompt.js';
+import { readAuthorizationRequest } from './parameters.js';
+
+const prompt = (value?: string) => checkPrompt(readAuthorizationRequest({ prompt: value }));
+
+describe('checkPrompt', () => {
+  it('reads none, login, consent and their combinations', () => {
+    expect(prompt()).toEqual({ none: false, login: false, consent: false });
+    expect(prompt('none')).toEqual({ none: true, login: false, consent: false });
+    expect(prompt('login consent')).toEqual({ none: false, login: true, consent: true });
+  });
+
+  it('refuses unknown values and none combined with others', () => {
+    expect(() => prompt('select_account')).toThrow(InvalidRequestError);
+    expect(() => prompt('none login')).toThrow('cannot be combined');
+    expect(() => prompt('login  consent')).toThrow(InvalidRequestError);
+  });
+
+  it('drops login after re-authentication, keeping the rest', () => {
+    expect(withoutLoginPrompt(prompt('login consent'))).toBe('consent');
+    expect(withoutLoginPrompt(prompt('login'))).toBeUndefined();
+  });
+});
+
+describe('readAutoAuthorize', () => {
+  it('is true only for auto_authorize=true', () => {
+    expect(readAutoAuthorize(readAuthorizationRequest({ auto_authorize: 'true' }))).toBe(true);
+    expect(readAutoAuthorize(readAuthorizationRequest({ auto_authorize: 'TRUE' }))).toBe(true);
+    expect(readAutoAuthorize(readAuthorizationRequest({ auto_authorize: '1' }))).toBe(false);
+    expect(readAutoAuthorize(readAuthorizationRequest({}))).toBe(false);
+  });
+});

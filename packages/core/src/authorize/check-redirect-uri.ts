@@ -1,0 +1,22 @@
+import { InvalidRedirectUriError } from '../errors.js';
+import { isRegisteredRedirectUri } from '../oauth/redirect-uri.js';
+import type { Client } from '../ports/clients.js';
+import { type RawAuthorizationRequest, single } from './parameters.js';
+
+/**
+ * Step 2: the redirect URI, equal character for character to a registered one
+ * (RFC 9700 §2.1). Failures are non-redirectable: shown as a page, never sent anywhere.
+ * From here on, every error is redirected to the returned URI.
+ */
+export function checkRedirectUri(raw: RawAuthorizationRequest, client: Pick<Client, 'redirectUris'>): string {
+  const redirectUri = single(
+    raw,
+    'redirect_uri',
+    () => new InvalidRedirectUriError('redirect_uri must not be repeated'),
+  );
+  if (redirectUri === undefined) throw new InvalidRedirectUriError('the request has no redirect_uri');
+  if (!isRegisteredRedirectUri(redirectUri, client.redirectUris)) {
+    throw new InvalidRedirectUriError('redirect_uri is not registered for this application');
+  }
+  return redirectUri;
+}

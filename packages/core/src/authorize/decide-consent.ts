@@ -1,0 +1,50 @@
+import { ConsentRequiredError } from '../errors.js';
+import { coversScopes } from '../oauth/scopes.js';
+import type { Client } from '../ports/clients.js';
+import type { Grant } from '../ports/grants.js';
+import type { Prompt } from './check-prompt.js';
+
+export type ConsentDecision =
+  /** Issue a code at once. */
+  | { kind: 'skip'; reason: 'granted' | 'trusted_auto_authorize' }
+  /** Show the consent page. `newScopes` are those the user has not granted before. */
+  | {
+      kind: 'ask';
+      reason: 'first_time' | 'wider_scope' | 'prompt_consent';
+      newScopes: string[];
+      previouslyGranted: string[];
+    };
+
+export interface ConsentInput {
+  client: Pick<Client, 'trusted'>;
+  /** The validated, requested scopes. */
+  scopes: readonly string[];
+  /** The user's remembered grant for this client, if any. */
+  grant: Pick<Grant, 'scopes'> | null;
+  prompt: Prompt;
+  autoAuthorize: boolean;
+}
+
+/**
+ * The last step (API.md §1 flow 2, SECURITY.md 6). Consent is skipped when a remembered
+ * grant covers every requested scope (unless `prompt=consent`), or when `auto_authorize`
+ * is asked by a client an administrator marked trusted. `auto_authorize` from an untrusted
+ * client never skips a first consent or a wider scope. With `prompt=none` a needed
+ * consent page becomes `consent_required`.
+ */
+export function decideConsent(input: ConsentInput): ConsentDecision {
+  const granted = input.grant?.scopes ?? [];
+  const newScopes = input.scopes.filter((s) => !granted.includes(s));
+  let reason: 'first_time' | 'wider_scope' | 'prompt_consent';
+  if (input.prompt.consent) {
+    reason = 'prompt_consent';
+  } else if (input.grant && coversScopes(input.grant.scopes, input.scopes)) {
+    return { kind: 'skip', reason: 'granted' };
+  } else if (input.autoAuthorize && input.client.trusted) {
+    return { kind: 'skip', reason: 'trusted_auto_authorize' };
+  } else {
+    reason = input.grant ? 'wider_scope' : 'first_time';
+  }
+  if (input.prompt.none) throw new ConsentRequiredError('the user has not granted this application access');
+  return { kind: 'ask', reason, newScopes, previouslyGranted: [...granted] };
+}

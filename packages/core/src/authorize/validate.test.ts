@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError, InvalidScopeError, UnsupportedResponseTypeError } from '../errors.js';
+import { s256 } from '../oauth/pkce.js';
+import type { Client } from '../ports/clients.js';
+import { readAuthorizationRequest } from './parameters.js';
+import { validateAuthorizationParameters } from './validate.js';
+
+const app: Client = {
+  id: 7,
+  clientId: 'gh_app',
+  secretHash: 'a'.repeat(64),
+  name: 'App',
+  description: '',
+  homepageUrl: null,
+  redirectUris: ['https://app.example.com/cb'],
+  allowedScopes: ['profile', 'balance'],
+  ownerUserId: null,
+  trusted: false,
+  disabled: false,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+};
+const uri = app.redirectUris[0]!;
+const challenge = s256('a'.repeat(43));
+const base = { client_id: app.clientId, redirect_uri: uri, response_type: 'code', state: 's1' };
+
+const validate = (query: Record<string, string | string[]>) =>
+  validateAuthorizationParameters(readAuthorizationRequest(query), app, uri);
+
+describe('validateAuthorizationParameters', () => {
+  it('returns the validated request', () => {
+    expect(
+      validate({
+        ...base,
+        scope: 'balance profile',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        auto_authorize: 'true',
+        prompt: 'consent',
+      }),
+    ).toEqual({
+      client: app,
+      redirectUri: uri,
+      responseType: 'code',
+      scopes: ['profile', 'balance'],
+      state: 's1',
+      codeChallenge: challenge,
+      prompt: { none: false, login: false, consent: true },
+      autoAuthorize: true,
+    });
+  });
+
+  it('runs the steps in order: repeated parameters, response_type, scope, state, PKCE', () => {
+    expect(() => validate({ ...base, response_type: 'token', scope: ['a', 'b'] })).toThrow(
+      InvalidRequestError,
+    );
+    expect(() => validate({ ...base, response_type: 'token', scope: 'nope' })).toThrow(
+      UnsupportedResponseTypeError,
+    );
+    expect(() => validate({ ...base, scope: 'nope', state: '' })).toThrow(InvalidScopeError);
+    expect(() => validate({ ...base, state: '', code_challenge: challenge })).toThrow('no state');
+    expect(() => validate({ ...base, code_challenge: challenge, code_challenge_method: 'plain' })).toThrow(
+      'must be S256',
+    );
+  });
+});

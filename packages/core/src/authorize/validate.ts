@@ -1,0 +1,47 @@
+import type { Client } from '../ports/clients.js';
+import { checkPkce } from './check-pkce.js';
+import { checkPrompt, type Prompt, readAutoAuthorize } from './check-prompt.js';
+import { checkResponseType } from './check-response-type.js';
+import { checkScope } from './check-scope.js';
+import { checkState } from './check-state.js';
+import { checkRepeatedParameters, type RawAuthorizationRequest } from './parameters.js';
+
+/** An authorization request whose every parameter passed its step. */
+export interface AuthorizationRequest {
+  client: Client;
+  redirectUri: string;
+  responseType: 'code';
+  scopes: string[];
+  state: string;
+  codeChallenge: string | null;
+  prompt: Prompt;
+  autoAuthorize: boolean;
+}
+
+/**
+ * The redirectable steps, in order, for a request whose client (`checkClient`) and
+ * redirect URI (`checkRedirectUri`) are already established. Each throws an OAuthError
+ * that the caller redirects to `redirectUri`.
+ */
+export function validateAuthorizationParameters(
+  raw: RawAuthorizationRequest,
+  client: Client,
+  redirectUri: string,
+): AuthorizationRequest {
+  checkRepeatedParameters(raw);
+  const responseType = checkResponseType(raw);
+  const scopes = checkScope(raw, client);
+  const state = checkState(raw);
+  const codeChallenge = checkPkce(raw, client);
+  const prompt = checkPrompt(raw);
+  return {
+    client,
+    redirectUri,
+    responseType,
+    scopes,
+    state,
+    codeChallenge,
+    prompt,
+    autoAuthorize: readAutoAuthorize(raw),
+  };
+}

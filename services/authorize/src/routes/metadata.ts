@@ -1,0 +1,34 @@
+import { KNOWN_SCOPES } from '@gatehouse/core';
+import type { ServiceOptions } from '@gatehouse/service-kit';
+import type { FastifyInstance } from 'fastify';
+
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
+
+/** RFC 8414 authorization server metadata (API.md §9). */
+export function authorizationServerMetadata(issuer: string) {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/api/oauth2/authorize`,
+    token_endpoint: `${issuer}/api/oauth2/token`,
+    revocation_endpoint: `${issuer}/api/oauth2/revoke`,
+    introspection_endpoint: `${issuer}/api/oauth2/introspect`,
+    userinfo_endpoint: `${issuer}/api/oauth2/userinfo`,
+    scopes_supported: [...KNOWN_SCOPES],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    authorization_response_iss_parameter_supported: true,
+  };
+}
+
+export async function metadataRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+  const body = authorizationServerMetadata(options.config.issuer);
+  app.get('/.well-known/oauth-authorization-server', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=3600');
+    return body;
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * Test support for the authorize service (excluded from the build). Real stores only:
+ * seeding goes straight through the store ports, requests through `inject`.
+ */
+import { type Client, type Config, newClientCredentials, type Stores, type User } from '@gatehouse/core';
+import { hashPassword } from '@gatehouse/service-kit';
+import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { authorizeService } from '../app.js';
+
+export const ISSUER = 'http://localhost:3000';
+
+export async function buildApp(
+  stores: Stores,
+  config: Config = testConfig({ ISSUER }),
+): Promise<FastifyInstance> {
+  return buildTestApp(
+    async (app, options) => {
+      await app.register(authorizeService, options);
+    },
+    { stores, config },
+  );
+}
+
+/** A production configuration (store URLs are only validated, the test stores are passed in). */
+export function productionConfig(): Config {
+  return testConfig({
+    GATEHOUSE_ENV: 'production',
+    ISSUER: 'https://id.example.com',
+    DATABASE_URL: 'postgres://unused.invalid/gatehouse',
+    REDIS_URL: 'redis://unused.invalid:6379',
+    SEED_DEMO_DATA: 'false',
+  });
+}
+
+let sequence = 0;
+export function unique(prefix: string): string {
+  sequence += 1;
+  return `${prefix}${sequence}${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** argon2id is deliberately slow: hash one shared password once per process. */
+export const PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+
+export async function seedUser(stores: Stores, options: { disabled?: boolean } = {}): Promise<User> {
+  passwordHash ??= hashPassword(PASSWORD);
+  const username = unique('user');
+  const user = await stores.db.users.create({
+    username,
+    email: `${username}@example.com`,
+    passwordHash: await passwordHash,
+  });
+  return options.disabled ? (await stores.db.users.setStatus(user.id, 'disabled'))! : user;
+}
+
+export interface SeededClient {
+  client: Client;
+  clientSecret: string | null;
+  redirectUri: string;
+}
+
+export async function seedClient(
+  stores: Stores,
+  options: {
+    trusted?: boolean;
+    public?: boolean;
+    redirectUris?: string[];
+    ownerUserId?: number | null;
+    homepageUrl?: string | null;
+    disabled?: boolean;
+  } = {},
+): Promise<SeededClient> {
+  const credentials = newClientCredentials();
+  const redirectUris = options.redirectUris ?? [`https://${unique('app')}.example.com/oauth/callback`];
+  let client = await stores.db.clients.create({
+    clientId: credentials.clientId,
+    secretHash: options.public ? null : credentials.secretHash,
+    name: unique('App '),
+    description: 'Reads your profile to say hello.',
+    homepageUrl: options.homepageUrl ?? 'https://app.example.com/',
+    redirectUris,
+    allowedScopes: ['profile', 'balance'],
+    ownerUserId: options.ownerUserId ?? null,
+    trusted: options.trusted ?? false,
+  });
+  if (options.disabled) client = (await stores.db.clients.update(client.id, { disabled: true }))!;
+  return {
+    client,
+    clientSecret: options.public ? null : credentials.clientSecret,
+    redirectUri: redirectUris[0]!,
+  };
+}
+
+/** `/api/oauth2/authorize?…` with the given parameters (arrays repeat a name; undefined drops it). */
+export function authorizePath(params: Record<string, string | string[] | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) search.append(name, v);
+  }
+  return `/api/oauth2/authorize?${search.toString()}`;
+}
+
+export function authorizeParams(
+  seeded: SeededClient,
+  extra: Record<string, string | string[] | undefined> = {},
+) {
+  return {
+    client_id: seeded.client.clientId,
+    redirect_uri: seeded.redirectUri,
+    response_type: 'code',
+    scope: 'profile',
+    state: unique('state-'),
+    ...extra,
+  };
+}
+
+/** A hidden field's value; with `formAction`, only inside the form posting to that path. */
+export function hiddenField(html: string, name: string, formAction?: string): string {
+  let scope = html;
+  if (formAction !== undefined) {
+    const forms = html
+      .split('<form')
+      .slice(1)
+      .map((f) => f.slice(0, f.indexOf('</form>')));
+    const form = forms.find((f) => {
+      const action = /action="([^"]*)"/.exec(f)?.[1]?.replace(/&amp;/g, '&');
+      return action !== undefined && action.split('?')[0] === formAction;
+    });
+    if (!form) throw new Error(`no form posting to ${formAction} in page`);
+    scope = form;
+  }
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(scope);
+  if (!match) throw new Error(`no hidden field ${name} in page`);
+  return match[1]!
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
+/** The query of a Location header, as a plain object. */
+export function locationQuery(response: LightMyRequestResponse): Record<string, string> {
+  const location = response.headers.location;
+  if (typeof location !== 'string') throw new Error(`no Location header (status ${response.statusCode})`);
+  return Object.fromEntries(new URL(location, ISSUER).searchParams);
+}
+
+let addresses = 0;
+/** A distinct client address (so throttling windows of unrelated tests never meet). */
+export function nextAddress(): string {
+  addresses += 1;
+  return `10.${(addresses >> 16) & 255}.${(addresses >> 8) & 255}.${addresses & 255}`;
+}
+
+/**
+ * A browser: keeps cookies between requests, sends `Origin` on POSTs like a real browser,
+ * and posts forms url-encoded. `address` is its IP as the server sees it.
+ */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+
+  constructor(
+    readonly app: FastifyInstance,
+    readonly address = nextAddress(),
+    readonly origin = ISSUER,
+  ) {}
+
+  async request(options: InjectOptions): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({
+      remoteAddress: this.address,
+      ...options,
+      cookies: {
+        ...Object.fromEntries(this.cookies),
+        ...((options.cookies as Record<string, string>) ?? {}),
+      },
+    });
+    for (const cookie of response.cookies) {
+      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() <= Date.now());
+      if (expired || cookie.value === '') this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    return response;
+  }
+
+  get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.request({ method: 'GET', url, headers });
+  }
+
+  post(
+    url: string,
+    form: Record<string, string | undefined>,
+    headers: Record<string, string | undefined> = {},
+  ): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) if (v !== undefined) body.append(k, v);
+    const merged: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: this.origin,
+    };
+    for (const [k, v] of Object.entries(headers)) {
+      if (v === undefined) delete merged[k];
+      else merged[k] = v;
+    }
+    return this.request({ method: 'POST', url, payload: body.toString(), headers: merged });
+  }
+
+  /** Fetches the login form and submits it. */
+  async login(username: string, password = PASSWORD, returnTo?: string): Promise<LightMyRequestResponse> {
+    const path = returnTo === undefined ? '/login' : `/login?return_to=${encodeURIComponent(returnTo)}`;
+    const form = await this.get(path);
+    return this.post(path, { username, password, _csrf: hiddenField(form.body, '_csrf', '/login') });
+  }
+
+  /** The CSRF token of the signed-in session, as the account page shows it. */
+  async sessionCsrf(): Promise<string> {
+    const account = await this.get('/account');
+    if (account.statusCode !== 200) throw new Error(`not signed in (GET /account → ${account.statusCode})`);
+    return hiddenField(account.body, '_csrf');
+  }
+}
