@@ -1,5 +1,57 @@
+import formbody from '@fastify/formbody';
+import {
+  exchangeToken,
+  introspectToken,
+  readClientCredentials,
+  revokeToken,
+  type TokenContext,
+} from '@gatehouse/core/token';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
+import {
+  HttpRequestMeta,
+  introspectRouteSchema,
+  readRequestParams,
+  revokeRouteSchema,
+  sendOAuthError,
+  setNoStore,
+  tokenRouteSchema,
+} from './http.js';
 
-/** The token service as an encapsulated Fastify plugin. Never listens: see server.ts. */
-export const tokenService: FastifyPluginAsync<ServiceOptions> = async (_app, _options) => {};
+/** RFC 7009 §2.2: the body is ignored by clients; an empty JSON object keeps the content type honest. */
+const REVOKED = Object.freeze({});
+
+/**
+ * The token service as an encapsulated Fastify plugin: token (RFC 6749 §3.2),
+ * revocation (RFC 7009) and introspection (RFC 7662). Its body parsers, no-store
+ * hook and error handler stay inside this plugin's context, so the stack can
+ * compose it with the other services in one instance. Never listens: see server.ts.
+ */
+export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, options) => {
+  const ctx: TokenContext = { stores: options.stores, config: options.config };
+
+  // Bodies: form-encoded (RFC 6749) or JSON. Any other content type is refused with
+  // 415, which the error handler turns into invalid_request.
+  await app.register(formbody);
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRequest', setNoStore);
+  app.setErrorHandler(sendOAuthError);
+
+  app.post('/api/oauth2/token', { schema: tokenRouteSchema }, async (request) => {
+    const params = readRequestParams(request);
+    return exchangeToken(ctx, params, request.headers.authorization, new HttpRequestMeta(request));
+  });
+
+  app.post('/api/oauth2/revoke', { schema: revokeRouteSchema }, async (request) => {
+    const params = readRequestParams(request);
+    const presented = readClientCredentials(params, request.headers.authorization);
+    await revokeToken(ctx, presented, params, new HttpRequestMeta(request));
+    return REVOKED;
+  });
+
+  app.post('/api/oauth2/introspect', { schema: introspectRouteSchema }, async (request) => {
+    const params = readRequestParams(request);
+    const presented = readClientCredentials(params, request.headers.authorization);
+    return introspectToken(ctx, presented, params, new HttpRequestMeta(request));
+  });
+};

@@ -1,1 +1,9 @@
-export {};
+export * from './authorization-code.js';
+export * from './client-auth.js';
+export * from './context.js';
+export * from './exchange.js';
+export * from './introspection.js';
+export * from './mint.js';
+export * from './params.js';
+export * from './refresh-token.js';
+export * from './revocation.js';

@@ -1,0 +1,63 @@
+import { InvalidRequestError, UnsupportedGrantTypeError } from '../errors.js';
+import {
+  type CodeGrantRequest,
+  readCodeGrantRequest,
+  redeemAuthorizationCode,
+} from './authorization-code.js';
+import { authenticateClient, readClientCredentials } from './client-auth.js';
+import type { RequestMeta, TokenContext } from './context.js';
+import type { TokenResponse } from './mint.js';
+import type { TokenParams } from './params.js';
+import {
+  type RefreshGrantRequest,
+  readRefreshGrantRequest,
+  refreshAccessToken,
+  refreshTokenHash,
+} from './refresh-token.js';
+
+export type TokenRequest =
+  | { grantType: 'authorization_code'; grant: CodeGrantRequest }
+  | { grantType: 'refresh_token'; grant: RefreshGrantRequest };
+
+/** The grant types this server issues tokens for (also what discovery metadata lists). */
+export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token'] as const;
+
+/**
+ * Step 1 (no I/O): `grant_type` and the grant's own parameters. Missing →
+ * `invalid_request`; a value we do not support → `unsupported_grant_type`.
+ */
+export function readTokenRequest(params: TokenParams): TokenRequest {
+  const grantType = params.grant_type;
+  if (grantType === undefined || grantType === '') throw new InvalidRequestError('grant_type is required');
+  if (grantType === 'authorization_code') return { grantType, grant: readCodeGrantRequest(params) };
+  if (grantType === 'refresh_token') return { grantType, grant: readRefreshGrantRequest(params) };
+  throw new UnsupportedGrantTypeError('grant_type must be authorization_code or refresh_token');
+}
+
+/**
+ * `POST /api/oauth2/token` (RFC 6749 §3.2): every syntax check first, then client
+ * authentication, then the grant. The code grant authenticates before it touches
+ * the code — spending it is a side effect, and a replay with wrong credentials must
+ * change nothing (SECURITY.md 10). The refresh grant reads its token in parallel
+ * with the client: a read has no side effect, and nothing is decided before both
+ * are known.
+ */
+export async function exchangeToken(
+  ctx: TokenContext,
+  params: TokenParams,
+  authorization: string | undefined,
+  meta: RequestMeta,
+): Promise<TokenResponse> {
+  const request = readTokenRequest(params);
+  const presented = readClientCredentials(params, authorization);
+  const { clients, refreshTokens } = ctx.stores.db;
+  if (request.grantType === 'authorization_code') {
+    const client = await authenticateClient(clients, presented, true);
+    return redeemAuthorizationCode(ctx, client, request.grant, meta);
+  }
+  const [client, record] = await Promise.all([
+    authenticateClient(clients, presented, true),
+    refreshTokens.findByHash(refreshTokenHash(request.grant)),
+  ]);
+  return refreshAccessToken(ctx, client, record, request.grant, meta);
+}

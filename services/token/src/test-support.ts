@@ -1,0 +1,167 @@
+import type { AuthorizationCodeData, Client, User } from '@gatehouse/core';
+import { type Config, randomId, randomToken, type Stores, sha256Hex, TOKEN_PREFIX } from '@gatehouse/core';
+import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { tokenService } from './app.js';
+
+export const REDIRECT_URI = 'https://app.example.com/oauth/callback';
+
+/** The token service alone, as its server runs it (logger, health routes, error handler). */
+export function buildTokenApp(stores: Stores, config: Config = testConfig()): Promise<FastifyInstance> {
+  return buildTestApp(
+    async (app, options) => {
+      await app.register(tokenService, options);
+    },
+    { stores, config },
+  );
+}
+
+export function createUser(stores: Stores): Promise<User> {
+  const name = `user_${randomId(6).replace(/[^A-Za-z0-9]/g, 'x')}`;
+  return stores.db.users.create({
+    username: name,
+    email: `${name}@example.com`,
+    passwordHash: 'not-a-real-hash',
+  });
+}
+
+export interface TestClient {
+  client: Client;
+  /** Null for a public client. */
+  secret: string | null;
+}
+
+export async function createClient(
+  stores: Stores,
+  options: { public?: boolean; clientId?: string; secret?: string } = {},
+): Promise<TestClient> {
+  const secret = options.public ? null : (options.secret ?? randomToken(TOKEN_PREFIX.clientSecret));
+  const client = await stores.db.clients.create({
+    clientId: options.clientId ?? `gh_${randomId(12)}`,
+    secretHash: secret === null ? null : sha256Hex(secret),
+    name: 'Test app',
+    redirectUris: [REDIRECT_URI],
+    allowedScopes: ['profile', 'balance'],
+  });
+  return { client, secret };
+}
+
+/** Mints a code the way the authorize service does: random, stored under its SHA-256. */
+export async function issueCode(
+  stores: Stores,
+  client: Client,
+  user: User,
+  overrides: Partial<AuthorizationCodeData> = {},
+  ttlSeconds = 60,
+): Promise<{ code: string; data: AuthorizationCodeData }> {
+  const code = randomToken(TOKEN_PREFIX.authorizationCode);
+  const data: AuthorizationCodeData = {
+    clientId: client.id,
+    userId: user.id,
+    redirectUri: REDIRECT_URI,
+    scopes: ['profile', 'balance'],
+    codeChallenge: null,
+    familyId: randomId(),
+    authTime: Math.floor(Date.now() / 1000),
+    ...overrides,
+  };
+  await stores.cache.codes.put(sha256Hex(code), data, ttlSeconds);
+  return { code, data };
+}
+
+export type Params = Record<string, string | string[]>;
+
+export function formBody(params: Params): string {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
+  }
+  return body.toString();
+}
+
+/** A form-encoded POST, as RFC 6749 and the integration guide send it. */
+export function postForm(
+  app: FastifyInstance,
+  url: string,
+  params: Params,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: formBody(params),
+  });
+}
+
+/** client_secret_post credentials. */
+export function credentials(client: TestClient): Record<string, string> {
+  return client.secret === null
+    ? { client_id: client.client.clientId }
+    : { client_id: client.client.clientId, client_secret: client.secret };
+}
+
+/** RFC 6749 §2.3.1: each half form-url-encoded, then base64. */
+export function basicAuth(clientId: string, secret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}`;
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  scope: string;
+  expires_in: number;
+  refresh_token_expires_in: number;
+  token_type: string;
+}
+
+/** Redeems a fresh code for `client` and returns the pair (asserting success). */
+export async function obtainTokens(
+  app: FastifyInstance,
+  stores: Stores,
+  client: TestClient,
+  user: User,
+  overrides: Partial<AuthorizationCodeData> = {},
+): Promise<TokenPair & { familyId: string }> {
+  const { code, data } = await issueCode(stores, client.client, user, overrides);
+  const response = await postForm(app, '/api/oauth2/token', {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT_URI,
+    ...credentials(client),
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return { ...(response.json() as TokenPair), familyId: data.familyId };
+}
+
+export function refresh(
+  app: FastifyInstance,
+  client: TestClient,
+  refreshToken: string,
+  extra: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return postForm(app, '/api/oauth2/token', {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    ...credentials(client),
+    ...extra,
+  });
+}
+
+/** SECURITY.md 13: every response of the token service, errors included. */
+export function expectNoStoreJson(response: LightMyRequestResponse): void {
+  expect(response.headers['cache-control']).toBe('no-store');
+  expect(response.headers.pragma).toBe('no-cache');
+  expect(response.headers['content-type']).toMatch(/^application\/json(;|$)/);
+}
+
+export function expectOAuthError(response: LightMyRequestResponse, status: number, error: string): void {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.json()).toMatchObject({ error });
+  expectNoStoreJson(response);
+}
+
+export const accessTokenIsStored = async (stores: Stores, token: string): Promise<boolean> =>
+  (await stores.cache.accessTokens.get(sha256Hex(token))) !== null;
