@@ -1,0 +1,291 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildDemoApp, DEVELOPMENT_CLIENT, loadConfig, SessionStore } from './app.js';
+import { fakeProvider, ISSUER } from './testing/fake-provider.js';
+
+const APP_URL = 'http://localhost:3001';
+
+function cookieOf(response: LightMyRequestResponse): string | undefined {
+  const header = response.headers['set-cookie'];
+  const line = (Array.isArray(header) ? header : [header]).find((value) =>
+    value?.startsWith('demo_session='),
+  );
+  return line?.split(';')[0];
+}
+
+describe('demo app routes', () => {
+  let app: FastifyInstance;
+  let provider: ReturnType<typeof fakeProvider>;
+  let sessions: SessionStore;
+
+  beforeEach(async () => {
+    provider = fakeProvider();
+    sessions = new SessionStore();
+    const config = loadConfig({ GATEHOUSE_ISSUER: ISSUER, DEMO_APP_URL: APP_URL });
+    app = await buildDemoApp({ config, fetch: provider.fetch, sessions });
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  /** Start → (provider approves) → callback; returns the logged-in session cookie. */
+  async function login(popup = false) {
+    const start = await app.inject({ url: `/auth/oauth/start${popup ? '?popup=1' : ''}` });
+    const startCookie = cookieOf(start)!;
+    const callback = await app.inject({
+      url: `/oauth/callback?${provider.approve(start.headers.location as string)}`,
+      headers: { cookie: startCookie },
+    });
+    return { start, startCookie, callback, cookie: cookieOf(callback)! };
+  }
+
+  it('reads its configuration from the environment, with development defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      issuer: 'http://localhost:3000',
+      clientId: DEVELOPMENT_CLIENT.clientId,
+      clientSecret: DEVELOPMENT_CLIENT.clientSecret,
+      port: 3001,
+      appUrl: 'http://localhost:3001',
+      redirectUri: 'http://localhost:3001/oauth/callback',
+    });
+    expect(loadConfig({ DEMO_APP_URL: 'https://demo.example.com/', PORT: '8080' })).toMatchObject({
+      redirectUri: 'https://demo.example.com/oauth/callback',
+      port: 8080,
+    });
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+
+  it('GET /auth/oauth/start redirects to Gatehouse with state, PKCE and auto_authorize, keeping them server-side', async () => {
+    const start = await app.inject({ url: '/auth/oauth/start' });
+    expect(start.statusCode).toBe(302);
+    const target = new URL(start.headers.location as string);
+    expect(`${target.origin}${target.pathname}`).toBe(`${ISSUER}/api/oauth2/authorize`);
+    expect(Object.fromEntries(target.searchParams)).toMatchObject({
+      client_id: DEVELOPMENT_CLIENT.clientId,
+      redirect_uri: `${APP_URL}/oauth/callback`,
+      response_type: 'code',
+      scope: 'profile balance',
+      auto_authorize: 'true',
+      code_challenge_method: 'S256',
+    });
+    expect(target.searchParams.get('state')).toMatch(/^[\w-]{43}$/);
+    expect(target.search).not.toContain(DEVELOPMENT_CLIENT.clientSecret);
+    const setCookie = String(start.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).not.toContain(target.searchParams.get('state')!);
+    expect(start.headers['cache-control']).toBe('no-store');
+  });
+
+  it('the callback exchanges the code server-side, rotates the session and redirects to /', async () => {
+    const { startCookie, callback, cookie } = await login();
+    expect(callback.statusCode).toBe(302);
+    expect(callback.headers.location).toBe('/');
+    expect(cookie).toBeDefined();
+    expect(cookie).not.toBe(startCookie);
+    expect(provider.count('/api/oauth2/token', 'authorization_code')).toBe(1);
+
+    const info = await app.inject({ url: '/api/user/info', headers: { cookie } });
+    expect(info.statusCode).toBe(200);
+    expect(info.json()).toMatchObject({
+      username: 'demo',
+      email: 'demo@gatehouse.localhost',
+      balance_formatted: '750.00',
+    });
+    expect(info.body).not.toContain('gth_at_');
+    expect(info.body).not.toContain('gth_rt_');
+    expect(info.headers['cache-control']).toBe('no-store');
+
+    // The pre-login session id is dead.
+    expect((await app.inject({ url: '/api/user/info', headers: { cookie: startCookie } })).statusCode).toBe(
+      401,
+    );
+  });
+
+  it('a replayed callback is refused (one attempt per state)', async () => {
+    const start = await app.inject({ url: '/auth/oauth/start' });
+    const query = provider.approve(start.headers.location as string);
+    const cookie = cookieOf(start)!;
+    await app.inject({ url: `/oauth/callback?${query}`, headers: { cookie } });
+    const again = await app.inject({ url: `/oauth/callback?${query}`, headers: { cookie } });
+    expect(again.headers.location).toBe('/?error=state_mismatch');
+  });
+
+  it('refuses a callback whose state does not match, or that arrives without the session', async () => {
+    const start = await app.inject({ url: '/auth/oauth/start' });
+    const query = provider.approve(start.headers.location as string);
+    query.set('state', 'forged');
+    const forged = await app.inject({
+      url: `/oauth/callback?${query}`,
+      headers: { cookie: cookieOf(start)! },
+    });
+    expect(forged.headers.location).toBe('/?error=state_mismatch');
+    const query2 = provider.approve(
+      (await app.inject({ url: '/auth/oauth/start' })).headers.location as string,
+    );
+    const noSession = await app.inject({ url: `/oauth/callback?${query2}` });
+    expect(noSession.headers.location).toBe('/?error=state_mismatch');
+    expect(provider.count('/api/oauth2/token')).toBe(0);
+  });
+
+  it('refuses a callback from another issuer', async () => {
+    const start = await app.inject({ url: '/auth/oauth/start' });
+    const query = provider.approve(start.headers.location as string);
+    query.set('iss', 'http://evil.test');
+    const response = await app.inject({
+      url: `/oauth/callback?${query}`,
+      headers: { cookie: cookieOf(start)! },
+    });
+    expect(response.headers.location).toBe('/?error=issuer_mismatch');
+  });
+
+  it('shows a declined login as access_denied', async () => {
+    const start = await app.inject({ url: '/auth/oauth/start' });
+    const state = new URL(start.headers.location as string).searchParams.get('state')!;
+    const response = await app.inject({
+      url: `/oauth/callback?${new URLSearchParams({ error: 'access_denied', state, iss: ISSUER })}`,
+      headers: { cookie: cookieOf(start)! },
+    });
+    expect(response.headers.location).toBe('/?error=access_denied');
+  });
+
+  it('the popup variant ends on /oauth/callback.html', async () => {
+    const { callback } = await login(true);
+    expect(callback.headers.location).toBe('/oauth/callback.html?login=success');
+    const start = await app.inject({ url: '/auth/oauth/start?popup=1' });
+    const state = new URL(start.headers.location as string).searchParams.get('state')!;
+    const denied = await app.inject({
+      url: `/oauth/callback?${new URLSearchParams({ error: 'access_denied', state, iss: ISSUER })}`,
+      headers: { cookie: cookieOf(start)! },
+    });
+    expect(denied.headers.location).toBe('/oauth/callback.html?error=access_denied');
+  });
+
+  it('answers 401 JSON when not logged in, or with a forged cookie', async () => {
+    for (const cookie of [undefined, 'demo_session=forged', 'demo_session=abc.def']) {
+      const response = await app.inject({ url: '/api/user/info', headers: cookie ? { cookie } : {} });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({
+        error: 'login_required',
+        error_description: 'Log in with Gatehouse first.',
+      });
+    }
+  });
+
+  it('refresh balance and top-up go through the server', async () => {
+    const { cookie } = await login();
+    const balance = await app.inject({ method: 'POST', url: '/api/balance/refresh', headers: { cookie } });
+    expect(balance.statusCode).toBe(200);
+    expect(balance.json().balance).toMatchObject({
+      amount: '750.00',
+      currency: 'USD',
+      formatted: '750.00 USD',
+    });
+
+    const topup = await app.inject({ url: '/api/topup', headers: { cookie } });
+    expect(topup.statusCode).toBe(200);
+    const link = new URL(topup.json().topup_url);
+    expect(link.origin).toBe(ISSUER);
+    expect(link.searchParams.get('return_uri')).toBe(`${APP_URL}/?topped_up=1`);
+  });
+
+  it('refreshes and retries once when Gatehouse refuses the access token', async () => {
+    const { cookie } = await login();
+    provider.revokeAllAccessTokens();
+    const info = await app.inject({ url: '/api/user/info', headers: { cookie } });
+    expect(info.statusCode).toBe(200);
+    expect(provider.count('/api/oauth2/token', 'refresh_token')).toBe(1);
+  });
+
+  it('a refused refresh (user disconnected the app) logs the user out: 401 login_required', async () => {
+    const { cookie } = await login();
+    provider.revokeAllAccessTokens();
+    provider.state.refreshRefused = true;
+    const info = await app.inject({ url: '/api/user/info', headers: { cookie } });
+    expect(info.statusCode).toBe(401);
+    expect(info.json().error).toBe('login_required');
+    expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).statusCode).toBe(401);
+    expect(provider.count('/api/oauth2/token', 'refresh_token')).toBe(1);
+  });
+
+  it('a provider outage is a 502, not a logout', async () => {
+    const { cookie } = await login();
+    provider.state.down = true;
+    const info = await app.inject({ url: '/api/user/info', headers: { cookie } });
+    expect(info.statusCode).toBe(502);
+    expect(info.json().error).toBe('upstream_error');
+    provider.state.down = false;
+    expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).statusCode).toBe(200);
+  });
+
+  it('start login with Gatehouse down lands on a friendly error', async () => {
+    provider.state.down = true;
+    const start = await app.inject({ url: '/auth/oauth/start' });
+    expect(start.headers.location).toBe('/?error=provider_unavailable');
+  });
+
+  it('logout revokes the refresh token and ends the session', async () => {
+    const { cookie } = await login();
+    const logout = await app.inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: { cookie, origin: APP_URL },
+    });
+    expect(logout.statusCode).toBe(200);
+    expect(String(logout.headers['set-cookie'])).toMatch(/demo_session=;/);
+    const revocation = provider.calls.find((c) => c.url.pathname === '/api/oauth2/revoke');
+    expect(revocation?.form.get('token')).toMatch(/^gth_rt_/);
+    expect(revocation?.form.get('token_type_hint')).toBe('refresh_token');
+    expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).statusCode).toBe(401);
+    expect(sessions.size).toBe(0);
+  });
+
+  it('refuses cross-origin state-changing requests', async () => {
+    const { cookie } = await login();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: { cookie, origin: 'https://evil.example.com' },
+    });
+    expect(response.statusCode).toBe(403);
+    expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).statusCode).toBe(200);
+  });
+
+  it('serves the page, the popup callback page and the SDK browser module, with a strict CSP', async () => {
+    const page = await app.inject({ url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('One-click login');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const callback = await app.inject({ url: '/oauth/callback.html' });
+    expect(callback.statusCode).toBe(200);
+    const sdk = await app.inject({ url: '/sdk/index.js' });
+    expect(sdk.statusCode).toBe(200);
+    expect(sdk.headers['content-type']).toMatch(/javascript/);
+    expect(sdk.body).toContain('loginWithPopup');
+    expect((await app.inject({ url: '/sdk/index.js.map' })).statusCode).toBe(404);
+  });
+
+  it('public files carry no secret and no inline script', () => {
+    const root = fileURLToPath(new URL('../public/', import.meta.url));
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? files(path) : [path];
+      });
+    for (const file of files(root)) {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toContain(DEVELOPMENT_CLIENT.clientSecret);
+      expect(text).not.toMatch(/client_secret|gth_cs_/);
+      if (file.endsWith('.html')) {
+        for (const tag of text.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/\bsrc="/);
+        expect(text).not.toMatch(/\son[a-z]+="/);
+      }
+    }
+  });
+});

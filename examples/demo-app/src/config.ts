@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+
+/** The demo app's settings, from the environment (defaults match the provider's development seed). */
+export interface DemoConfig {
+  /** Gatehouse's base URL (`GATEHOUSE_ISSUER`). */
+  issuer: string;
+  clientId: string;
+  /** Server side only. */
+  clientSecret: string;
+  port: number;
+  host: string;
+  /** This app's public base URL (`DEMO_APP_URL`), without a trailing slash. */
+  appUrl: string;
+  /** `${appUrl}/oauth/callback`, registered with Gatehouse. */
+  redirectUri: string;
+  /** Signs the session cookie. Random per process unless `DEMO_SESSION_SECRET` is set. */
+  sessionSecret: string;
+}
+
+/** The development client seeded by Gatehouse (services/stack/src/seed.ts). Never use it in production. */
+export const DEVELOPMENT_CLIENT = {
+  clientId: 'gh_demo_app',
+  clientSecret: 'gth_cs_demo-app-development-secret-do-not-use-in-production',
+} as const;
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+function baseUrl(name: string, value: string | undefined, fallback: string): string {
+  const text = value === undefined || value === '' ? fallback : value;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`${name} must be an absolute URL, got ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`${name} must be http(s), got ${text}`);
+  return text.replace(/\/+$/, '');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const appUrl = baseUrl('DEMO_APP_URL', env.DEMO_APP_URL, 'http://localhost:3001');
+  return {
+    issuer: baseUrl('GATEHOUSE_ISSUER', env.GATEHOUSE_ISSUER, 'http://localhost:3000'),
+    clientId: env.DEMO_CLIENT_ID || DEVELOPMENT_CLIENT.clientId,
+    clientSecret: env.DEMO_CLIENT_SECRET || DEVELOPMENT_CLIENT.clientSecret,
+    port: port(env.PORT, 3001),
+    host: env.HOST || 'localhost',
+    appUrl,
+    redirectUri: `${appUrl}/oauth/callback`,
+    sessionSecret: env.DEMO_SESSION_SECRET || randomBytes(32).toString('base64url'),
+  };
+}

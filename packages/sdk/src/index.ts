@@ -1,0 +1,23 @@
+/**
+ * @gatehouse/sdk — server side. For the browser helper import `@gatehouse/sdk/browser`.
+ */
+export type { CallbackParams, SavedAuthorizationRequest } from './callback.js';
+export {
+  type AuthorizationRequest,
+  type AuthorizationRequestOptions,
+  createGatehouseClient,
+  GatehouseClient,
+} from './client.js';
+export type { AuthorizationServerMetadata, GatehouseClientOptions } from './core.js';
+export {
+  GatehouseError,
+  IssuerMismatchError,
+  LoginRequiredError,
+  type LoginRequiredReason,
+  OAuthResponseError,
+  StateMismatchError,
+} from './errors.js';
+export type { FetchLike } from './http.js';
+export { type Balance, GatehouseSession, type Userinfo } from './session.js';
+export { MemoryTokenStore, type TokenStore } from './store.js';
+export { scopesOf, type TokenSet } from './tokens.js';
