@@ -1,1 +1,12 @@
-export {};
+export {
+  type Database,
+  type Db,
+  type OpenDatabaseOptions,
+  openDatabase,
+  type PgliteDatabaseHandle,
+  type PostgresDatabase,
+} from './connection.js';
+export { DatabaseError } from './errors.js';
+export { type MigrationReport, migrateDatabase, migrationsFolder } from './migrate.js';
+export * as schema from './schema/index.js';
+export { createDurableStores } from './stores/index.js';

@@ -1,1 +1,39 @@
-export {};
+/**
+ * Test databases for any package whose tests need the durable stores:
+ *
+ *   const db = await createTestDatabase();   // in beforeAll
+ *   ... db.stores.users.create(...) ...
+ *   await db.close();                         // in afterAll
+ *
+ * Each call gives a fresh, migrated, empty database: on the Postgres server named
+ * by DATABASE_URL when it is set, otherwise in embedded PGlite. See README.md.
+ */
+import type { DurableStores } from '@gatehouse/core';
+import type { Database } from './connection.js';
+import { createDurableStores } from './stores/index.js';
+import { PgliteTestDatabases } from './test-databases/pglite.js';
+import { PostgresTestDatabases } from './test-databases/postgres.js';
+
+export interface TestDatabase {
+  database: Database;
+  stores: DurableStores;
+  /** Closes the connection and deletes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+let databases: PostgresTestDatabases | PgliteTestDatabases | undefined;
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  databases ??= url ? new PostgresTestDatabases(url) : new PgliteTestDatabases();
+  const { database, drop } = await databases.create();
+  let closing: Promise<void> | undefined;
+  return {
+    database,
+    stores: createDurableStores(database),
+    close: () => {
+      closing ??= drop();
+      return closing;
+    },
+  };
+}

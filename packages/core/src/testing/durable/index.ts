@@ -1,2 +1,37 @@
-// Contract suites for the durable ports (owned by packages/db work).
-export {};
+// Contract suites for the durable ports: every DurableStores implementation runs all of them.
+import { describeAuditStoreContract } from './audit.js';
+import { describeDurableAvailabilityContract } from './availability.js';
+import { describeClientStoreContract } from './clients.js';
+import { describeDeveloperTokenStoreContract } from './developer-tokens.js';
+import type { OpenDurableStores } from './fixtures.js';
+import { describeGrantStoreContract } from './grants.js';
+import { describeLedgerStoreContract } from './ledger.js';
+import { describeRefreshTokenStoreContract } from './refresh-tokens.js';
+import { describeTopupCodeStoreContract } from './topup-codes.js';
+import { describeUserStoreContract } from './users.js';
+
+export type { DurableStoresUnderTest, OpenDurableStores } from './fixtures.js';
+export {
+  describeAuditStoreContract,
+  describeClientStoreContract,
+  describeDeveloperTokenStoreContract,
+  describeDurableAvailabilityContract,
+  describeGrantStoreContract,
+  describeLedgerStoreContract,
+  describeRefreshTokenStoreContract,
+  describeTopupCodeStoreContract,
+  describeUserStoreContract,
+};
+
+/** Every durable contract suite, each against its own fresh stores from `open`. */
+export function describeDurableStoreContracts(open: OpenDurableStores): void {
+  describeUserStoreContract(open);
+  describeClientStoreContract(open);
+  describeGrantStoreContract(open);
+  describeRefreshTokenStoreContract(open);
+  describeLedgerStoreContract(open);
+  describeTopupCodeStoreContract(open);
+  describeDeveloperTokenStoreContract(open);
+  describeAuditStoreContract(open);
+  describeDurableAvailabilityContract(open);
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { sha256Hex } from '../../crypto.js';
+import type { Client, DurableStores, NewClient, NewRefreshToken, NewUser, User } from '../../ports/index.js';
+
+/** What a contract suite needs from an implementation: fresh, empty stores and a way to dispose of them. */
+export interface DurableStoresUnderTest {
+  stores: DurableStores;
+  close(): Promise<void>;
+}
+
+export type OpenDurableStores = () => Promise<DurableStoresUnderTest>;
+
+/**
+ * Opens fresh stores before the suite and closes them after it; returns a getter
+ * for the tests. Generous timeout: the first database of a run may be built from scratch.
+ */
+export function useStores(open: OpenDurableStores): () => DurableStores {
+  let underTest: DurableStoresUnderTest | undefined;
+  beforeAll(async () => {
+    underTest = await open();
+  }, 120_000);
+  afterAll(async () => {
+    await underTest?.close();
+  });
+  return () => {
+    if (!underTest) throw new Error('stores are not open (did beforeAll fail?)');
+    return underTest.stores;
+  };
+}
+
+export function unique(prefix = ''): string {
+  return `${prefix}${randomBytes(5).toString('hex')}`;
+}
+
+/** A stored-secret lookalike: the SHA-256 of something random. */
+export function randomHash(): string {
+  return sha256Hex(randomBytes(32).toString('hex'));
+}
+
+export function createUser(stores: DurableStores, overrides: Partial<NewUser> = {}): Promise<User> {
+  const name = unique('user');
+  return stores.users.create({
+    username: name,
+    email: `${name}@example.test`,
+    passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+    ...overrides,
+  });
+}
+
+export function createClient(stores: DurableStores, overrides: Partial<NewClient> = {}): Promise<Client> {
+  return stores.clients.create({
+    clientId: unique('gh_'),
+    secretHash: randomHash(),
+    name: 'Test app',
+    redirectUris: ['https://app.example.test/callback'],
+    ...overrides,
+  });
+}
+
+export const DAY_MS = 86_400_000;
+
+export function newRefreshToken(
+  user: User,
+  client: Client,
+  overrides: Partial<NewRefreshToken> = {},
+): NewRefreshToken {
+  return {
+    tokenHash: randomHash(),
+    familyId: unique('family'),
+    clientId: client.id,
+    userId: user.id,
+    scopes: ['profile'],
+    // Whole milliseconds: what every store can round-trip.
+    expiresAt: new Date(Math.floor(Date.now() / 1000) * 1000 + 30 * DAY_MS),
+    ...overrides,
+  };
+}
+
+/** Asserts a discriminated result's kind and narrows it. */
+export function expectKind<T extends { kind: string }, K extends T['kind']>(
+  result: T,
+  kind: K,
+): Extract<T, { kind: K }> {
+  expect(result.kind).toBe(kind);
+  return result as Extract<T, { kind: K }>;
+}
+
+/** Counts results by kind, e.g. `{ rotated: 1, reused: 24 }`. */
+export function countKinds(results: readonly { kind: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { kind } of results) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+export function sortedScopes(scopes: readonly string[]): string[] {
+  return [...scopes].sort();
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createClient,
+  createUser,
+  newRefreshToken,
+  type OpenDurableStores,
+  sortedScopes,
+  useStores,
+} from './fixtures.js';
+
+export function describeGrantStoreContract(open: OpenDurableStores): void {
+  describe('GrantStore', () => {
+    const stores = useStores(open);
+
+    async function userAndClient() {
+      return { user: await createUser(stores()), client: await createClient(stores()) };
+    }
+
+    it('records consent and finds it', async () => {
+      const { user, client } = await userAndClient();
+      expect(await stores().grants.find(user.id, client.id)).toBeNull();
+      const grant = await stores().grants.upsert(user.id, client.id, ['profile']);
+      expect(grant).toMatchObject({ userId: user.id, clientId: client.id, scopes: ['profile'] });
+      expect(grant.createdAt).toBeInstanceOf(Date);
+      expect(await stores().grants.find(user.id, client.id)).toEqual(grant);
+    });
+
+    it('keeps the union of old and new scopes, each once', async () => {
+      const { user, client } = await userAndClient();
+      const first = await stores().grants.upsert(user.id, client.id, ['profile']);
+      const second = await stores().grants.upsert(user.id, client.id, ['balance', 'profile', 'balance']);
+      expect(sortedScopes(second.scopes)).toEqual(['balance', 'profile']);
+      expect(second.createdAt).toEqual(first.createdAt);
+      expect(second.updatedAt.getTime()).toBeGreaterThanOrEqual(first.updatedAt.getTime());
+      // A narrower consent later never takes scopes away.
+      const third = await stores().grants.upsert(user.id, client.id, ['profile']);
+      expect(sortedScopes(third.scopes)).toEqual(['balance', 'profile']);
+    });
+
+    it('loses no scope when consents for one client race', async () => {
+      const { user, client } = await userAndClient();
+      const scopes = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+      await Promise.all(scopes.map((scope) => stores().grants.upsert(user.id, client.id, [scope])));
+      expect(sortedScopes((await stores().grants.find(user.id, client.id))?.scopes ?? [])).toEqual(scopes);
+    });
+
+    it("lists only the user's own grants", async () => {
+      const user = await createUser(stores());
+      const other = await createUser(stores());
+      const [c1, c2] = [await createClient(stores()), await createClient(stores())];
+      await stores().grants.upsert(user.id, c1.id, ['profile']);
+      await stores().grants.upsert(user.id, c2.id, ['balance']);
+      await stores().grants.upsert(other.id, c1.id, ['profile']);
+      const listed = await stores().grants.listByUser(user.id);
+      expect(listed.map((g) => g.clientId).sort()).toEqual([c1.id, c2.id].sort());
+      expect(listed.every((g) => g.userId === user.id)).toBe(true);
+    });
+
+    it('deletes the consent record but leaves tokens to the caller', async () => {
+      const { user, client } = await userAndClient();
+      await stores().grants.upsert(user.id, client.id, ['profile']);
+      const token = newRefreshToken(user, client);
+      await stores().refreshTokens.create(token);
+      expect(await stores().grants.delete(user.id, client.id)).toBe(true);
+      expect(await stores().grants.find(user.id, client.id)).toBeNull();
+      expect(await stores().grants.delete(user.id, client.id)).toBe(false);
+      expect((await stores().refreshTokens.findByHash(token.tokenHash))?.revokedAt).toBeNull();
+    });
+  });
+}

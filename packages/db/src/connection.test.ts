@@ -1,0 +1,56 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from './connection.js';
+import { migrateDatabase } from './migrate.js';
+import { createDurableStores } from './stores/index.js';
+
+describe('openDatabase', () => {
+  it('fails closed when Postgres cannot be reached', async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const database = await openDatabase({
+      databaseUrl: 'postgres://gatehouse:pw@127.0.0.1:1/none',
+      dataDir: '',
+    });
+    const stores = createDurableStores(database);
+    try {
+      expect(database.kind).toBe('postgres');
+      const unavailable = { name: 'StoreUnavailableError', store: 'database' };
+      await expect(stores.ping()).rejects.toMatchObject(unavailable);
+      await expect(stores.users.findByLogin('alice')).rejects.toMatchObject(unavailable);
+      await expect(migrateDatabase(database)).rejects.toMatchObject(unavailable);
+      const error: unknown = await stores.ping().catch((e: unknown) => e);
+      expect(String(error) + String((error as Error).cause)).not.toContain(':pw@');
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('creates, migrates and reopens an embedded PGlite directory', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'gatehouse-db-test-'));
+    const dataDir = join(parent, 'nested', 'data');
+    try {
+      const database = await openDatabase({ databaseUrl: null, dataDir });
+      expect(database.kind).toBe('pglite');
+      expect((await stat(dataDir)).isDirectory()).toBe(true);
+      expect(await migrateDatabase(database)).toEqual({ applied: ['0000_init'], total: 1 });
+      const stores = createDurableStores(database);
+      await stores.users.create({ username: 'kept', email: 'kept@example.test', passwordHash: 'x' });
+      await stores.close();
+      await stores.close(); // idempotent
+
+      const reopened = await openDatabase({ dataDir });
+      try {
+        expect(await migrateDatabase(reopened)).toEqual({ applied: [], total: 1 });
+        expect(await createDurableStores(reopened).users.findByLogin('KEPT')).toMatchObject({
+          username: 'kept',
+        });
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -1,0 +1,23 @@
+import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+export const clients = pgTable(
+  'clients',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    clientId: text('client_id').notNull().unique('clients_client_id_key'),
+    secretHash: text('secret_hash'),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    homepageUrl: text('homepage_url'),
+    redirectUris: text('redirect_uris').array().notNull(),
+    allowedScopes: text('allowed_scopes').array().notNull(),
+    ownerUserId: integer('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    trusted: boolean('trusted').notNull().default(false),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The developer console lists a user's apps.
+  (t) => [index('clients_owner_user_id_idx').on(t.ownerUserId)],
+);

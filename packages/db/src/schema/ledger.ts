@@ -1,0 +1,34 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+export const ledgerKinds = ['topup', 'credit', 'debit', 'refund'] as const;
+
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    // By default, not always: the balance-change statement inserts with INSERT … SELECT, whose
+    // Drizzle form must name every column, so it draws the id from the sequence itself.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      // Money history is never deleted with a user.
+      .references(() => users.id),
+    amount: bigint('amount', { mode: 'bigint' }).notNull(),
+    kind: text('kind', { enum: ledgerKinds }).notNull(),
+    reference: text('reference'),
+    idempotencyKey: text('idempotency_key'),
+    actor: text('actor').notNull(),
+    balanceAfter: bigint('balance_after', { mode: 'bigint' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Concurrent duplicates are settled here, not by a read-then-write race.
+    uniqueIndex('ledger_entries_user_idempotency_key').on(t.userId, t.idempotencyKey),
+    // listEntries: a user's entries newest first.
+    index('ledger_entries_user_id_id_idx').on(t.userId, t.id),
+    check('ledger_entries_amount_check', sql`${t.amount} <> 0`),
+    check('ledger_entries_balance_after_check', sql`${t.balanceAfter} >= 0`),
+    check('ledger_entries_kind_check', sql`${t.kind} in ('topup', 'credit', 'debit', 'refund')`),
+  ],
+);

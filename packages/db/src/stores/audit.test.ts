@@ -1,0 +1,4 @@
+import { describeAuditStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeAuditStoreContract(createTestDatabase);

@@ -1,0 +1,4 @@
+import { describeClientStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeClientStoreContract(createTestDatabase);

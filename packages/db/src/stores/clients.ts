@@ -1,0 +1,120 @@
+import type { Client, ClientPatch, ClientStore, NewClient } from '@gatehouse/core';
+import { asc, count, eq, sql } from 'drizzle-orm';
+import type { Db } from '../connection.js';
+import { translateErrors } from '../errors.js';
+import { clients } from '../schema/clients.js';
+import { grants } from '../schema/grants.js';
+
+type ClientRow = typeof clients.$inferSelect;
+
+/** What a client may request when registration does not say: every scope Gatehouse knows. */
+const DEFAULT_ALLOWED_SCOPES = ['profile', 'balance'];
+
+function toClient(row: ClientRow): Client {
+  return {
+    id: row.id,
+    clientId: row.clientId,
+    secretHash: row.secretHash,
+    name: row.name,
+    description: row.description,
+    homepageUrl: row.homepageUrl,
+    redirectUris: row.redirectUris,
+    allowedScopes: row.allowedScopes,
+    ownerUserId: row.ownerUserId,
+    trusted: row.trusted,
+    disabled: row.disabled,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function createClientStore(db: Db): ClientStore {
+  const findByClientId = db
+    .select()
+    .from(clients)
+    .where(eq(clients.clientId, sql.placeholder('clientId')))
+    .prepare('clients_find_by_client_id');
+  const findById = db
+    .select()
+    .from(clients)
+    .where(eq(clients.id, sql.placeholder('id')))
+    .prepare('clients_find_by_id');
+
+  return translateErrors({
+    async create(client: NewClient): Promise<Client> {
+      const [row] = await db
+        .insert(clients)
+        .values({
+          clientId: client.clientId,
+          secretHash: client.secretHash,
+          name: client.name,
+          description: client.description ?? '',
+          homepageUrl: client.homepageUrl ?? null,
+          redirectUris: client.redirectUris,
+          allowedScopes: client.allowedScopes ?? DEFAULT_ALLOWED_SCOPES,
+          ownerUserId: client.ownerUserId ?? null,
+          trusted: client.trusted ?? false,
+        })
+        .returning();
+      return toClient(row!);
+    },
+
+    async findByClientId(clientId: string): Promise<Client | null> {
+      const [row] = await findByClientId.execute({ clientId });
+      return row ? toClient(row) : null;
+    },
+
+    async findById(id: number): Promise<Client | null> {
+      const [row] = await findById.execute({ id });
+      return row ? toClient(row) : null;
+    },
+
+    async listByOwner(ownerUserId: number): Promise<Client[]> {
+      const rows = await db
+        .select()
+        .from(clients)
+        .where(eq(clients.ownerUserId, ownerUserId))
+        .orderBy(asc(clients.id));
+      return rows.map(toClient);
+    },
+
+    async listAll(): Promise<Client[]> {
+      const rows = await db.select().from(clients).orderBy(asc(clients.id));
+      return rows.map(toClient);
+    },
+
+    async update(id: number, patch: ClientPatch): Promise<Client | null> {
+      // Named one by one so that a caller's stray `id` or `clientId` can never be written.
+      const { name, description, homepageUrl, redirectUris, allowedScopes, trusted, disabled, secretHash } =
+        patch;
+      const [row] = await db
+        .update(clients)
+        // Drizzle skips undefined values: an absent field is left alone.
+        .set({
+          name,
+          description,
+          homepageUrl,
+          redirectUris,
+          allowedScopes,
+          trusted,
+          disabled,
+          secretHash,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(clients.id, id))
+        .returning();
+      return row ? toClient(row) : null;
+    },
+
+    // Grants and refresh tokens go with the client (ON DELETE CASCADE).
+    async delete(id: number): Promise<boolean> {
+      const rows = await db.delete(clients).where(eq(clients.id, id)).returning({ id: clients.id });
+      return rows.length > 0;
+    },
+
+    async countAuthorizedUsers(id: number): Promise<number> {
+      const [row] = await db.select({ users: count() }).from(grants).where(eq(grants.clientId, id));
+      return row?.users ?? 0;
+    },
+  });
+}

@@ -1,0 +1,4 @@
+import { describeDeveloperTokenStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeDeveloperTokenStoreContract(createTestDatabase);

@@ -1,0 +1,4 @@
+import { describeGrantStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeGrantStoreContract(createTestDatabase);

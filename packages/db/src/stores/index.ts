@@ -1,0 +1,28 @@
+import type { DurableStores } from '@gatehouse/core';
+import type { Database } from '../connection.js';
+import { createAuditStore } from './audit.js';
+import { createClientStore } from './clients.js';
+import { createDeveloperTokenStore } from './developer-tokens.js';
+import { createGrantStore } from './grants.js';
+import { createLedgerStore } from './ledger.js';
+import { createRefreshTokenStore } from './refresh-tokens.js';
+import { createTopupCodeStore } from './topup-codes.js';
+import { createUserStore } from './users.js';
+
+/** Postgres (or PGlite) implementations of every durable port, sharing one connection pool. */
+export function createDurableStores(database: Database): DurableStores {
+  const { db } = database;
+  return {
+    users: createUserStore(db),
+    clients: createClientStore(db),
+    grants: createGrantStore(db),
+    refreshTokens: createRefreshTokenStore(db),
+    ledger: createLedgerStore(db),
+    topupCodes: createTopupCodeStore(db),
+    developerTokens: createDeveloperTokenStore(db),
+    audit: createAuditStore(db),
+    ping: () => database.ping(),
+    // The stores own the database they were given: closing them ends the pool.
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,4 @@
+import { describeLedgerStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeLedgerStoreContract(createTestDatabase);

@@ -1,0 +1,4 @@
+import { describeRefreshTokenStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeRefreshTokenStoreContract(createTestDatabase);

@@ -1,0 +1,4 @@
+import { describeTopupCodeStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeTopupCodeStoreContract(createTestDatabase);
