@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
 // Each test file opens its own database once (beforeAll): allow for PGlite start-up.
-export default defineConfig({ test: { include: ['src/**/*.test.ts'], hookTimeout: 60_000, testTimeout: 20_000 } });
+export default defineConfig({
+  test: { include: ['src/**/*.test.ts'], hookTimeout: 60_000, testTimeout: 20_000 },
+});

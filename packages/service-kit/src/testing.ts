@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { createFastify } from './run-server.js';
-import type { ServiceOptions } from './types.js';
 import { createTestCache } from '@gatehouse/cache/testing';
 import { type Config, loadConfig, type Stores } from '@gatehouse/core';
 import { createTestDatabase } from '@gatehouse/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { createFastify } from './run-server.js';
+import type { ServiceOptions } from './types.js';
 
 /**
  * Fresh stores for one test file: a new migrated database (PGlite, or real Postgres

@@ -104,7 +104,11 @@ describe('end to end with oauth4webapi', () => {
       oauth.skipSubjectCheck,
       await oauth.userInfoRequest(as, client, second.tokens.access_token, insecure),
     );
-    expect(info).toMatchObject({ username: 'alice', email: 'alice@example.com', balance_formatted: '750.00' });
+    expect(info).toMatchObject({
+      username: 'alice',
+      email: 'alice@example.com',
+      balance_formatted: '750.00',
+    });
 
     const refreshed = await oauth.processRefreshTokenResponse(
       as,

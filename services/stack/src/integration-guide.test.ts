@@ -22,7 +22,12 @@ describe('an app written against the integration guide', () => {
       email: 'bob@example.com',
       passwordHash: await hashPassword('bob-password-1'),
     });
-    await stack.stores.db.ledger.apply({ userId: user.id, amount: 375_000_000n, kind: 'credit', actor: 'test' });
+    await stack.stores.db.ledger.apply({
+      userId: user.id,
+      amount: 375_000_000n,
+      kind: 'credit',
+      actor: 'test',
+    });
     await stack.stores.db.clients.create({
       clientId,
       secretHash: sha256Hex(clientSecret),
@@ -59,7 +64,13 @@ describe('an app written against the integration guide', () => {
     // Step 3: the callback handler exchanges the code server-side.
     const tokenResponse = await fetch(
       `${stack.origin}/api/oauth2/token`,
-      form({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, client_secret: clientSecret }),
+      form({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: clientId,
+        client_secret: clientSecret,
+      }),
     );
     expect(tokenResponse.status).toBe(200);
     const tokens = (await tokenResponse.json()) as Record<string, unknown>;
@@ -71,16 +82,28 @@ describe('an app written against the integration guide', () => {
     });
     expect(info.status).toBe(200);
     const user = (await info.json()) as Record<string, unknown>;
-    expect(user).toMatchObject({ username: 'bob', email: 'bob@example.com', quota: 375_000_000, balance_formatted: '750.00' });
+    expect(user).toMatchObject({
+      username: 'bob',
+      email: 'bob@example.com',
+      quota: 375_000_000,
+      balance_formatted: '750.00',
+    });
     expect(typeof user.id).toBe('number');
 
     // Refresh with the guide's parameters.
     const refreshed = await fetch(
       `${stack.origin}/api/oauth2/token`,
-      form({ grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), client_id: clientId, client_secret: clientSecret }),
+      form({
+        grant_type: 'refresh_token',
+        refresh_token: String(tokens.refresh_token),
+        client_id: clientId,
+        client_secret: clientSecret,
+      }),
     );
     expect(refreshed.status).toBe(200);
-    expect(((await refreshed.json()) as Record<string, unknown>).refresh_token).not.toBe(tokens.refresh_token);
+    expect(((await refreshed.json()) as Record<string, unknown>).refresh_token).not.toBe(
+      tokens.refresh_token,
+    );
   });
 
   it('returns a top-up link', async () => {

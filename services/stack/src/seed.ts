@@ -1,4 +1,4 @@
-import { type Config, sha256Hex, type Stores } from '@gatehouse/core';
+import { type Config, type Stores, sha256Hex } from '@gatehouse/core';
 import { hashPassword } from '@gatehouse/service-kit';
 
 /** Well-known development credentials: seeded only in development, only into an empty database. */
@@ -52,6 +52,11 @@ export async function seedDemoData(stores: Stores, config: Config): Promise<Seed
     ownerUserId: user.id,
     trusted: false,
   });
-  await stores.db.audit.append({ type: 'seed.demo_data', actor: 'seed', userId: user.id, clientId: DEMO.clientId });
+  await stores.db.audit.append({
+    type: 'seed.demo_data',
+    actor: 'seed',
+    userId: user.id,
+    clientId: DEMO.clientId,
+  });
   return { seeded: true, redirectUri };
 }

@@ -13,7 +13,9 @@ await runServer({
     seeded = (await seedDemoData(stores, config)).seeded;
   },
   banner: ({ config }) => {
-    const lines = [`Gatehouse is running at ${config.issuer}  (${config.databaseUrl ? 'Postgres' : `embedded PGlite in ${config.dataDir}`}, ${config.redisUrl ? 'Redis' : 'in-memory cache'})`];
+    const lines = [
+      `Gatehouse is running at ${config.issuer}  (${config.databaseUrl ? 'Postgres' : `embedded PGlite in ${config.dataDir}`}, ${config.redisUrl ? 'Redis' : 'in-memory cache'})`,
+    ];
     if (config.env === 'development' && config.seedDemoData) {
       lines.push(
         `  ${seeded ? 'Seeded' : 'Demo data'}: sign in at ${config.issuer}/login as "${DEMO.username}" / "${DEMO.password}"`,

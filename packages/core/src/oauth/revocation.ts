@@ -5,7 +5,11 @@ import type { Stores } from '../ports/index.js';
  * access tokens in the cache. Refresh tokens go first so that a crash between the
  * two steps can never leave a family able to mint new access tokens.
  */
-export async function revokeFamilies(stores: Stores, familyIds: readonly string[], now = new Date()): Promise<void> {
+export async function revokeFamilies(
+  stores: Stores,
+  familyIds: readonly string[],
+  now = new Date(),
+): Promise<void> {
   const unique = [...new Set(familyIds)];
   await Promise.all(unique.map((id) => stores.db.refreshTokens.revokeFamily(id, now)));
   await Promise.all(unique.map((id) => stores.cache.accessTokens.revokeFamily(id)));

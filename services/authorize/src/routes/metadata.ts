@@ -1,8 +1,11 @@
 import { KNOWN_SCOPES } from '@gatehouse/core';
+import { GRANT_TYPES_SUPPORTED } from '@gatehouse/core/token';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance } from 'fastify';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
+/** Public clients (registered without a secret) authenticate with PKCE alone at the token endpoint. */
+const TOKEN_AUTH_METHODS = [...CLIENT_AUTH_METHODS, 'none'];
 
 /** RFC 8414 authorization server metadata (API.md §9). */
 export function authorizationServerMetadata(issuer: string) {
@@ -16,9 +19,9 @@ export function authorizationServerMetadata(issuer: string) {
     scopes_supported: [...KNOWN_SCOPES],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: [...GRANT_TYPES_SUPPORTED],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    token_endpoint_auth_methods_supported: TOKEN_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     authorization_response_iss_parameter_supported: true,

@@ -38,7 +38,9 @@ export class AdminClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new CliError(`cannot reach ${this.options.url}: ${(error as Error).cause ?? (error as Error).message}`);
+      throw new CliError(
+        `cannot reach ${this.options.url}: ${(error as Error).cause ?? (error as Error).message}`,
+      );
     }
     const text = await response.text();
     let payload: { success?: boolean; message?: string; data?: T } | undefined;
@@ -48,7 +50,9 @@ export class AdminClient {
       payload = undefined;
     }
     if (response.status === 404 && !payload?.message) {
-      throw new CliError(`${this.options.url} has no admin API (is GATEHOUSE_ADMIN_TOKEN set on the server?)`);
+      throw new CliError(
+        `${this.options.url} has no admin API (is GATEHOUSE_ADMIN_TOKEN set on the server?)`,
+      );
     }
     if (!response.ok || !payload?.success) {
       const reason = payload?.message ?? `HTTP ${response.status}`;

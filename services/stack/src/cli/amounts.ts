@@ -2,7 +2,10 @@ import { parseAmount } from '@gatehouse/core';
 import { CliError } from './admin-client.js';
 
 /** `--quota <units>` or `--amount <currency>`: exactly one; returns quota units as a JSON-safe number. */
-export function quotaFrom(values: Record<string, string | boolean | undefined>, quotaPerUnit: bigint): number {
+export function quotaFrom(
+  values: Record<string, string | boolean | undefined>,
+  quotaPerUnit: bigint,
+): number {
   const { quota, amount } = values;
   if ((quota === undefined) === (amount === undefined)) {
     throw new CliError('give exactly one of --amount <currency, e.g. 10.00> or --quota <integer units>', 2);

@@ -62,7 +62,17 @@ describe('gatehouse CLI against a running stack', () => {
   });
 
   it('creates, lists and disables users', async () => {
-    const created = await as(['users', 'create', '--username', 'carol', '--email', 'carol@example.com', '--password', 'carol-password', '--json']);
+    const created = await as([
+      'users',
+      'create',
+      '--username',
+      'carol',
+      '--email',
+      'carol@example.com',
+      '--password',
+      'carol-password',
+      '--json',
+    ]);
     expect(created.code).toBe(0);
     const user = JSON.parse(created.stdout) as { id: number; username: string };
     expect(user.username).toBe('carol');
@@ -73,7 +83,16 @@ describe('gatehouse CLI against a running stack', () => {
     const table = await as(['users', 'list']);
     expect(table.stdout).toMatch(/^ID\s+USERNAME\s+EMAIL/m);
 
-    const duplicate = await as(['users', 'create', '--username', 'carol', '--email', 'c2@example.com', '--password', 'carol-password']);
+    const duplicate = await as([
+      'users',
+      'create',
+      '--username',
+      'carol',
+      '--email',
+      'c2@example.com',
+      '--password',
+      'carol-password',
+    ]);
     expect(duplicate.code).toBe(1);
 
     const disabled = await as(['users', 'disable', String(user.id), '--json']);
@@ -82,12 +101,34 @@ describe('gatehouse CLI against a running stack', () => {
   });
 
   it('credits and debits with idempotency keys and refuses overdrafts', async () => {
-    const user = await stack.stores.db.users.create({ username: 'dave', email: 'dave@example.com', passwordHash: 'x' });
-    const credit = await as(['balance', 'credit', String(user.id), '--amount', '10.00', '--idempotency-key', 'k1', '--json']);
+    const user = await stack.stores.db.users.create({
+      username: 'dave',
+      email: 'dave@example.com',
+      passwordHash: 'x',
+    });
+    const credit = await as([
+      'balance',
+      'credit',
+      String(user.id),
+      '--amount',
+      '10.00',
+      '--idempotency-key',
+      'k1',
+      '--json',
+    ]);
     expect(credit.code).toBe(0);
     expect(JSON.parse(credit.stdout)).toMatchObject({ quota: 5_000_000, idempotency_key: 'k1' });
 
-    const retry = await as(['balance', 'credit', String(user.id), '--amount', '10.00', '--idempotency-key', 'k1', '--json']);
+    const retry = await as([
+      'balance',
+      'credit',
+      String(user.id),
+      '--amount',
+      '10.00',
+      '--idempotency-key',
+      'k1',
+      '--json',
+    ]);
     expect(JSON.parse(retry.stdout)).toMatchObject({ quota: 5_000_000 });
     expect((await stack.stores.db.ledger.getBalance(user.id))?.quota).toBe(5_000_000n);
 

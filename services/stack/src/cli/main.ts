@@ -74,7 +74,9 @@ export async function main(argv: string[]): Promise<number> {
   if (!found) {
     const group = commands.filter((c) => c.name.startsWith(`${argv[0]} `));
     if (group.length > 0 && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
-      console.log(group.map((c) => `gatehouse ${c.name}${c.args ? ` ${c.args}` : ''}  —  ${c.summary}`).join('\n'));
+      console.log(
+        group.map((c) => `gatehouse ${c.name}${c.args ? ` ${c.args}` : ''}  —  ${c.summary}`).join('\n'),
+      );
       return argv.length === 1 ? 2 : 0;
     }
     throw new CliError(`unknown command "${argv.slice(0, 2).join(' ')}" (see gatehouse --help)`, 2);
@@ -82,7 +84,11 @@ export async function main(argv: string[]): Promise<number> {
   const { command, rest } = found;
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+    });
   } catch (error) {
     throw new CliError(`${(error as Error).message} (see gatehouse ${command.name} --help)`, 2);
   }

@@ -10,7 +10,11 @@ export function printTable(rows: Record<string, unknown>[], columns: string[], j
   }
   const cells = rows.map((row) => columns.map((c) => formatCell(row[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   console.log(line(columns.map((c) => c.toUpperCase())));
   for (const row of cells) console.log(line(row));
 }
@@ -21,7 +25,8 @@ export function printRecord(record: Record<string, unknown>, json: boolean): voi
     return;
   }
   const width = Math.max(...Object.keys(record).map((k) => k.length));
-  for (const [key, value] of Object.entries(record)) console.log(`${key.padEnd(width)}  ${formatCell(value)}`);
+  for (const [key, value] of Object.entries(record))
+    console.log(`${key.padEnd(width)}  ${formatCell(value)}`);
 }
 
 function formatCell(value: unknown): string {

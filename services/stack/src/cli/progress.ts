@@ -16,7 +16,9 @@ export class ProgressBar {
     if (this.stream.isTTY) {
       const width = 30;
       const filled = Math.round(ratio * width);
-      this.stream.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total}`);
+      this.stream.write(
+        `\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total}`,
+      );
       if (done >= this.total) this.stream.write('\n');
       return;
     }

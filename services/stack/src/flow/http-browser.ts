@@ -9,7 +9,10 @@ export class HttpBrowser {
   constructor(readonly origin: string) {}
 
   /** One request, no redirect following; stores Set-Cookie. */
-  async request(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
     const url = new URL(path, this.origin);
     const headers: Record<string, string> = { ...init.headers };
     if (url.origin === this.origin && this.cookies.size > 0) {
@@ -21,7 +24,12 @@ export class HttpBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       headers.origin ??= this.origin;
     }
-    const response = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const response = await fetch(url, {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     if (url.origin === this.origin) this.storeCookies(response);
     return response;
   }
@@ -102,7 +110,8 @@ export async function authorizeAsUser(
       continue;
     }
     const html = await response.text();
-    if (response.status !== 200) throw new Error(`authorization stopped with status ${response.status}: ${html.slice(0, 200)}`);
+    if (response.status !== 200)
+      throw new Error(`authorization stopped with status ${response.status}: ${html.slice(0, 200)}`);
     const fields = readInputs(html);
     if (!fields.request_id) throw new Error('expected a consent page with a request_id field');
     consentShown = true;

@@ -11,7 +11,12 @@ export const auditCommands: Command[] = [
       type: { type: 'string' },
       limit: { type: 'string' },
     },
-    help: ['--user-id <id>', '--client-id <client_id>', '--type <event type, e.g. login.failed>', '--limit <n>'],
+    help: [
+      '--user-id <id>',
+      '--client-id <client_id>',
+      '--type <event type, e.g. login.failed>',
+      '--limit <n>',
+    ],
     async run(values, _positionals, { admin, json }) {
       const query = new URLSearchParams();
       const names = { 'user-id': 'user_id', 'client-id': 'client_id', type: 'type', limit: 'limit' } as const;

@@ -23,7 +23,9 @@ export const clientCommands: Command[] = [
       printTable(clients, ['client_id', 'name', 'trusted', 'disabled', 'redirect_uris'], json);
     },
   },
-  patchCommand('trust', 'mark a client trusted: auto_authorize then skips the consent page', { trusted: true }),
+  patchCommand('trust', 'mark a client trusted: auto_authorize then skips the consent page', {
+    trusted: true,
+  }),
   patchCommand('untrust', 'remove the trusted mark', { trusted: false }),
   patchCommand('disable', 'disable a client: invalid_client from now on, and its tokens stop working', {
     disabled: true,
