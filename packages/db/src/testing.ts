@@ -17,6 +17,11 @@ import { PostgresTestDatabases } from './test-databases/postgres.js';
 export interface TestDatabase {
   database: Database;
   stores: DurableStores;
+  /**
+   * Postgres only: the URL of this database, for a server process a test starts
+   * beside it (PGlite's directory can be opened by one process only).
+   */
+  url?: string;
   /** Closes the connection and deletes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -26,11 +31,13 @@ let databases: PostgresTestDatabases | PgliteTestDatabases | undefined;
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   databases ??= url ? new PostgresTestDatabases(url) : new PgliteTestDatabases();
-  const { database, drop } = await databases.create();
+  const created = await databases.create();
+  const { database, drop } = created;
   let closing: Promise<void> | undefined;
   return {
     database,
     stores: createDurableStores(database),
+    ...('url' in created ? { url: created.url as string } : {}),
     close: () => {
       closing ??= drop();
       return closing;

@@ -16,9 +16,15 @@ export interface ServerDefinition {
 }
 
 /** Builds a Fastify instance with Gatehouse's logger, proxy trust and health routes. Does not listen. */
-export function createFastify(config: Config, stores: Stores, isDraining: () => boolean): FastifyInstance {
+export function createFastify(
+  config: Config,
+  stores: Stores,
+  isDraining: () => boolean,
+  /** Where log lines go (stdout by default); tests pass a stream to inspect them. */
+  logStream?: { write(line: string): void },
+): FastifyInstance {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: logStream ? { ...loggerOptions(config), stream: logStream } : loggerOptions(config),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,

@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import type { Config, Stores } from '@gatehouse/core';
 import { createFastify, type ServiceOptions } from '@gatehouse/service-kit';
 import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { stackApp } from './app.js';
+import { freePort } from './test-support/processes.js';
 
 export interface RunningStack {
   app: FastifyInstance;
@@ -14,29 +14,19 @@ export interface RunningStack {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 /**
  * The whole stack on a real loopback port with fresh test stores: for end-to-end tests
  * that need real HTTP (third-party client libraries, the SDK, browsers).
  */
-export async function startTestStack(env: Record<string, string> = {}): Promise<RunningStack> {
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: { logStream?: { write(line: string): void } } = {},
+): Promise<RunningStack> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const config = testConfig({ PORT: String(port), ISSUER: origin, ...env });
   const stores = await createTestStores();
-  const app = createFastify(config, stores, () => false);
+  const app = createFastify(config, stores, () => false, options.logStream);
   await app.register(stackApp, { config, stores } satisfies ServiceOptions);
   await app.listen({ port, host: '127.0.0.1' });
   return {

@@ -21,7 +21,7 @@ export class PostgresTestDatabases {
     this.admin = postgres(serverUrl, { max: 2, idle_timeout: 2, onnotice: () => {} });
   }
 
-  async create(): Promise<{ database: Database; drop(): Promise<void> }> {
+  async create(): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
     this.template ??= this.ensureTemplate().catch((error) => {
       this.template = undefined; // let the next test try again
       throw error;
@@ -29,9 +29,11 @@ export class PostgresTestDatabases {
     const template = await this.template;
     const name = scratchName('gh_t');
     await this.createDatabase(name, template);
-    const database = await openDatabase({ databaseUrl: this.urlOf(name), dataDir: '' });
+    const url = this.urlOf(name);
+    const database = await openDatabase({ databaseUrl: url, dataDir: '' });
     return {
       database,
+      url,
       drop: async () => {
         await database.close();
         await this.admin.unsafe(`drop database if exists "${name}" with (force)`);

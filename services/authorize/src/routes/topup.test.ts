@@ -1,0 +1,518 @@
+import { randomId, randomToken, type Stores, sha256Hex, TOKEN_PREFIX, type User } from '@gatehouse/core';
+import { shapeUserinfo } from '@gatehouse/core/resource';
+import { createTestStores } from '@gatehouse/service-kit/testing';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Browser,
+  buildApp,
+  hiddenField,
+  PASSWORD,
+  type SeededClient,
+  seedClient,
+  seedUser,
+} from '../testing/harness.js';
+import { TOPUP_THROTTLE } from '../topup/throttle.js';
+import { TOPUP_MESSAGES } from './topup.js';
+
+let stores: Stores & { close(): Promise<void> };
+let app: FastifyInstance;
+let wallet: SeededClient;
+
+/** 500 000 quota = 1 USD (the default QUOTA_PER_UNIT). */
+const USD = 500_000n;
+const APP_HOMEPAGE = 'https://www.wallet-app.example/';
+const TOPUP_PREFIX = TOKEN_PREFIX.topupCode;
+
+beforeAll(async () => {
+  stores = await createTestStores();
+  app = await buildApp(stores);
+  wallet = await seedClient(stores, {
+    redirectUris: ['https://app.example.com/oauth/callback', 'http://localhost:5173/cb'],
+    homepageUrl: APP_HOMEPAGE,
+  });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await stores?.close();
+});
+
+/** Codes as the admin API creates them: only their hashes reach the store. */
+async function createCodes(
+  quota: bigint,
+  count = 1,
+  expiresAt: Date | null = null,
+): Promise<{ codes: string[]; batchId: string }> {
+  const codes = Array.from({ length: count }, () => randomToken(TOKEN_PREFIX.topupCode));
+  const batchId = randomId();
+  await stores.db.topupCodes.createBatch({
+    batchId,
+    quota,
+    expiresAt,
+    codeHashes: codes.map(sha256Hex),
+    createdBy: 'admin',
+  });
+  return { codes, batchId };
+}
+
+async function signedIn(user?: User): Promise<{ user: User; browser: Browser }> {
+  const who = user ?? (await seedUser(stores));
+  const browser = new Browser(app);
+  const login = await browser.login(who.username);
+  expect(login.statusCode).toBe(303);
+  return { user: who, browser };
+}
+
+async function credit(user: User, quota: bigint): Promise<void> {
+  const result = await stores.db.ledger.apply({
+    userId: user.id,
+    amount: quota,
+    kind: 'credit',
+    actor: 'admin',
+  });
+  expect(result.kind).toBe('applied');
+}
+
+async function quotaOf(user: User): Promise<bigint> {
+  return (await stores.db.ledger.getBalance(user.id))!.quota;
+}
+
+async function usedCode(): Promise<string> {
+  const { codes } = await createCodes(USD);
+  const other = await seedUser(stores);
+  expect((await stores.db.topupCodes.redeem(sha256Hex(codes[0]!), other.id, new Date())).kind).toBe(
+    'redeemed',
+  );
+  return codes[0]!;
+}
+
+/** The session's CSRF token, as the top-up form carries it. */
+async function csrfOf(browser: Browser): Promise<string> {
+  return hiddenField((await browser.get('/topup')).body, '_csrf', '/topup');
+}
+
+function topupUrl(params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.append(name, value);
+  const search = query.toString();
+  return search ? `/topup?${search}` : '/topup';
+}
+
+/** Opens the top-up page and submits its form with `code` (the hidden fields as the page set them). */
+async function redeem(
+  browser: Browser,
+  code: string,
+  params: Record<string, string | undefined> = {},
+): Promise<LightMyRequestResponse> {
+  const form = await browser.get(topupUrl(params));
+  expect(form.statusCode).toBe(200);
+  const fields: Record<string, string> = { _csrf: hiddenField(form.body, '_csrf', '/topup'), code };
+  for (const name of ['client_id', 'return_uri']) {
+    if (params[name]) fields[name] = hiddenField(form.body, name, '/topup');
+  }
+  return browser.post('/topup', fields);
+}
+
+function alertOf(html: string): string | undefined {
+  return /<p class="alert" role="alert"[^>]*>([^<]*)<\/p>/.exec(html)?.[1]?.replace(/&#39;/g, "'");
+}
+
+/** The URL the success page's back button leads to (its GET form, as a browser submits it). */
+function backButtonUrl(html: string): string {
+  const form = /<form method="get" action="([^"]*)" class="actions">([\s\S]*?)<\/form>/.exec(html);
+  if (!form) throw new Error('no back button on the page');
+  const decodeHtml = (s: string) =>
+    s
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
+  const url = new URL(decodeHtml(form[1]!));
+  const fields = [...form[2]!.matchAll(/name="([^"]*)" value="([^"]*)"/g)].map(
+    (m) => [decodeHtml(m[1]!), decodeHtml(m[2]!)] as [string, string],
+  );
+  url.search = new URLSearchParams(fields).toString();
+  return url.href;
+}
+
+describe('GET /topup', () => {
+  it('sends a signed-out user to log in and back to the exact same top-up page', async () => {
+    const user = await seedUser(stores);
+    await credit(user, (1_250n * USD) / 100n);
+    const path = topupUrl({
+      client_id: wallet.client.clientId,
+      return_uri: 'https://app.example.com/wallet?tab=billing',
+    });
+    const browser = new Browser(app);
+    const first = await browser.get(path);
+    expect(first.statusCode).toBe(302);
+    expect(first.headers.location).toBe(`/login?return_to=${encodeURIComponent(path)}`);
+
+    const returnTo = new URL(first.headers.location as string, 'http://x').searchParams.get('return_to')!;
+    expect(returnTo).toBe(path);
+    const login = await browser.login(user.username, PASSWORD, returnTo);
+    expect(login.statusCode).toBe(303);
+    expect(login.headers.location).toBe(path);
+
+    const landed = await browser.get(login.headers.location as string);
+    expect(landed.statusCode).toBe(200);
+    expect(landed.body).toContain(wallet.client.name);
+    expect(landed.body).toContain('www.wallet-app.example');
+    expect(landed.body).toContain('12.50 USD');
+    expect(hiddenField(landed.body, 'client_id', '/topup')).toBe(wallet.client.clientId);
+    expect(hiddenField(landed.body, 'return_uri', '/topup')).toBe(
+      'https://app.example.com/wallet?tab=billing',
+    );
+    expect(landed.headers['cache-control']).toBe('no-store');
+    expect(landed.headers['referrer-policy']).toBe('no-referrer');
+    expect(landed.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('refuses a bad link before asking a signed-out user to log in', async () => {
+    const response = await new Browser(app).get(
+      topupUrl({ client_id: wallet.client.clientId, return_uri: 'https://evil.example/wallet' }),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.body).not.toContain('evil.example');
+  });
+
+  it('works without any app: balance and form only', async () => {
+    const { browser } = await signedIn();
+    const response = await browser.get('/topup');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('0.00 USD');
+    expect(response.body).not.toContain('name="client_id"');
+    expect(response.body).not.toContain('name="return_uri"');
+    expect(response.body).not.toMatch(/href="https?:/);
+  });
+
+  it('shows an error page for an unknown or disabled app', async () => {
+    const { browser } = await signedIn();
+    const unknown = await browser.get(topupUrl({ client_id: 'gh_nobody_by_this_id' }));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('Unknown application');
+    expect(unknown.headers.location).toBeUndefined();
+
+    const disabled = await seedClient(stores, { disabled: true });
+    const off = await browser.get(topupUrl({ client_id: disabled.client.clientId }));
+    expect(off.statusCode).toBe(400);
+    expect(off.body).toContain('has been disabled');
+    expect(off.headers['cache-control']).toBe('no-store');
+    expect(off.headers['referrer-policy']).toBe('no-referrer');
+  });
+});
+
+describe('return_uri rules at the page (API.md §5)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    ({ browser } = await signedIn());
+  });
+
+  it.each([
+    'https://app.example.com/wallet',
+    'https://app.example.com/wallet?tab=billing&from=topup',
+    'https://app.example.com:443/other/path',
+    'http://localhost:5173/settings/billing',
+  ])('accepts %s (same scheme, host and port as a registered redirect URI)', async (returnUri) => {
+    const response = await browser.get(
+      topupUrl({ client_id: wallet.client.clientId, return_uri: returnUri }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(hiddenField(response.body, 'return_uri', '/topup')).toBe(returnUri);
+  });
+
+  it.each([
+    ['other host', 'https://evil.example/wallet', 'evil.example'],
+    ['look-alike host', 'https://app.example.com.evil.example/wallet', 'evil.example'],
+    ['other port', 'https://app.example.com:8443/wallet', ':8443'],
+    ['other scheme', 'http://app.example.com/wallet', 'http://app.example.com'],
+    ['javascript:', 'javascript:alert(document.cookie)', 'javascript:'],
+    ['userinfo trick', 'https://app.example.com@evil.example/wallet', 'evil.example'],
+    ['scheme-relative', '//evil.example/wallet', 'evil.example'],
+    ['backslash trick', 'https://app.example.com\\@evil.example/', 'evil.example'],
+  ])('refuses %s with a 400 page that shows the URI nowhere', async (_name, returnUri, marker) => {
+    const response = await browser.get(
+      topupUrl({ client_id: wallet.client.clientId, return_uri: returnUri }),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.body).toContain('Invalid return address');
+    for (const form of [returnUri, encodeURIComponent(returnUri), returnUri.replace(/&/g, '&amp;'), marker]) {
+      expect(response.body).not.toContain(form);
+    }
+    expect(response.body).not.toContain('name="code"');
+  });
+
+  it('refuses a return_uri without client_id, and a repeated one', async () => {
+    const alone = await browser.get(topupUrl({ return_uri: 'https://app.example.com/wallet' }));
+    expect(alone.statusCode).toBe(400);
+    expect(alone.body).not.toContain('app.example.com');
+
+    const twice = await browser.get(
+      `/topup?client_id=${wallet.client.clientId}&return_uri=${encodeURIComponent('https://app.example.com/a')}&return_uri=${encodeURIComponent('https://evil.example/')}`,
+    );
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).not.toContain('evil.example');
+  });
+
+  it('escapes a return_uri whose query carries markup', async () => {
+    const returnUri = 'https://app.example.com/wallet?q="><script>alert(1)</script>';
+    const response = await browser.get(
+      topupUrl({ client_id: wallet.client.clientId, return_uri: returnUri }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain('<script>');
+    const carried = hiddenField(response.body, 'return_uri', '/topup');
+    expect(carried.replace(/&lt;/g, '<').replace(/&gt;/g, '>')).toBe(returnUri);
+  });
+});
+
+describe('POST /topup', () => {
+  it('credits a code once and leads back to the app with topup=success, the query kept', async () => {
+    const { user, browser } = await signedIn();
+    await credit(user, 2n * USD);
+    const { codes, batchId } = await createCodes(5n * USD);
+    const returnUri = 'https://app.example.com/wallet?tab=billing&x=1#section';
+    const response = await redeem(browser, `  ${codes[0]!}\n`, {
+      client_id: wallet.client.clientId,
+      return_uri: returnUri,
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Top-up complete');
+    expect(response.body).toMatch(/<strong>5\.00 USD<\/strong> was added/);
+    expect(response.body).toMatch(/New balance<\/dt><dd><strong>7\.00 USD<\/strong>/);
+    expect(backButtonUrl(response.body)).toBe('https://app.example.com/wallet?tab=billing&x=1&topup=success');
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+
+    expect(await quotaOf(user)).toBe(7n * USD);
+    const topups = (await stores.db.ledger.listEntries(user.id, 10)).filter((e) => e.kind === 'topup');
+    expect(topups).toHaveLength(1);
+    expect(topups[0]).toMatchObject({ amount: 5n * USD, reference: batchId, balanceAfter: 7n * USD });
+
+    const [event] = await stores.db.audit.list({ userId: user.id, type: 'balance.topup', limit: 5 });
+    expect(event).toMatchObject({ clientId: wallet.client.clientId, actor: `user:${user.id}` });
+    expect(event!.data).toMatchObject({ batch_id: batchId, quota: (5n * USD).toString() });
+    const logged = JSON.stringify(event);
+    expect(logged).not.toContain(codes[0]!);
+    expect(logged).not.toContain(sha256Hex(codes[0]!));
+
+    // The same code again: used, nothing changes.
+    const again = await redeem(browser, codes[0]!, {
+      client_id: wallet.client.clientId,
+      return_uri: returnUri,
+    });
+    expect(again.statusCode).toBe(400);
+    expect(alertOf(again.body)).toBe(TOPUP_MESSAGES.used);
+    expect(await quotaOf(user)).toBe(7n * USD);
+    expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(2);
+  });
+
+  it('shows no way back to an app when none was given', async () => {
+    const { user, browser } = await signedIn();
+    const { codes } = await createCodes(USD);
+    const response = await redeem(browser, codes[0]!);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('1.00 USD');
+    expect(response.body).not.toMatch(/(href|action)="https?:/);
+    expect(await quotaOf(user)).toBe(USD);
+  });
+
+  it('the new balance is read fresh at once (the page and a userinfo-shaped read)', async () => {
+    const { user, browser } = await signedIn();
+    const { codes } = await createCodes(3n * USD);
+    expect((await redeem(browser, codes[0]!)).statusCode).toBe(200);
+    const page = await browser.get('/topup');
+    expect(page.body).toContain('3.00 USD');
+    // @gatehouse/resource is not a dependency of this package: the same fresh read and
+    // shaping its userinfo route does (ledger.getBalance + shapeUserinfo) stands in for it.
+    const info = shapeUserinfo({
+      user,
+      balance: await stores.db.ledger.getBalance(user.id),
+      scopes: ['balance'],
+      quotaPerUnit: USD,
+      currency: 'USD',
+      now: new Date(),
+    });
+    expect(info).toMatchObject({ quota: Number(3n * USD), balance_formatted: '3.00' });
+  });
+
+  it.each([
+    ['unknown', async () => randomToken(TOPUP_PREFIX), TOPUP_MESSAGES.not_found],
+    ['malformed', async () => 'gth_tc_not-a-real-code', TOPUP_MESSAGES.not_found],
+    ['used', async () => usedCode(), TOPUP_MESSAGES.used],
+    [
+      'expired',
+      async () => (await createCodes(USD, 1, new Date(Date.now() - 60_000))).codes[0]!,
+      TOPUP_MESSAGES.expired,
+    ],
+  ])(
+    'refuses a %s code with a message next to the field and changes nothing',
+    async (_kind, code, message) => {
+      const { user, browser } = await signedIn();
+      await credit(user, USD);
+      const response = await redeem(browser, await code(), { client_id: wallet.client.clientId });
+      expect(response.statusCode).toBe(400);
+      expect(alertOf(response.body)).toBe(message);
+      expect(response.body).toMatch(
+        /aria-describedby="code-error">\s*<p class="alert" role="alert" id="code-error">/,
+      );
+      expect(response.body).toContain('1.00 USD');
+      expect(await quotaOf(user)).toBe(USD);
+      expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(1);
+      const [failed] = await stores.db.audit.list({
+        userId: user.id,
+        type: 'balance.topup_failed',
+        limit: 1,
+      });
+      expect(failed?.data).toHaveProperty('reason');
+    },
+  );
+
+  it('asks for a code when none is given, without counting it', async () => {
+    const { browser } = await signedIn();
+    const response = await redeem(browser, '   ');
+    expect(response.statusCode).toBe(400);
+    expect(alertOf(response.body)).toBe(TOPUP_MESSAGES.empty);
+  });
+
+  it('refuses a POST without a CSRF token or from another origin: 403, nothing redeemed', async () => {
+    const { user, browser } = await signedIn();
+    const { codes } = await createCodes(USD);
+    const csrf = await csrfOf(browser);
+
+    const missing = await browser.post('/topup', { code: codes[0]! });
+    expect(missing.statusCode).toBe(403);
+    const wrong = await browser.post('/topup', { code: codes[0]!, _csrf: 'x'.repeat(43) });
+    expect(wrong.statusCode).toBe(403);
+    const foreign = await browser.post(
+      '/topup',
+      { code: codes[0]!, _csrf: csrf },
+      { origin: 'https://evil.example' },
+    );
+    expect(foreign.statusCode).toBe(403);
+    const signedOut = await new Browser(app).post('/topup', { code: codes[0]!, _csrf: csrf });
+    expect(signedOut.statusCode).toBe(403);
+    expect(await quotaOf(user)).toBe(0n);
+    expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(0);
+
+    // The code was never touched: it still works.
+    expect((await redeem(browser, codes[0]!)).statusCode).toBe(200);
+    expect(await quotaOf(user)).toBe(USD);
+  });
+
+  it('re-checks client_id and return_uri on POST before touching the code', async () => {
+    const { user, browser } = await signedIn();
+    const { codes } = await createCodes(USD);
+    const csrf = await csrfOf(browser);
+    const tampered = await browser.post('/topup', {
+      _csrf: csrf,
+      code: codes[0]!,
+      client_id: wallet.client.clientId,
+      return_uri: 'https://evil.example/wallet',
+    });
+    expect(tampered.statusCode).toBe(400);
+    expect(tampered.body).not.toContain('evil.example');
+    const noClient = await browser.post('/topup', {
+      _csrf: csrf,
+      code: codes[0]!,
+      return_uri: 'https://app.example.com/wallet',
+    });
+    expect(noClient.statusCode).toBe(400);
+    expect(await quotaOf(user)).toBe(0n);
+    expect((await redeem(browser, codes[0]!)).statusCode).toBe(200);
+  });
+});
+
+describe('throttling failed redemptions', () => {
+  it('answers 429 with Retry-After after repeated failures; successes do not count', async () => {
+    const { user, browser } = await signedIn();
+    const limit = TOPUP_THROTTLE.failuresPerUser;
+    const { codes } = await createCodes(USD, 2);
+    for (let i = 0; i < limit - 1; i++) {
+      expect((await redeem(browser, randomToken(TOPUP_PREFIX))).statusCode).toBe(400);
+    }
+    // One failure short of the limit, a good code still works — and does not count.
+    expect((await redeem(browser, codes[0]!)).statusCode).toBe(200);
+    expect((await redeem(browser, randomToken(TOPUP_PREFIX))).statusCode).toBe(400);
+
+    const blocked = await redeem(browser, randomToken(TOPUP_PREFIX));
+    expect(blocked.statusCode).toBe(429);
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(TOPUP_THROTTLE.windowSeconds);
+    expect(alertOf(blocked.body)).toMatch(/Too many attempts/);
+
+    // Blocked means not looked up: even a good code waits, and stays unused.
+    const good = await redeem(browser, codes[1]!);
+    expect(good.statusCode).toBe(429);
+    expect(await quotaOf(user)).toBe(USD);
+
+    // Per user: someone else is not affected, and can still use that code.
+    const { user: other, browser: otherBrowser } = await signedIn();
+    expect((await redeem(otherBrowser, codes[1]!)).statusCode).toBe(200);
+    expect(await quotaOf(other)).toBe(USD);
+  });
+
+  it('a burst of parallel guesses cannot slip past the limit', async () => {
+    const { user, browser } = await signedIn();
+    const csrf = await csrfOf(browser);
+    const burst = 80;
+    const responses = await Promise.all(
+      Array.from({ length: burst }, () =>
+        browser.post('/topup', { _csrf: csrf, code: randomToken(TOPUP_PREFIX) }),
+      ),
+    );
+    const statuses = responses.map((r) => r.statusCode);
+    expect(statuses.every((s) => s === 400 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 400).length).toBeLessThanOrEqual(TOPUP_THROTTLE.attemptsPerUser);
+    const failures = await stores.db.audit.list({
+      userId: user.id,
+      type: 'balance.topup_failed',
+      limit: 200,
+    });
+    expect(failures.length).toBeLessThanOrEqual(TOPUP_THROTTLE.attemptsPerUser);
+  });
+});
+
+describe('one code, 100 concurrent redemptions over HTTP (SECURITY.md 25)', () => {
+  it('credits exactly once', async () => {
+    const users = await Promise.all(Array.from({ length: 25 }, () => seedUser(stores)));
+    // 100 signed-in sessions: four browsers per user, so both one user racing themself
+    // and many users racing each other are covered.
+    const sessions = await Promise.all(
+      users.flatMap((user) =>
+        Array.from({ length: 4 }, async () => {
+          const { browser } = await signedIn(user);
+          return { user, browser, csrf: await csrfOf(browser) };
+        }),
+      ),
+    );
+    expect(sessions).toHaveLength(100);
+    const { codes } = await createCodes(7n * USD);
+
+    const responses = await Promise.all(
+      sessions.map(({ browser, csrf }) =>
+        browser.post('/topup', { _csrf: csrf, code: codes[0]!, client_id: wallet.client.clientId }),
+      ),
+    );
+
+    const won = responses.filter((r) => r.statusCode === 200);
+    expect(won).toHaveLength(1);
+    expect(won[0]!.body).toContain('Top-up complete');
+    for (const lost of responses.filter((r) => r.statusCode !== 200)) {
+      expect(lost.statusCode).toBe(400);
+      expect(alertOf(lost.body)).toBe(TOPUP_MESSAGES.used);
+    }
+
+    const winner = sessions[responses.indexOf(won[0]!)]!.user;
+    const balances = await Promise.all(users.map((u) => quotaOf(u)));
+    expect(balances.reduce((a, b) => a + b, 0n)).toBe(7n * USD);
+    expect(await quotaOf(winner)).toBe(7n * USD);
+    const entries = (await Promise.all(users.map((u) => stores.db.ledger.listEntries(u.id, 10)))).flat();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ userId: winner.id, kind: 'topup', amount: 7n * USD });
+  });
+});

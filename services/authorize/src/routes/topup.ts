@@ -1,0 +1,197 @@
+import {
+  type Client,
+  formatQuota,
+  type LedgerEntry,
+  type RedeemResult,
+  sha256Hex,
+  TOKEN_PREFIX,
+} from '@gatehouse/core';
+import type { ServiceOptions } from '@gatehouse/service-kit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { field } from '../browser/fields.js';
+import { page } from '../browser/render.js';
+import { type BrowserSession, requireSession, signedIn } from '../browser/session.js';
+import { checkTopupTarget, returnButton, successReturnUrl, type TopupTarget } from '../topup/target.js';
+import { topupThrottle } from '../topup/throttle.js';
+
+export const TOPUP_PATH = '/topup';
+
+/** What the admin API hands out: `gth_tc_` + 43 base64url characters (256 bits). */
+const CODE_FORMAT = new RegExp(`^${TOKEN_PREFIX.topupCode}[A-Za-z0-9_-]{43}$`);
+
+type Failure = Exclude<RedeemResult['kind'], 'redeemed'>;
+
+/** Shown next to the code field. A malformed code gets the `not_found` message. */
+export const TOPUP_MESSAGES: Record<Failure | 'empty', string> = {
+  empty: 'Enter the top-up code you received.',
+  not_found: 'We do not recognise this code. Check that you copied all of it.',
+  used: 'This code has already been used. Nothing was added to your balance.',
+  expired: 'This code has expired. Nothing was added to your balance.',
+};
+
+function minutes(seconds: number): string {
+  const m = Math.ceil(seconds / 60);
+  return m === 1 ? '1 minute' : `${m} minutes`;
+}
+
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.host : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The app that sent the user, as the page shows it: name and homepage host (text, never a link). */
+function appView(client: Client | null) {
+  if (!client) return null;
+  return {
+    name: client.name,
+    initial: client.name.slice(0, 1).toUpperCase(),
+    homepageHost: hostOf(client.homepageUrl),
+  };
+}
+
+/** `/topup?client_id=…&return_uri=…` for the checked target (a relative link to this page). */
+function topupPath(target: TopupTarget): string {
+  const query = new URLSearchParams();
+  if (target.client) query.set('client_id', target.client.clientId);
+  if (target.returnUri) query.set('return_uri', target.returnUri);
+  const search = query.toString();
+  return search ? `${TOPUP_PATH}?${search}` : TOPUP_PATH;
+}
+
+/**
+ * GET and POST /topup (API.md §5): the balance and a form to redeem a top-up code, for the
+ * signed-in user; after a success, the way back to the app (`return_uri` + `topup=success`).
+ *
+ * GET: checkTopupTarget (400 page for an unknown/disabled client or a bad return_uri, which
+ * is never quoted) → signed out: 302 to /login?return_to=<this page> → the form.
+ * POST: CSRF (hook) → checkTopupTarget again from the hidden fields (so a bad return address
+ * never costs a code) → empty code → throttle → format → redeem → audit. Failed
+ * redemptions are a 400 form with a message next to the field and change nothing;
+ * throttled ones are 429 with Retry-After and are not looked up.
+ */
+export async function topupRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+  const { config, stores } = options;
+  const throttle = topupThrottle(stores.cache.rateLimits);
+  const findClient = (clientId: string) => stores.db.clients.findByClientId(clientId);
+  const money = (quota: bigint) => `${formatQuota(quota, config.quotaPerUnit)} ${config.currency}`;
+
+  const showForm = async (
+    reply: FastifyReply,
+    session: BrowserSession,
+    target: TopupTarget,
+    error: string | null = null,
+    status = 200,
+  ) => {
+    // Read fresh: the page shows what the user holds now.
+    const balance = await stores.db.ledger.getBalance(session.userId);
+    const back = target.returnUri ? new URL(target.returnUri) : null;
+    return page(
+      reply,
+      'topup.eta',
+      {
+        title: 'Top up your balance',
+        app: appView(target.client),
+        balance: money(balance?.quota ?? 0n),
+        csrfToken: session.csrfToken,
+        clientId: target.client?.clientId ?? null,
+        returnUri: target.returnUri,
+        cancel: back ? { href: back.href, host: back.host } : null,
+        error,
+      },
+      status,
+    );
+  };
+
+  app.get(TOPUP_PATH, async (request, reply) => {
+    // Checked before the login redirect: a bad link is refused at once and never travels
+    // through the login page's return_to.
+    const target = await checkTopupTarget(request.query, findClient);
+    if (!request.session) {
+      await requireSession(request, reply);
+      return reply;
+    }
+    return showForm(reply, request.session, target);
+  });
+
+  // CSRF and Origin are checked by the csrfProtection hook before this runs.
+  app.post(TOPUP_PATH, { preHandler: requireSession }, async (request, reply) => {
+    const session = signedIn(request);
+    const target = await checkTopupTarget(request.body, findClient);
+    const code = (field(request.body, 'code') ?? '').trim();
+    if (code === '') return showForm(reply, session, target, TOPUP_MESSAGES.empty, 400);
+
+    const throttled = await throttle.attempt(session.userId);
+    if (!throttled.allowed) {
+      // Not audited: a flood must not turn into a flood of database writes.
+      reply.header('retry-after', String(throttled.retryAfterSeconds));
+      const message = `Too many attempts with codes that did not work. Try again in ${minutes(throttled.retryAfterSeconds)}.`;
+      return showForm(reply, session, target, message, 429);
+    }
+
+    const wellFormed = CODE_FORMAT.test(code);
+    const result: RedeemResult = wellFormed
+      ? await stores.db.topupCodes.redeem(sha256Hex(code), session.userId, new Date())
+      : { kind: 'not_found' };
+
+    if (result.kind !== 'redeemed') {
+      await throttle.failed(session.userId);
+      await audit(request, session, target, 'balance.topup_failed', {
+        reason: wellFormed ? result.kind : 'malformed',
+      });
+      return showForm(reply, session, target, TOPUP_MESSAGES[result.kind], 400);
+    }
+    return showSuccess(request, reply, session, target, result.entry);
+  });
+
+  const showSuccess = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: BrowserSession,
+    target: TopupTarget,
+    entry: LedgerEntry,
+  ) => {
+    try {
+      // Never the code: the batch (the entry's reference) and the ledger entry identify it.
+      await audit(request, session, target, 'balance.topup', {
+        batch_id: entry.reference,
+        ledger_entry_id: entry.id,
+        quota: entry.amount.toString(),
+      });
+    } catch (err) {
+      // The credit is committed: the user must see it even if the audit write failed.
+      request.log.error({ err, ledgerEntryId: entry.id }, 'audit of a top-up failed');
+    }
+    const balance = await stores.db.ledger.getBalance(session.userId).catch(() => null);
+    const backUrl = target.returnUri ? successReturnUrl(target.returnUri) : null;
+    return page(reply, 'topup-success.eta', {
+      title: 'Top-up complete',
+      app: appView(target.client),
+      credited: money(entry.amount),
+      balance: money(balance?.quota ?? entry.balanceAfter),
+      back: backUrl ? { ...returnButton(backUrl), host: backUrl.host } : null,
+      another: topupPath(target),
+    });
+  };
+
+  async function audit(
+    request: FastifyRequest,
+    session: BrowserSession,
+    target: TopupTarget,
+    type: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await stores.db.audit.append({
+      type,
+      userId: session.userId,
+      clientId: target.client?.clientId ?? null,
+      actor: `user:${session.userId}`,
+      ip: request.ip,
+      data,
+    });
+  }
+}

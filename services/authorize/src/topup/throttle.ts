@@ -1,0 +1,47 @@
+import type { RateLimitStore } from '@gatehouse/core';
+import type { ThrottleResult } from '../browser/throttle.js';
+
+/**
+ * Top-up code guessing (issue 5), per user, in fixed windows of `windowSeconds`:
+ *
+ * 1. failed redemptions (read before, counted after a failure: unknown, used, expired or
+ *    malformed codes) — after `failuresPerUser` the form answers 429 without looking the
+ *    code up; successful redemptions do not count;
+ * 2. attempts (counted up front, a generous cap) — a burst of parallel requests cannot all
+ *    slip past the read in (1) before any failure is counted. Successes count here, so a
+ *    user who redeems more than `attemptsPerUser` codes within one window waits too.
+ */
+export const TOPUP_THROTTLE = {
+  windowSeconds: 15 * 60,
+  failuresPerUser: 10,
+  attemptsPerUser: 50,
+} as const;
+
+export interface TopupThrottle {
+  /** Call before looking a code up; refuses when a window is full. */
+  attempt(userId: number): Promise<ThrottleResult>;
+  /** The code was unknown, used, expired or malformed. */
+  failed(userId: number): Promise<void>;
+}
+
+const blocked = (retryAfterSeconds: number): ThrottleResult => ({
+  allowed: false,
+  retryAfterSeconds: Math.max(1, retryAfterSeconds),
+});
+
+export function topupThrottle(rateLimits: RateLimitStore, limits = TOPUP_THROTTLE): TopupThrottle {
+  const failuresKey = (userId: number) => `topup:fail:${userId}`;
+  return {
+    async attempt(userId) {
+      const failures = await rateLimits.peek(failuresKey(userId));
+      if (failures.count >= limits.failuresPerUser) return blocked(failures.retryAfterSeconds);
+      const attempts = await rateLimits.hit(`topup:try:${userId}`, limits.windowSeconds);
+      if (attempts.count > limits.attemptsPerUser) return blocked(attempts.retryAfterSeconds);
+      return { allowed: true };
+    },
+
+    async failed(userId) {
+      await rateLimits.hit(failuresKey(userId), limits.windowSeconds);
+    },
+  };
+}
