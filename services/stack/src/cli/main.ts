@@ -4,6 +4,7 @@ import type { Command, OptionSpec } from './command.js';
 import { auditCommands } from './commands/audit.js';
 import { balanceCommands } from './commands/balance.js';
 import { clientCommands } from './commands/clients.js';
+import { flowTestCommand } from './commands/flow-test.js';
 import { topupCodeCommands } from './commands/topup-codes.js';
 import { userCommands } from './commands/users.js';
 
@@ -13,6 +14,7 @@ const commands: Command[] = [
   ...topupCodeCommands,
   ...clientCommands,
   ...auditCommands,
+  flowTestCommand,
 ];
 
 const GLOBAL_OPTIONS: OptionSpec = {
