@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loggerOptions, redactUrl } from './logger.js';
+
+describe('log redaction', () => {
+  it('blanks secret query parameters and keeps the rest', () => {
+    expect(redactUrl('/cb?code=abc&state=xyz')).toBe('/cb?code=%5BRedacted%5D&state=xyz');
+    expect(redactUrl('/x?ACCESS_TOKEN=t&client_secret=s')).not.toMatch(/=t&|=s$/);
+    expect(redactUrl('/plain')).toBe('/plain');
+  });
+
+  it('redacts credential headers and body fields', () => {
+    const options = loggerOptions({ logLevel: 'info' }) as { redact: { paths: string[] } };
+    for (const path of [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      'res.headers["set-cookie"]',
+      '*.password',
+      '*.client_secret',
+      '*.refresh_token',
+    ]) {
+      expect(options.redact.paths).toContain(path);
+    }
+  });
+});
