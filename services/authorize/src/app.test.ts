@@ -70,6 +70,8 @@ describe('SECURITY 18: security headers on pages', () => {
       expect(response.headers['cache-control'], name).toBe('no-store');
       expect(response.headers['x-content-type-options'], name).toBe('nosniff');
       expect(response.body, name).not.toMatch(/<script|\son[a-z]+=/i);
+      // Popup login (the integration guide's callback.html) needs window.opener to survive.
+      expect(response.headers['cross-origin-opener-policy'], name).toBe('unsafe-none');
     }
   });
 

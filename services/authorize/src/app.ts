@@ -13,8 +13,11 @@ import { browserErrorHandler } from './browser/error-handler.js';
 import { browserSessions } from './browser/session.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
+import { consoleRoutes } from './routes/console.js';
 import { loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { signupRoutes } from './routes/signup.js';
+import { topupRoutes } from './routes/topup.js';
 
 const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
@@ -42,6 +45,10 @@ function helmetOptions(config: Config) {
         ...(production ? { 'upgrade-insecure-requests': [] } : {}),
       },
     },
+    // The integration guide's popup login opens our pages in a popup that must report
+    // back to the app through window.opener; COOP same-origin would sever that link.
+    // Framing stays forbidden (frame-ancestors, X-Frame-Options).
+    crossOriginOpenerPolicy: { policy: 'unsafe-none' as const },
     frameguard: { action: 'deny' as const },
     referrerPolicy: { policy: 'no-referrer' as const },
     hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
@@ -62,7 +69,10 @@ async function browserPages(app: FastifyInstance, options: ServiceOptions): Prom
   });
   await app.register(authorizeRoutes, options);
   await app.register(loginRoutes, options);
+  await app.register(signupRoutes, options);
   await app.register(accountRoutes, options);
+  await app.register(consoleRoutes, options);
+  await app.register(topupRoutes, options);
 }
 
 /** The authorize service as an encapsulated Fastify plugin. Never listens: see server.ts. */

@@ -1,0 +1,65 @@
+import { newClientCredentials, newClientSecret } from '../oauth/client-credentials.js';
+import { revokeClientTokens } from '../oauth/revocation.js';
+import { KNOWN_SCOPES } from '../oauth/scopes.js';
+import type { Client, Stores } from '../ports/index.js';
+import type { AppRegistration } from './app-registration.js';
+
+/**
+ * What registering, rotating and deleting an app means, shared by every place a developer
+ * manages apps (the developer API and the developer console), so they cannot drift apart.
+ * Validation comes first (`validateAppRegistration` / `validateAppUpdate`); auditing is the
+ * caller's, since only the caller knows who acted and from where.
+ */
+
+/** An app together with its client secret: the only moment the secret exists in plain text. */
+export interface AppWithSecret {
+  client: Client;
+  /** Show it once; only its SHA-256 is stored. */
+  clientSecret: string;
+}
+
+/** Registers a confidential app owned by `ownerUserId`, allowed every known scope, not trusted. */
+export async function registerApp(
+  stores: Stores,
+  ownerUserId: number,
+  registration: AppRegistration,
+): Promise<AppWithSecret> {
+  const credentials = newClientCredentials();
+  const client = await stores.db.clients.create({
+    clientId: credentials.clientId,
+    secretHash: credentials.secretHash,
+    ...registration,
+    allowedScopes: [...KNOWN_SCOPES],
+    ownerUserId,
+    trusted: false,
+  });
+  return { client, clientSecret: credentials.clientSecret };
+}
+
+/**
+ * Gives the app a new secret. The stored hash is overwritten, so the old secret fails at
+ * once; tokens already issued keep working. Null when the app no longer exists.
+ */
+export async function rotateAppSecret(
+  stores: Stores,
+  client: Pick<Client, 'id'>,
+): Promise<AppWithSecret | null> {
+  const { clientSecret, secretHash } = newClientSecret();
+  const updated = await stores.db.clients.update(client.id, { secretHash });
+  return updated ? { client: updated, clientSecret } : null;
+}
+
+/**
+ * Deletes the app after revoking every token it holds (refresh tokens, then access tokens):
+ * a crash between the steps leaves an app without working tokens, never the reverse.
+ */
+export async function deleteApp(stores: Stores, client: Pick<Client, 'id'>): Promise<boolean> {
+  await revokeClientTokens(stores, client.id);
+  return stores.db.clients.delete(client.id);
+}
+
+/** The app with this internal id, only when `userId` owns it; otherwise null (callers answer 404). */
+export async function findOwnedApp(stores: Stores, userId: number, id: number): Promise<Client | null> {
+  const client = await stores.db.clients.findById(id);
+  return client && client.ownerUserId === userId ? client : null;
+}

@@ -1,0 +1,365 @@
+import { type Client, type Config, randomId, randomToken, s256 } from '@gatehouse/core';
+import {
+  type AppRegistrationInput,
+  deleteApp,
+  findOwnedApp,
+  registerApp,
+  rotateAppSecret,
+  validateAppRegistration,
+  validateAppUpdate,
+} from '@gatehouse/core/accounts';
+import type { ServiceOptions } from '@gatehouse/service-kit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { field } from '../browser/fields.js';
+import { PageError } from '../browser/page-error.js';
+import { page } from '../browser/render.js';
+import { requireSession, signedIn } from '../browser/session.js';
+import { auditUserAction } from '../pages/audit.js';
+import { scopeText, when } from '../pages/format.js';
+import { type FieldErrors, fieldErrors, idParam, lines, noticeText } from '../pages/forms.js';
+
+const LABELS = {
+  name: 'Name',
+  description: 'Description',
+  homepage_url: 'Homepage URL',
+  redirect_uris: 'Redirect URIs',
+};
+
+const NOTICES = {
+  deleted: 'App deleted. Every token it held has been revoked.',
+  updated: 'Changes saved.',
+};
+
+/** The form fields of the create and edit forms, as typed. */
+interface AppFormValues {
+  name: string;
+  description: string;
+  homepage_url: string;
+  redirect_uris: string;
+}
+
+const notFound = () =>
+  new PageError(404, 'App not found', 'There is no app with this id among the apps you registered.');
+
+function formValues(body: unknown): AppFormValues {
+  return {
+    name: field(body, 'name') ?? '',
+    description: field(body, 'description') ?? '',
+    homepage_url: (field(body, 'homepage_url') ?? '').trim(),
+    redirect_uris: field(body, 'redirect_uris') ?? '',
+  };
+}
+
+/** The wire-shaped input the shared validators take (same rules as the developer API). */
+function registrationInput(values: AppFormValues): AppRegistrationInput {
+  return {
+    name: values.name,
+    description: values.description,
+    homepage_url: values.homepage_url === '' ? null : values.homepage_url,
+    redirect_uris: lines(values.redirect_uris),
+  };
+}
+
+function valuesOf(client: Client): AppFormValues {
+  return {
+    name: client.name,
+    description: client.description,
+    homepage_url: client.homepageUrl ?? '',
+    redirect_uris: client.redirectUris.join('\n'),
+  };
+}
+
+/** The authorization request a developer can copy (Try it): fresh state and PKCE pair every time. */
+export interface TryItResult {
+  url: string;
+  state: string;
+  codeVerifier: string;
+  redirectUri: string;
+  scope: string;
+  tokenRequest: string;
+}
+
+function buildTryIt(
+  config: Config,
+  client: Client,
+  choice: { redirectUri: string; scopes: string[]; autoAuthorize: boolean },
+): TryItResult {
+  const state = randomId(16);
+  const codeVerifier = randomToken('');
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: choice.redirectUri,
+    scope: choice.scopes.join(' '),
+    state,
+    code_challenge: s256(codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  if (choice.autoAuthorize) params.set('auto_authorize', 'true');
+  const tokenRequest = [
+    `curl -X POST ${config.issuer}/api/oauth2/token \\`,
+    '  -d grant_type=authorization_code \\',
+    '  -d code=<the code from the redirect> \\',
+    `  --data-urlencode redirect_uri=${choice.redirectUri} \\`,
+    `  -d client_id=${client.clientId} \\`,
+    '  -d client_secret=<your client secret> \\',
+    `  -d code_verifier=${codeVerifier}`,
+  ].join('\n');
+  return {
+    // `+` would also mean a space here, but %20 survives being pasted into any tool.
+    url: `${config.issuer}/api/oauth2/authorize?${params.toString().replace(/\+/g, '%20')}`,
+    state,
+    codeVerifier,
+    redirectUri: choice.redirectUri,
+    scope: choice.scopes.join(' '),
+    tokenRequest,
+  };
+}
+
+/** The values of a repeated query parameter (`scope=profile&scope=balance`). */
+function many(query: unknown, name: string): string[] {
+  const value = (query as Record<string, unknown> | null)?.[name];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * `/console` (API.md §8, SECURITY.md 21–22): a signed-in developer's own apps — list,
+ * register, edit, rotate the secret, delete — and a Try it panel that builds an
+ * authorization URL. Secrets are rendered straight from the POST that made them, once.
+ */
+export async function consoleRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+  const { config, stores } = options;
+  const validation = { development: config.env === 'development', requireDescription: true };
+
+  async function ownApp(request: FastifyRequest): Promise<Client> {
+    const { user } = signedIn(request);
+    const client = await findOwnedApp(stores, user.id, idParam(request.params, 'id', notFound));
+    if (!client) throw notFound();
+    return client;
+  }
+
+  const appForm = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { client: Client | null; values: AppFormValues; errors?: FieldErrors; status?: number },
+  ) => {
+    const { csrfToken } = signedIn(request);
+    const editing = form.client !== null;
+    return page(
+      reply,
+      'console-app-form.eta',
+      {
+        title: editing ? `Edit ${form.client!.name}` : 'Register an app',
+        nav: 'console',
+        wide: true,
+        csrfToken,
+        editing,
+        app: editing ? { id: form.client!.id, name: form.client!.name } : null,
+        action: editing ? `/console/apps/${form.client!.id}` : '/console/apps',
+        values: form.values,
+        errors: form.errors ?? {},
+        development: validation.development,
+      },
+      form.status ?? 200,
+    );
+  };
+
+  const appPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    client: Client,
+    extra: {
+      secret?: { value: string; reason: 'created' | 'rotated' } | null;
+      tryIt?: TryItResult | null;
+      tryForm?: { redirectUri: string; scopes: string[]; autoAuthorize: boolean; error: string | null };
+      status?: number;
+    } = {},
+  ) => {
+    const { csrfToken } = signedIn(request);
+    const users = await stores.db.clients.countAuthorizedUsers(client.id);
+    return page(
+      reply,
+      'console-app.eta',
+      {
+        title: client.name,
+        nav: 'console',
+        wide: true,
+        csrfToken,
+        notice: noticeText(request.query, NOTICES),
+        app: appView(client, users),
+        secret: extra.secret ?? null,
+        tryIt: extra.tryIt ?? null,
+        tryForm: extra.tryForm ?? {
+          redirectUri: client.redirectUris[0] ?? '',
+          scopes: ['profile'],
+          autoAuthorize: false,
+          error: null,
+        },
+        issuer: config.issuer,
+      },
+      extra.status ?? 200,
+    );
+  };
+
+  app.get('/console', { preHandler: requireSession }, async (request, reply) => {
+    const { user } = signedIn(request);
+    const clients = await stores.db.clients.listByOwner(user.id);
+    const apps = await Promise.all(
+      clients.map(async (client) => appView(client, await stores.db.clients.countAuthorizedUsers(client.id))),
+    );
+    return page(reply, 'console.eta', {
+      title: 'Developer console',
+      nav: 'console',
+      wide: true,
+      notice: noticeText(request.query, NOTICES),
+      apps,
+    });
+  });
+
+  app.get('/console/apps', { preHandler: requireSession }, async (_request, reply) =>
+    reply.redirect('/console', 302),
+  );
+
+  app.get('/console/apps/new', { preHandler: requireSession }, async (request, reply) =>
+    appForm(request, reply, {
+      client: null,
+      values: { name: '', description: '', homepage_url: '', redirect_uris: '' },
+    }),
+  );
+
+  app.post('/console/apps', { preHandler: requireSession }, async (request, reply) => {
+    const { user } = signedIn(request);
+    const values = formValues(request.body);
+    const checked = validateAppRegistration(registrationInput(values), validation);
+    if (!checked.ok) {
+      return appForm(request, reply, {
+        client: null,
+        values,
+        errors: fieldErrors(checked.problems, LABELS),
+        status: 400,
+      });
+    }
+    const { client, clientSecret } = await registerApp(stores, user.id, checked.value);
+    await auditUserAction(stores, request, user.id, {
+      type: 'client.created',
+      clientId: client.clientId,
+      data: { name: client.name, redirect_uris: client.redirectUris, via: 'console' },
+    });
+    return appPage(request, reply, client, { secret: { value: clientSecret, reason: 'created' } });
+  });
+
+  app.get('/console/apps/:id', { preHandler: requireSession }, async (request, reply) =>
+    appPage(request, reply, await ownApp(request)),
+  );
+
+  app.get('/console/apps/:id/try', { preHandler: requireSession }, async (request, reply) => {
+    const client = await ownApp(request);
+    const redirectUri = field(request.query, 'redirect_uri') ?? client.redirectUris[0] ?? '';
+    const scopes = client.allowedScopes.filter((s) => many(request.query, 'scope').includes(s));
+    const autoAuthorize = field(request.query, 'auto_authorize') === 'true';
+    let error: string | null = null;
+    if (!client.redirectUris.includes(redirectUri)) error = 'Choose one of the registered redirect URIs.';
+    else if (scopes.length === 0) error = 'Choose at least one scope.';
+    const tryForm = { redirectUri, scopes, autoAuthorize, error };
+    const tryIt = error ? null : buildTryIt(config, client, { redirectUri, scopes, autoAuthorize });
+    return appPage(request, reply, client, { tryIt, tryForm, status: error ? 400 : 200 });
+  });
+
+  app.get('/console/apps/:id/edit', { preHandler: requireSession }, async (request, reply) => {
+    const client = await ownApp(request);
+    return appForm(request, reply, { client, values: valuesOf(client) });
+  });
+
+  app.post('/console/apps/:id', { preHandler: requireSession }, async (request, reply) => {
+    const { user } = signedIn(request);
+    const client = await ownApp(request);
+    const values = formValues(request.body);
+    const checked = validateAppUpdate(registrationInput(values), validation);
+    if (!checked.ok) {
+      return appForm(request, reply, {
+        client,
+        values,
+        errors: fieldErrors(checked.problems, LABELS),
+        status: 400,
+      });
+    }
+    const updated = await stores.db.clients.update(client.id, checked.value);
+    if (!updated) throw notFound();
+    const changed = changedFields(client, updated);
+    if (changed.length > 0) {
+      await auditUserAction(stores, request, user.id, {
+        type: 'client.updated',
+        clientId: updated.clientId,
+        data: { changed, redirect_uris: updated.redirectUris, via: 'console' },
+      });
+    }
+    return reply.redirect(`/console/apps/${updated.id}?notice=updated`, 303);
+  });
+
+  app.post('/console/apps/:id/secret', { preHandler: requireSession }, async (request, reply) => {
+    const { user } = signedIn(request);
+    const rotated = await rotateAppSecret(stores, await ownApp(request));
+    if (!rotated) throw notFound();
+    await auditUserAction(stores, request, user.id, {
+      type: 'client.secret_rotated',
+      clientId: rotated.client.clientId,
+      data: { via: 'console' },
+    });
+    return appPage(request, reply, rotated.client, {
+      secret: { value: rotated.clientSecret, reason: 'rotated' },
+    });
+  });
+
+  app.get('/console/apps/:id/delete', { preHandler: requireSession }, async (request, reply) => {
+    const { csrfToken } = signedIn(request);
+    const client = await ownApp(request);
+    const users = await stores.db.clients.countAuthorizedUsers(client.id);
+    return page(reply, 'console-app-delete.eta', {
+      title: `Delete ${client.name}`,
+      nav: 'console',
+      csrfToken,
+      app: appView(client, users),
+    });
+  });
+
+  app.post('/console/apps/:id/delete', { preHandler: requireSession }, async (request, reply) => {
+    const { user } = signedIn(request);
+    const client = await ownApp(request);
+    await deleteApp(stores, client);
+    await auditUserAction(stores, request, user.id, {
+      type: 'client.deleted',
+      clientId: client.clientId,
+      data: { name: client.name, via: 'console' },
+    });
+    return reply.redirect('/console?notice=deleted', 303);
+  });
+}
+
+function changedFields(before: Client, after: Client): string[] {
+  const changed: string[] = [];
+  if (before.name !== after.name) changed.push('name');
+  if (before.description !== after.description) changed.push('description');
+  if (before.homepageUrl !== after.homepageUrl) changed.push('homepage_url');
+  if (before.redirectUris.join('\n') !== after.redirectUris.join('\n')) changed.push('redirect_uris');
+  return changed;
+}
+
+/** An app as the console pages show it. */
+function appView(client: Client, authorizedUsers: number) {
+  return {
+    id: client.id,
+    clientId: client.clientId,
+    name: client.name,
+    initial: [...client.name][0]?.toUpperCase() ?? '?',
+    description: client.description,
+    homepage: client.homepageUrl,
+    redirectUris: client.redirectUris,
+    scopes: client.allowedScopes.map((scope) => ({ scope, text: scopeText(scope) })),
+    confidential: client.secretHash !== null,
+    trusted: client.trusted,
+    disabled: client.disabled,
+    created: when(client.createdAt),
+    authorizedUsers,
+  };
+}
