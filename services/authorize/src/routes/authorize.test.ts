@@ -482,13 +482,31 @@ describe('POST /api/oauth2/authorize — the consent form', () => {
       { ...form, _csrf: csrf },
       { 'sec-fetch-site': 'cross-site', origin: undefined },
     );
-    for (const response of [missing, wrong, foreign, crossSite]) {
+    // A sandboxed cross-site frame posts with Origin: null; Sec-Fetch-Site gives it away.
+    const nullCrossSite = await browser.post(
+      '/api/oauth2/authorize',
+      { ...form, _csrf: csrf },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+    );
+    for (const response of [missing, wrong, foreign, crossSite, nullCrossSite]) {
       expect(response.statusCode).toBe(403);
       expect(response.headers.location).toBeUndefined();
     }
     // The refused posts did not consume the request: the real form still works.
     const ok = await browser.post('/api/oauth2/authorize', { ...form, _csrf: csrf });
     expect(ok.statusCode).toBe(303);
+  });
+
+  it('accepts our own form posts as Chromium sends them under Referrer-Policy no-referrer (Origin: null)', async () => {
+    const { browser } = await signedInBrowser();
+    const { requestId, csrf } = await consentPage(browser, authorizePath(authorizeParams(seeded)));
+    const response = await browser.post(
+      '/api/oauth2/authorize',
+      { request_id: requestId, decision: 'approve', _csrf: csrf },
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    );
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toMatch(/[?&]code=/);
   });
 });
 
