@@ -1,15 +1,11 @@
-import {
-  type Client,
-  KNOWN_SCOPES,
-  newClientCredentials,
-  newClientSecret,
-  revokeClientTokens,
-  type Stores,
-  sha256Hex,
-} from '@gatehouse/core';
+import { type Client, type Stores, sha256Hex } from '@gatehouse/core';
 import {
   type AppRegistrationInput,
+  deleteApp,
   describeProblems,
+  findOwnedApp,
+  registerApp,
+  rotateAppSecret,
   validateAppRegistration,
   validateAppUpdate,
 } from '@gatehouse/core/accounts';
@@ -63,8 +59,8 @@ function developerOf(request: FastifyRequest): number {
 async function ownedApp(request: FastifyRequest, stores: Stores): Promise<Client> {
   const raw = (request.params as { id?: string }).id;
   const id = numericId(raw);
-  const client = id === null ? null : await stores.db.clients.findById(id);
-  if (!client || client.ownerUserId !== developerOf(request)) throw notFound(`no app with id ${raw}`);
+  const client = id === null ? null : await findOwnedApp(stores, developerOf(request), id);
+  if (!client) throw notFound(`no app with id ${raw}`);
   return client;
 }
 
@@ -83,15 +79,7 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
       requireDescription: true,
     });
     if (!checked.ok) throw badRequest(describeProblems(checked.problems));
-    const credentials = newClientCredentials();
-    const client = await stores.db.clients.create({
-      clientId: credentials.clientId,
-      secretHash: credentials.secretHash,
-      ...checked.value,
-      allowedScopes: [...KNOWN_SCOPES],
-      ownerUserId: userId,
-      trusted: false,
-    });
+    const { client, clientSecret } = await registerApp(stores, userId, checked.value);
     await audit(stores, request, {
       type: 'client.created',
       actor: `user:${userId}`,
@@ -102,7 +90,7 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
     reply.code(201);
     return ok('app created; the client secret is shown only once, store it now', {
       ...appJson(client),
-      client_secret: credentials.clientSecret,
+      client_secret: clientSecret,
     });
   });
 
@@ -134,9 +122,7 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
 
   app.delete('/api/oauth_apps/:id', async (request) => {
     const client = await ownedApp(request, stores);
-    // Tokens first: a crash between the steps leaves an app without working tokens, never the reverse.
-    await revokeClientTokens(stores, client.id);
-    await stores.db.clients.delete(client.id);
+    await deleteApp(stores, client);
     await audit(stores, request, {
       type: 'client.deleted',
       actor: `user:${developerOf(request)}`,
@@ -149,10 +135,9 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
 
   app.post('/api/oauth_apps/:id/secret', async (request) => {
     const client = await ownedApp(request, stores);
-    const { clientSecret, secretHash } = newClientSecret();
-    // Overwriting the hash makes the old secret fail at once.
-    const updated = await stores.db.clients.update(client.id, { secretHash });
-    if (!updated) throw notFound(`no app with id ${client.id}`);
+    const rotated = await rotateAppSecret(stores, client);
+    if (!rotated) throw notFound(`no app with id ${client.id}`);
+    const { client: updated, clientSecret } = rotated;
     await audit(stores, request, {
       type: 'client.secret_rotated',
       actor: `user:${developerOf(request)}`,
