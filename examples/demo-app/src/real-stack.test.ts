@@ -1,4 +1,4 @@
-import { sha256Hex } from '@gatehouse/core';
+import { randomToken, sha256Hex, TOKEN_PREFIX } from '@gatehouse/core';
 import { hashPassword } from '@gatehouse/service-kit';
 import {
   authorizeAsUser,
@@ -119,7 +119,7 @@ describe('the demo app against the running stack', () => {
     expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).statusCode).toBe(401);
   });
   it('top up: the provider’s page redeems a code, offers the way back, and the demo app shows the new balance', async () => {
-    const code = 'DEMO-E2E-TOPUP-0001';
+    const code = randomToken(TOKEN_PREFIX.topupCode);
     await stack.stores.db.topupCodes.createBatch({
       batchId: 'demo-e2e',
       quota: 50_000_000n, // 100.00 USD
@@ -152,7 +152,7 @@ describe('the demo app against the running stack', () => {
       answer = await browser.request(location);
     }
     const html = location && !location.startsWith('/') ? location : await answer.text();
-    expect(html).toContain(`${APP_URL}/?topped_up=1`);
+    expect(html).toContain(`${APP_URL}/?topped_up=1&amp;topup=success`);
 
     const after = (await app.inject({ url: '/api/user/info', headers: { cookie } })).json();
     expect(after.quota - before.quota).toBe(50_000_000);

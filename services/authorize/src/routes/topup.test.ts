@@ -118,21 +118,14 @@ function alertOf(html: string): string | undefined {
   return /<p class="alert" role="alert"[^>]*>([^<]*)<\/p>/.exec(html)?.[1]?.replace(/&#39;/g, "'");
 }
 
-/** The URL the success page's back button leads to (its GET form, as a browser submits it). */
+/** Where the success page's "Back to …" link leads. */
 function backButtonUrl(html: string): string {
-  const form = /<form method="get" action="([^"]*)" class="actions">([\s\S]*?)<\/form>/.exec(html);
-  if (!form) throw new Error('no back button on the page');
-  const decodeHtml = (s: string) =>
-    s
-      .replace(/&#39;/g, "'")
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, '&');
-  const url = new URL(decodeHtml(form[1]!));
-  const fields = [...form[2]!.matchAll(/name="([^"]*)" value="([^"]*)"/g)].map(
-    (m) => [decodeHtml(m[1]!), decodeHtml(m[2]!)] as [string, string],
-  );
-  url.search = new URLSearchParams(fields).toString();
-  return url.href;
+  const link = /<a class="button primary" href="([^"]*)"[^>]*>Back to /.exec(html);
+  if (!link) throw new Error('no back link on the page');
+  return link[1]!
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 describe('GET /topup', () => {

@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { type BrowserSession, requireSession, signedIn } from '../browser/session.js';
-import { checkTopupTarget, returnButton, successReturnUrl, type TopupTarget } from '../topup/target.js';
+import { checkTopupTarget, successReturnUrl, type TopupTarget } from '../topup/target.js';
 import { topupThrottle } from '../topup/throttle.js';
 
 export const TOPUP_PATH = '/topup';
@@ -173,7 +173,7 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
       app: appView(target.client),
       credited: money(entry.amount),
       balance: money(balance?.quota ?? entry.balanceAfter),
-      back: backUrl ? { ...returnButton(backUrl), host: backUrl.host } : null,
+      back: backUrl ? { href: backUrl.href, host: backUrl.host } : null,
       another: topupPath(target),
     });
   };

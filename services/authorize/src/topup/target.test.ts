@@ -1,7 +1,7 @@
 import type { Client } from '@gatehouse/core';
 import { describe, expect, it } from 'vitest';
 import { PageError } from '../browser/page-error.js';
-import { checkReturnUri, checkTopupTarget, returnButton, successReturnUrl } from './target.js';
+import { checkReturnUri, checkTopupTarget, successReturnUrl } from './target.js';
 
 const client: Client = {
   id: 1,
@@ -18,16 +18,6 @@ const client: Client = {
   createdAt: new Date(0),
   updatedAt: new Date(0),
 };
-
-/** What a browser sends when the back form is submitted: the action with the fields as its query. */
-function submitted(button: ReturnType<typeof returnButton>): string {
-  if (!button.form) throw new Error('no form');
-  const url = new URL(button.form.action);
-  url.search = new URLSearchParams(
-    button.form.fields.map((f): [string, string] => [f.name, f.value]),
-  ).toString();
-  return url.href;
-}
 
 describe('return_uri (API.md §5)', () => {
   it.each([
@@ -102,18 +92,5 @@ describe('the way back after a top-up', () => {
   ])('%s → %s', (returnUri, expected) => {
     const url = successReturnUrl(returnUri);
     expect(url.href).toBe(expected);
-    const button = returnButton(url);
-    expect(button.href).toBe(expected);
-    // The button is a GET form: submitting it reproduces the link exactly.
-    expect(button.form?.action).toBe(expected.split('?')[0]);
-    expect(submitted(button)).toBe(expected);
-  });
-
-  it('falls back to a plain link when a form could not reproduce the query', () => {
-    for (const returnUri of ['https://app.example.com/w?=x', 'https://app.example.com/w?a=%0A']) {
-      const button = returnButton(successReturnUrl(returnUri));
-      expect(button.form).toBeNull();
-      expect(new URL(button.href).searchParams.get('topup')).toBe('success');
-    }
   });
 });

@@ -109,24 +109,3 @@ export function successReturnUrl(returnUri: string): URL {
   url.hash = '';
   return url;
 }
-
-/** A GET form that reproduces `href` exactly when submitted, so the way back can be a button. */
-export interface ReturnButton {
-  href: string;
-  /** Null when a form cannot reproduce the query (then the page shows a plain link). */
-  form: { action: string; fields: { name: string; value: string }[] } | null;
-}
-
-/**
- * A GET form replaces its action's query with its fields, serialized as
- * application/x-www-form-urlencoded — the same serializer URLSearchParams uses, so the
- * fields of `url.searchParams` give back `url` itself. Browsers skip fields without a name
- * and turn a lone CR or LF into CRLF: such queries get the plain link instead.
- */
-export function returnButton(url: URL): ReturnButton {
-  const fields = [...url.searchParams].map(([name, value]) => ({ name, value }));
-  const reproducible = fields.every((f) => f.name !== '' && !/[\r\n]/.test(f.name + f.value));
-  const action = new URL(url.href);
-  action.search = '';
-  return { href: url.href, form: reproducible ? { action: action.href, fields } : null };
-}
