@@ -176,7 +176,10 @@ describe('SECURITY 17: session cookies', () => {
     await browser.login(user.username);
     const csrf = await browser.sessionCsrf();
     expect((await browser.post('/logout', {})).statusCode).toBe(403);
-    expect((await browser.post('/logout', { _csrf: csrf }, { origin: 'null' })).statusCode).toBe(403);
+    expect(
+      (await browser.post('/logout', { _csrf: csrf }, { origin: 'null', 'sec-fetch-site': 'cross-site' }))
+        .statusCode,
+    ).toBe(403);
     expect(
       (await browser.post('/logout', { _csrf: csrf }, { origin: 'http://localhost:3001' })).statusCode,
     ).toBe(403);
