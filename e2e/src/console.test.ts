@@ -1,0 +1,128 @@
+/**
+ * The developer console in a real Chromium: a signed-in user registers an app and sees its
+ * client id and one-time secret; afterwards the console never shows that secret again.
+ */
+import { sha256Hex } from '@gatehouse/core';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectCleanPages, signInAtProvider, text, waitForPath } from './flows.js';
+import { Scenario, SKIP_BROWSER, startSuite, type World } from './harness.js';
+
+describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
+  let browser: Browser;
+  let world: World;
+  let scenario: Scenario | undefined;
+
+  beforeAll(async () => {
+    ({ browser, world } = await startSuite());
+  });
+
+  afterEach(async (context) => {
+    await scenario?.close(context.task.result?.state === 'fail' && !context.task.fails);
+    scenario = undefined;
+  });
+
+  /** A fresh browser context for one scenario, closed (with failure screenshots) after it. */
+  async function open(name: string): Promise<Scenario> {
+    scenario = await Scenario.open(browser, world, name);
+    return scenario;
+  }
+
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  it('registers an app: client_id and the one-time secret are shown once, never again on the console', async () => {
+    const s = await open('console');
+    const user = await world.seedUser('erin', 0n);
+    const page = await s.newPage();
+
+    await page.goto(`${world.provider}/console`);
+    await signInAtProvider(s, page, user, 'provider-login');
+    await waitForPath(page, world.provider, '/console');
+    expect(await text(page, 'h1')).toBe('Developer console');
+    expect(await text(page, '.empty-state')).toContain('You have not registered any app yet.');
+    await s.shot(page, 'console-empty');
+
+    await page.getByRole('link', { name: 'Register your first app' }).click();
+    await waitForPath(page, world.provider, '/console/apps/new');
+    await page.getByLabel('Name').fill('Weather Widget');
+    await page.getByLabel('Description').fill('Shows the weather next to your balance.');
+    await page.getByLabel('Redirect URIs').fill('http://localhost:5055/callback');
+    await s.shot(page, 'console-new-app-form');
+    await page.getByRole('button', { name: 'Register app' }).click();
+
+    await page.getByRole('heading', { name: 'Weather Widget' }).waitFor();
+    expect(await text(page, '.secret-box')).toContain('Your app is registered.');
+    const secret = await text(page, '#client-secret');
+    expect(secret).toMatch(/^gth_cs_[A-Za-z0-9_-]{43}$/);
+    const clientId = await text(page, 'dl.facts code.copyable');
+    expect(clientId).toMatch(/^gh_[A-Za-z0-9_-]+$/);
+    await s.shot(page, 'console-app-created');
+
+    // What the page showed is what was registered: this user's app, this secret.
+    const stored = await world.stack.stores.db.clients.findByClientId(clientId);
+    expect(stored).toMatchObject({
+      name: 'Weather Widget',
+      ownerUserId: user.id,
+      redirectUris: ['http://localhost:5055/callback'],
+      secretHash: sha256Hex(secret),
+    });
+
+    // The console list: the app with its client id, and no secret anywhere.
+    await page.getByRole('link', { name: 'Developer console' }).first().click();
+    await waitForPath(page, world.provider, '/console');
+    expect(await text(page, '.app-list')).toContain('Weather Widget');
+    expect(await text(page, '.app-list')).toContain(`Client ID ${clientId}`);
+    expect(await page.content()).not.toContain(secret);
+    await s.shot(page, 'console-list');
+
+    await page.reload();
+    await page.getByRole('link', { name: 'Weather Widget', exact: true }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    expect(await page.locator('#client-secret').count()).toBe(0);
+
+    // The app's own page: the client id, the secret hidden.
+    await page.getByRole('link', { name: 'Manage Weather Widget' }).click();
+    await page.getByRole('heading', { name: 'Details' }).waitFor();
+    expect(await text(page, 'dl.facts')).toContain(`Client ID ${clientId}`);
+    expect(await text(page, 'dl.facts')).toContain(
+      'Client secret Hidden. Shown only when created or rotated.',
+    );
+    expect(await page.content()).not.toContain(secret);
+    expect(await page.locator('#client-secret').count()).toBe(0);
+    await s.shot(page, 'console-app-page');
+
+    // Exactly one app was registered.
+    expect(await world.stack.stores.db.clients.listByOwner(user.id)).toHaveLength(1);
+    expectCleanPages(s);
+  });
+
+  // KNOWN PRODUCT BUG (reported): POST /console/apps answers 200 with the secret instead of
+  // redirecting (Post/Redirect/Get), so a reload re-posts the form: a second app, a second
+  // secret. `it.fails` keeps the suite green meanwhile; once the console redirects after
+  // registering, this starts "failing" — then make it a plain `it`.
+  it.fails('reloading the page that showed the new secret registers no second app and shows no secret', async () => {
+    const s = await open('console-reload');
+    const user = await world.seedUser('ivan', 0n);
+    const page = await s.newPage();
+    await page.goto(`${world.provider}/console/apps/new`);
+    await signInAtProvider(s, page, user);
+    await waitForPath(page, world.provider, '/console/apps/new');
+    await page.getByLabel('Name').fill('Reload Test');
+    await page.getByLabel('Description').fill('Checks that a reload does not register twice.');
+    await page.getByLabel('Redirect URIs').fill('http://localhost:5056/callback');
+    await page.getByRole('button', { name: 'Register app' }).click();
+    const secret = await text(page, '#client-secret');
+    expect(secret).toMatch(/^gth_cs_/);
+
+    // What a user does next to be sure they copied it: F5. (Chromium asks "Confirm form
+    // resubmission?" first; the user says yes, as a page reload through CDP does.)
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.reload();
+    await s.shot(page, 'console-after-reload');
+    expect(await page.locator('#client-secret').count()).toBe(0);
+    expect(await world.stack.stores.db.clients.listByOwner(user.id)).toHaveLength(1);
+  });
+});
