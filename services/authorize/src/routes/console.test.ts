@@ -2,7 +2,15 @@ import { type Stores, s256, sha256Hex } from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, buildApp, ISSUER, productionConfig, seedClient, seedUser } from '../testing/harness.js';
+import {
+  Browser,
+  buildApp,
+  hiddenField,
+  ISSUER,
+  productionConfig,
+  seedClient,
+  seedUser,
+} from '../testing/harness.js';
 import {
   csrfOf,
   expectPageHeaders,
@@ -40,7 +48,11 @@ const validApp = {
 
 async function register(browser: Browser, form: Record<string, string>): Promise<LightMyRequestResponse> {
   const page = await browser.get('/console/apps/new');
-  return browser.post('/console/apps', { ...form, _csrf: csrfOf(page, '/console/apps') });
+  return browser.post('/console/apps', {
+    ...form,
+    _csrf: csrfOf(page, '/console/apps'),
+    form_id: hiddenField(page.body, 'form_id', '/console/apps'),
+  });
 }
 
 /** Registers an app through the console; returns it and the secret the page showed. */
@@ -216,6 +228,37 @@ describe('managing an app', () => {
     const events = await stores.db.audit.list({ userId: user.id, type: 'client.secret_rotated', limit: 5 });
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(shown[0]!);
+  });
+
+  it('a reload after registering (the same form posted again) creates nothing and shows no secret', async () => {
+    const { user, browser } = await signedInBrowser(app, stores);
+    const page = await browser.get('/console/apps/new');
+    const form = {
+      ...validApp,
+      _csrf: csrfOf(page, '/console/apps'),
+      form_id: hiddenField(page.body, 'form_id', '/console/apps'),
+    };
+    expect((await browser.post('/console/apps', form)).statusCode).toBe(200);
+    const again = await browser.post('/console/apps', form);
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe('/console?notice=already_registered');
+    expect(again.body).not.toMatch(SECRET);
+    expect(await stores.db.clients.listByOwner(user.id)).toHaveLength(1);
+    expect((await browser.get('/console?notice=already_registered')).body).toContain('already submitted');
+  });
+
+  it('a reload after rotating (the same form posted again) keeps the secret just shown', async () => {
+    const { user, browser } = await signedInBrowser(app, stores);
+    const { client } = await registered(browser, user.id);
+    const page = await browser.get(`/console/apps/${client.id}`);
+    const action = `/console/apps/${client.id}/secret`;
+    const form = { _csrf: csrfOf(page, action), form_id: hiddenField(page.body, 'form_id', action) };
+    const rotated = await browser.post(action, form);
+    const shown = rotated.body.match(SECRET)![0]!;
+    const again = await browser.post(action, form);
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe(`/console/apps/${client.id}?notice=already_rotated`);
+    expect((await stores.db.clients.findById(client.id))!.secretHash).toBe(sha256Hex(shown));
   });
 
   it('edits name, description, homepage and redirect URIs', async () => {

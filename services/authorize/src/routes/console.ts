@@ -17,6 +17,7 @@ import { requireSession, signedIn } from '../browser/session.js';
 import { auditUserAction } from '../pages/audit.js';
 import { scopeText, when } from '../pages/format.js';
 import { type FieldErrors, fieldErrors, idParam, lines, noticeText } from '../pages/forms.js';
+import { firstSubmission, formNonce } from '../pages/once.js';
 
 const LABELS = {
   name: 'Name',
@@ -28,7 +29,17 @@ const LABELS = {
 const NOTICES = {
   deleted: 'App deleted. Every token it held has been revoked.',
   updated: 'Changes saved.',
+  already_registered:
+    'That form was already submitted: the app exists and its secret was shown once. Rotate the secret if you did not save it.',
+  already_rotated:
+    'That rotation was already done; its secret was shown once. Rotate again if you did not save it.',
 };
+
+/** The one-time form id of a posted form (see pages/once.ts). */
+function formIdOf(body: unknown): string | undefined {
+  const value = (body as Record<string, unknown> | null)?.form_id;
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** The form fields of the create and edit forms, as typed. */
 interface AppFormValues {
@@ -142,7 +153,13 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
   const appForm = (
     request: FastifyRequest,
     reply: FastifyReply,
-    form: { client: Client | null; values: AppFormValues; errors?: FieldErrors; status?: number },
+    form: {
+      client: Client | null;
+      values: AppFormValues;
+      errors?: FieldErrors;
+      status?: number;
+      formId?: string;
+    },
   ) => {
     const { csrfToken } = signedIn(request);
     const editing = form.client !== null;
@@ -157,6 +174,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
         editing,
         app: editing ? { id: form.client!.id, name: form.client!.name } : null,
         action: editing ? `/console/apps/${form.client!.id}` : '/console/apps',
+        formId: form.formId ?? formNonce(),
         values: form.values,
         errors: form.errors ?? {},
         development: validation.development,
@@ -197,6 +215,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
           error: null,
         },
         issuer: config.issuer,
+        formId: formNonce(),
       },
       extra.status ?? 200,
     );
@@ -238,7 +257,11 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
         values,
         errors: fieldErrors(checked.problems, LABELS),
         status: 400,
+        formId: formIdOf(request.body),
       });
+    }
+    if (!(await firstSubmission(stores, user.id, formIdOf(request.body)))) {
+      return reply.redirect('/console?notice=already_registered', 303);
     }
     const { client, clientSecret } = await registerApp(stores, user.id, checked.value);
     await auditUserAction(stores, request, user.id, {
@@ -299,7 +322,11 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
 
   app.post('/console/apps/:id/secret', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
-    const rotated = await rotateAppSecret(stores, await ownApp(request));
+    const client = await ownApp(request);
+    if (!(await firstSubmission(stores, user.id, formIdOf(request.body)))) {
+      return reply.redirect(`/console/apps/${client.id}?notice=already_rotated`, 303);
+    }
+    const rotated = await rotateAppSecret(stores, client);
     if (!rotated) throw notFound();
     await auditUserAction(stores, request, user.id, {
       type: 'client.secret_rotated',
