@@ -8,13 +8,12 @@
  * cookies, SameSite and postMessage origins behave as they do in production.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomToken, sha256Hex, TOKEN_PREFIX } from '@gatehouse/core';
 import { buildDemoApp, type DemoAppOptions, loadConfig } from '@gatehouse/demo-app';
 import { hashPassword } from '@gatehouse/service-kit';
-import { type RunningStack, startTestStack } from '@gatehouse/stack/testing';
+import { freePort, type RunningStack, startTestStack } from '@gatehouse/stack/testing';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -44,19 +43,6 @@ export async function launchBrowser(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS, timeout: 30_000 });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
 }
 
 /** One call the demo app's server made to Gatehouse (through the SDK). */

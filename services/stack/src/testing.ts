@@ -2,3 +2,4 @@
 export { authorizeAsUser, type BrowserLoginResult, HttpBrowser, readInputs } from './flow/http-browser.js';
 export { type RunningStack, startTestStack } from './running-stack.js';
 export { DEMO, seedDemoData } from './seed.js';
+export { type Child, eventually, freePort, startProcess } from './test-support/processes.js';
