@@ -1,0 +1,201 @@
+import { authorizeAsUser } from '@gatehouse/stack/testing';
+import { BenchBrowser, codeFrom, postToken, tokenForm } from '../gatehouse/http-mint.js';
+import type { BaseSeed } from '../gatehouse/seed.js';
+import { type Phase, Pool, Ring, runHttpLoad, runLoops } from '../load.js';
+import type { BenchOptions } from '../options.js';
+import type { ServerProcess } from '../processes.js';
+import { measure, type ScenarioResult } from '../scenario.js';
+
+/** What the Gatehouse scenarios share: the running stack and the seeded client and users. */
+export interface GatehouseTarget {
+  options: BenchOptions;
+  stack: ServerProcess;
+  seed: BaseSeed;
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+function clientAuth(seed: BaseSeed): string {
+  return `client_id=${encodeURIComponent(seed.client.clientId)}&client_secret=${encodeURIComponent(seed.client.secret)}`;
+}
+
+function shape(options: BenchOptions, seconds: number, phase: Phase) {
+  return { connections: options.connections, duration: seconds, phase };
+}
+
+/** Scenario 2: `authorization_code` exchange; every request redeems a fresh pre-minted code. */
+export async function codeExchange(t: GatehouseTarget, codes: string[]): Promise<ScenarioResult> {
+  const { stack, seed, options } = t;
+  const pool = new Pool(codes);
+  const tail = `&redirect_uri=${encodeURIComponent(seed.client.redirectUri)}&${clientAuth(seed)}`;
+  const form = (code: string) => `grant_type=authorization_code&code=${encodeURIComponent(code)}${tail}`;
+  const probe = await postToken(stack.origin, form(pool.next()));
+  if (!probe.refresh_token) throw new Error('code exchange probe: no refresh_token in the response');
+  return measure(options, {
+    id: 'code-exchange',
+    title: '2 Gatehouse: authorization_code exchange',
+    kind: 'token',
+    server: stack,
+    run: (seconds, phase) =>
+      runHttpLoad(
+        {
+          origin: stack.origin,
+          method: 'POST',
+          path: '/api/oauth2/token',
+          headers: FORM,
+          vary: () => ({ body: form(pool.next()) }),
+          pool,
+        },
+        shape(options, seconds, phase),
+      ),
+  });
+}
+
+/** Scenario 3: `refresh_token` grant with rotation; every request presents a fresh refresh token. */
+export async function refreshGrant(
+  t: GatehouseTarget,
+  tokens: string[],
+  data: 'small' | 'large',
+): Promise<ScenarioResult> {
+  const { stack, seed, options } = t;
+  const pool = new Pool(tokens);
+  const tail = `&${clientAuth(seed)}`;
+  const form = (token: string) =>
+    `grant_type=refresh_token&refresh_token=${encodeURIComponent(token)}${tail}`;
+  const probe = await postToken(stack.origin, form(pool.next()));
+  if (!probe.refresh_token) throw new Error('refresh probe: no rotated refresh_token in the response');
+  return measure(options, {
+    id: 'refresh',
+    title: '3 Gatehouse: refresh_token grant + rotation',
+    kind: 'token',
+    data,
+    server: stack,
+    run: (seconds, phase) =>
+      runHttpLoad(
+        {
+          origin: stack.origin,
+          method: 'POST',
+          path: '/api/oauth2/token',
+          headers: FORM,
+          vary: () => ({ body: form(pool.next()) }),
+          pool,
+        },
+        shape(options, seconds, phase),
+      ),
+  });
+}
+
+/** Scenario 4: `GET /api/oauth2/userinfo` with a `profile balance` access token. */
+export async function userinfo(
+  t: GatehouseTarget,
+  accessTokens: string[],
+  data: 'small' | 'large',
+): Promise<ScenarioResult> {
+  const { stack, options } = t;
+  const ring = new Ring(accessTokens);
+  const probe = await fetch(`${stack.origin}/api/oauth2/userinfo`, {
+    headers: { authorization: `Bearer ${ring.next()}` },
+  });
+  const text = await probe.text();
+  if (probe.status !== 200) throw new Error(`userinfo probe answered ${probe.status}: ${text.slice(0, 300)}`);
+  const body = JSON.parse(text) as { username?: string; balance?: { amount?: string } };
+  if (!body.username || !body.balance?.amount)
+    throw new Error(`userinfo probe: missing profile or balance fields: ${text.slice(0, 300)}`);
+  return measure(options, {
+    id: 'userinfo',
+    title: '4 Gatehouse: GET userinfo (profile balance)',
+    kind: 'userinfo',
+    data,
+    server: stack,
+    run: (seconds, phase) =>
+      runHttpLoad(
+        {
+          origin: stack.origin,
+          method: 'GET',
+          path: '/api/oauth2/userinfo',
+          vary: () => ({ headers: { authorization: `Bearer ${ring.next()}` } }),
+        },
+        shape(options, seconds, phase),
+      ),
+  });
+}
+
+/** Scenario 5: `POST /api/oauth2/introspect` of live access tokens. */
+export async function introspect(t: GatehouseTarget, accessTokens: string[]): Promise<ScenarioResult> {
+  const { stack, seed, options } = t;
+  const ring = new Ring(accessTokens);
+  const tail = `&${clientAuth(seed)}`;
+  const form = (token: string) => `token=${encodeURIComponent(token)}${tail}`;
+  const probe = await fetch(`${stack.origin}/api/oauth2/introspect`, {
+    method: 'POST',
+    headers: FORM,
+    body: form(ring.next()),
+  });
+  const text = await probe.text();
+  if (probe.status !== 200 || (JSON.parse(text) as { active?: boolean }).active !== true) {
+    throw new Error(`introspect probe answered ${probe.status}: ${text.slice(0, 300)}`);
+  }
+  return measure(options, {
+    id: 'introspect',
+    title: '5 Gatehouse: POST introspect',
+    kind: 'userinfo',
+    server: stack,
+    run: (seconds, phase) =>
+      runHttpLoad(
+        {
+          origin: stack.origin,
+          method: 'POST',
+          path: '/api/oauth2/introspect',
+          headers: FORM,
+          vary: () => ({ body: form(ring.next()) }),
+        },
+        shape(options, seconds, phase),
+      ),
+  });
+}
+
+/**
+ * Scenario 6: the whole browser flow, N concurrent browsers, each iteration a new browser (no
+ * cookies): authorize → login page → login (argon2id) → authorize again, consent remembered →
+ * code → token exchange.
+ */
+export async function browserFlow(t: GatehouseTarget): Promise<ScenarioResult> {
+  const { stack, seed, options } = t;
+  const authorize = (state: string) =>
+    `/api/oauth2/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: seed.client.clientId,
+      redirect_uri: seed.client.redirectUri,
+      scope: 'profile balance',
+      state,
+    })}`;
+  let next = 0;
+  const flow = async () => {
+    const user = seed.users[next++ % seed.users.length]!;
+    const browser = new BenchBrowser(stack.origin);
+    const state = `s${next}`;
+    const { callback, consentShown } = await authorizeAsUser(browser, authorize(state), {
+      username: user.username,
+      password: seed.password,
+    });
+    if (consentShown) throw new Error('consent page shown although the consent is remembered');
+    if (callback.searchParams.get('state') !== state) throw new Error('state not echoed');
+    const code = codeFrom(callback);
+    await postToken(
+      stack.origin,
+      tokenForm(seed, { grant_type: 'authorization_code', code, redirect_uri: seed.client.redirectUri }),
+    );
+    return { requests: browser.count + 1 };
+  };
+  await flow(); // probe
+  return measure(options, {
+    id: 'browser-flow',
+    title: '6 Gatehouse: whole browser flow (login → code → token)',
+    kind: 'flow',
+    server: stack,
+    notes: [
+      `${options.flowLoops} concurrent browsers; each flow is ~6 HTTP requests and one argon2id verification`,
+    ],
+    run: (seconds) => runLoops(options.flowLoops, seconds, flow),
+  });
+}
