@@ -13,6 +13,7 @@ export interface Config {
   issuer: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  databasePoolSize: number;
   dataDir: string;
   env: GatehouseEnv;
   adminToken: string | null;
@@ -146,6 +147,14 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
       }
       return value;
     },
+  },
+  {
+    key: 'databasePoolSize',
+    variable: 'DATABASE_POOL_SIZE',
+    description:
+      'Postgres connections per process. Few is fast: postgres.js pipelines queries on a connection.',
+    defaultText: '4',
+    parse: (raw) => int(1, 100)('DATABASE_POOL_SIZE', 4)(raw),
   },
   {
     key: 'redisUrl',

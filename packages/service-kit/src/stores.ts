@@ -7,9 +7,13 @@ import { createDurableStores, migrateDatabase, openDatabase } from '@gatehouse/d
  * applies pending migrations, and opens the cache (Redis, or in-memory).
  */
 export async function openStores(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'redisUrl'>,
+  config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir' | 'redisUrl'>,
 ): Promise<Stores & { close(): Promise<void> }> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
   try {
     await migrateDatabase(database);
     const cache = await openCache({ redisUrl: config.redisUrl });
