@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { settings } from '@gatehouse/core';
+import { describe, expect, it } from 'vitest';
+import { CADDYFILE, REPO_DIR } from './topology.js';
+
+const envExample = readFileSync(join(REPO_DIR, '.env.example'), 'utf8');
+const compose = readFileSync(join(REPO_DIR, 'docker-compose.yml'), 'utf8');
+const caddyfile = readFileSync(CADDYFILE, 'utf8');
+
+/** Names written as `NAME=` at the start of a line or of a comment line. */
+const documented = new Set(
+  [...envExample.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)(?==|\s)/gm)].map((match) => match[1]),
+);
+
+describe('deployment files stay in step', () => {
+  it.each(settings.map((s) => s.variable))('.env.example documents %s', (variable) => {
+    expect(documented.has(variable), `${variable} is missing from .env.example`).toBe(true);
+  });
+
+  it('.env.example documents every variable docker-compose.yml reads', () => {
+    const used = new Set([...compose.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
+    expect([...used].filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('compose gives the gateway every placeholder the Caddyfile reads', () => {
+    const placeholders = new Set([...caddyfile.matchAll(/\{\$([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
+    const gateway = compose.slice(compose.indexOf('\n  gateway:'), compose.indexOf('\n  demo-app:'));
+    for (const name of placeholders) expect(gateway, name).toMatch(new RegExp(`\\n\\s+${name}:`));
+  });
+
+  it('compose runs every service in production, behind the gateway only', () => {
+    expect(compose).toMatch(/GATEHOUSE_ENV: production/);
+    expect(compose).toMatch(/TRUST_PROXY: \$\{GATEWAY_IP/);
+    const services = compose.slice(compose.indexOf('\nservices:\n'), compose.indexOf('\nnetworks:\n'));
+    const blocks = services.split(/\n(?= {2}[a-z][a-z-]*:\n)/).slice(1);
+    const published = blocks
+      .filter((block) => /\n {4}ports:/.test(block))
+      .map((block) => block.split(':')[0]!.trim());
+    expect(published.sort()).toEqual(['demo-app', 'gateway']);
+  });
+
+  it('the gateway routes exactly the token and resource prefixes of API.md', () => {
+    const matcher = (name: string) =>
+      new RegExp(`@${name} path (.*)`).exec(caddyfile)?.[1]?.trim().split(/\s+/).sort();
+    expect(matcher('token')).toEqual(['/api/oauth2/introspect', '/api/oauth2/revoke', '/api/oauth2/token']);
+    expect(matcher('resource')).toEqual([
+      '/api/admin/*',
+      '/api/oauth2/topup',
+      '/api/oauth2/userinfo',
+      '/api/oauth_apps',
+      '/api/oauth_apps/*',
+    ]);
+  });
+});
