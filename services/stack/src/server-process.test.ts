@@ -85,7 +85,11 @@ describe('the stack server process', () => {
     [{ ISSUER: 'ftp://x' }, /ISSUER must use http: or https:/],
   ])('refuses a bad configuration %o with a message naming the variable', async (extra, message) => {
     // A bare environment: nothing but the bad setting decides the outcome.
-    const server = startProcess(process.execPath, [SERVER], { PATH: process.env.PATH, DATA_DIR: dataDir, ...extra });
+    const server = startProcess(process.execPath, [SERVER], {
+      PATH: process.env.PATH,
+      DATA_DIR: dataDir,
+      ...extra,
+    });
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(message);
   });
