@@ -1,6 +1,5 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 /** A server the bench started: its own OS process, watched for memory, stopped at the end. */
 export interface ServerProcess {
@@ -40,18 +39,8 @@ function installCleanup(): void {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+/** One copy of the helper for every tool that starts servers. */
+export { freePort } from '@gatehouse/stack/testing';
 
 export interface StartOptions {
   name: string;

@@ -1,21 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
-/** A port nobody listens on right now (the caller binds it soon after). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+/** One copy of the helper for every tool that starts servers. */
+export { freePort } from '@gatehouse/stack/testing';
 
 /** How to (re)start one process of the topology; kept in the state file. */
 export interface ProcessSpec {
