@@ -3,50 +3,28 @@
  * client id and one-time secret; afterwards the console never shows that secret again.
  */
 import { sha256Hex } from '@gatehouse/core';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectCleanPages, signInAtProvider, text, waitForPath } from './flows.js';
-import { Scenario, SKIP_BROWSER, startSuite, type World } from './harness.js';
+import { SKIP_BROWSER, useSuite } from './harness.js';
 
 describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
-  let browser: Browser;
-  let world: World;
-  let scenario: Scenario | undefined;
-
-  beforeAll(async () => {
-    ({ browser, world } = await startSuite());
-  });
-
-  afterEach(async (context) => {
-    await scenario?.close(context.task.result?.state === 'fail' && !context.task.fails);
-    scenario = undefined;
-  });
-
-  /** A fresh browser context for one scenario, closed (with failure screenshots) after it. */
-  async function open(name: string): Promise<Scenario> {
-    scenario = await Scenario.open(browser, world, name);
-    return scenario;
-  }
-
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
+  const suite = useSuite();
+  const open = suite.open;
 
   it('registers an app: client_id and the one-time secret are shown once, never again on the console', async () => {
     const s = await open('console');
-    const user = await world.seedUser('erin', 0n);
+    const user = await suite.world.seedUser('erin', 0n);
     const page = await s.newPage();
 
-    await page.goto(`${world.provider}/console`);
+    await page.goto(`${suite.world.provider}/console`);
     await signInAtProvider(s, page, user, 'provider-login');
-    await waitForPath(page, world.provider, '/console');
+    await waitForPath(page, suite.world.provider, '/console');
     expect(await text(page, 'h1')).toBe('Developer console');
     expect(await text(page, '.empty-state')).toContain('You have not registered any app yet.');
     await s.shot(page, 'console-empty');
 
     await page.getByRole('link', { name: 'Register your first app' }).click();
-    await waitForPath(page, world.provider, '/console/apps/new');
+    await waitForPath(page, suite.world.provider, '/console/apps/new');
     await page.getByLabel('Name').fill('Weather Widget');
     await page.getByLabel('Description').fill('Shows the weather next to your balance.');
     await page.getByLabel('Redirect URIs').fill('http://localhost:5055/callback');
@@ -62,7 +40,7 @@ describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
     await s.shot(page, 'console-app-created');
 
     // What the page showed is what was registered: this user's app, this secret.
-    const stored = await world.stack.stores.db.clients.findByClientId(clientId);
+    const stored = await suite.world.stack.stores.db.clients.findByClientId(clientId);
     expect(stored).toMatchObject({
       name: 'Weather Widget',
       ownerUserId: user.id,
@@ -72,7 +50,7 @@ describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
 
     // The console list: the app with its client id, and no secret anywhere.
     await page.getByRole('link', { name: 'Developer console' }).first().click();
-    await waitForPath(page, world.provider, '/console');
+    await waitForPath(page, suite.world.provider, '/console');
     expect(await text(page, '.app-list')).toContain('Weather Widget');
     expect(await text(page, '.app-list')).toContain(`Client ID ${clientId}`);
     expect(await page.content()).not.toContain(secret);
@@ -95,7 +73,7 @@ describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
     await s.shot(page, 'console-app-page');
 
     // Exactly one app was registered.
-    expect(await world.stack.stores.db.clients.listByOwner(user.id)).toHaveLength(1);
+    expect(await suite.world.stack.stores.db.clients.listByOwner(user.id)).toHaveLength(1);
     expectCleanPages(s);
   });
 
@@ -103,11 +81,11 @@ describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
   // show after a redirect); its form carries a one-time id so a reload cannot act twice.
   it('reloading the page that showed the new secret registers no second app and shows no secret', async () => {
     const s = await open('console-reload');
-    const user = await world.seedUser('ivan', 0n);
+    const user = await suite.world.seedUser('ivan', 0n);
     const page = await s.newPage();
-    await page.goto(`${world.provider}/console/apps/new`);
+    await page.goto(`${suite.world.provider}/console/apps/new`);
     await signInAtProvider(s, page, user);
-    await waitForPath(page, world.provider, '/console/apps/new');
+    await waitForPath(page, suite.world.provider, '/console/apps/new');
     await page.getByLabel('Name').fill('Reload Test');
     await page.getByLabel('Description').fill('Checks that a reload does not register twice.');
     await page.getByLabel('Redirect URIs').fill('http://localhost:5056/callback');
@@ -121,6 +99,6 @@ describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
     await page.reload();
     await s.shot(page, 'console-after-reload');
     expect(await page.locator('#client-secret').count()).toBe(0);
-    expect(await world.stack.stores.db.clients.listByOwner(user.id)).toHaveLength(1);
+    expect(await suite.world.stack.stores.db.clients.listByOwner(user.id)).toHaveLength(1);
   });
 });

@@ -2,48 +2,26 @@
  * The signed-in demo app and the user's Gatehouse account, in a real Chromium: topping up
  * at Gatehouse and coming back, and revoking the app from Gatehouse's account page.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectCleanPages, expectDemoSignedIn, firstLogin, later, text, waitForPath } from './flows.js';
-import { Scenario, SKIP_BROWSER, startSuite, type World } from './harness.js';
+import { SKIP_BROWSER, useSuite } from './harness.js';
 
 describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account (Chromium)', () => {
-  let browser: Browser;
-  let world: World;
-  let scenario: Scenario | undefined;
-
-  beforeAll(async () => {
-    ({ browser, world } = await startSuite());
-  });
-
-  afterEach(async (context) => {
-    await scenario?.close(context.task.result?.state === 'fail' && !context.task.fails);
-    scenario = undefined;
-  });
-
-  /** A fresh browser context for one scenario, closed (with failure screenshots) after it. */
-  async function open(name: string): Promise<Scenario> {
-    scenario = await Scenario.open(browser, world, name);
-    return scenario;
-  }
-
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
+  const suite = useSuite();
+  const open = suite.open;
 
   it('top-up: "Top up" → the provider’s page naming the app → redeem a code → new balance → "Back to Demo App" → the demo app shows it', async () => {
     const s = await open('topup');
-    const user = await world.seedUser('dave');
-    const code = await world.seedTopupCode(50_000_000n); // 100.00 USD
+    const user = await suite.world.seedUser('dave');
+    const code = await suite.world.seedTopupCode(50_000_000n); // 100.00 USD
     const page = await s.newPage();
     await firstLogin(s, page, user);
 
     await page.getByRole('button', { name: 'Top up' }).click();
-    await waitForPath(page, world.provider, '/topup');
+    await waitForPath(page, suite.world.provider, '/topup');
     const link = new URL(page.url());
-    expect(link.searchParams.get('client_id')).toBe(world.client.clientId);
-    expect(link.searchParams.get('return_uri')).toBe(`${world.demo}/?topped_up=1`);
+    expect(link.searchParams.get('client_id')).toBe(suite.world.client.clientId);
+    expect(link.searchParams.get('return_uri')).toBe(`${suite.world.demo}/?topped_up=1`);
     expect(await text(page, 'h1')).toBe('Top up your balance');
     expect(await text(page, '.consent-head')).toContain('for Demo App');
     expect(await text(page, 'p.lead')).toBe('Demo App sent you here to add funds to your Gatehouse balance.');
@@ -63,12 +41,12 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     await page.getByRole('heading', { name: 'Top-up complete' }).waitFor();
     expect(await text(page, 'p.note')).toBe('100.00 USD was added to your balance.');
     expect(await text(page, 'dl.facts')).toBe('Added 100.00 USD New balance 850.00 USD');
-    expect(await text(page, 'main')).toContain(`You will return to ${new URL(world.demo).host}.`);
+    expect(await text(page, 'main')).toContain(`You will return to ${new URL(suite.world.demo).host}.`);
     await s.shot(page, 'provider-topup-success');
 
     const back = later(
       page.waitForRequest(
-        (request) => request.isNavigationRequest() && request.url().startsWith(`${world.demo}/`),
+        (request) => request.isNavigationRequest() && request.url().startsWith(`${suite.world.demo}/`),
       ),
     );
     // A link styled as a button (or a button): whichever the page uses, the user clicks it.
@@ -88,7 +66,7 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     await s.shot(page, 'demo-back-after-topup');
 
     const refreshed = later(
-      page.waitForResponse((response) => response.url() === `${world.demo}/api/balance/refresh`),
+      page.waitForResponse((response) => response.url() === `${suite.world.demo}/api/balance/refresh`),
     );
     await page.getByRole('button', { name: 'Refresh balance' }).click();
     expect((await refreshed).status()).toBe(200);
@@ -96,20 +74,20 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     await s.shot(page, 'demo-balance-refreshed');
 
     // Credited exactly once: 750.00 + 100.00 USD.
-    const ledger = await world.stack.stores.db.ledger.getBalance(user.id);
+    const ledger = await suite.world.stack.stores.db.ledger.getBalance(user.id);
     expect(ledger?.quota).toBe(425_000_000n);
     expectCleanPages(s);
   });
 
   it('connected-app revoke: revoking the demo app on /account logs it out at its next call (its refresh fails too)', async () => {
     const s = await open('revoke');
-    const user = await world.seedUser('frank');
+    const user = await suite.world.seedUser('frank');
     const page = await s.newPage();
     await firstLogin(s, page, user);
 
     // Another tab, same browser: the provider's account page.
     const account = await s.newPage();
-    await account.goto(`${world.provider}/account`);
+    await account.goto(`${suite.world.provider}/account`);
     await account.getByRole('heading', { name: 'Connected apps' }).waitFor();
     const apps = account.locator('#connected-apps li.app-item');
     expect(await apps.count()).toBe(1);
@@ -121,7 +99,7 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     await s.shot(account, 'provider-account');
 
     await account.getByRole('button', { name: 'Revoke access for Demo App' }).click();
-    await waitForPath(account, world.provider, '/account');
+    await waitForPath(account, suite.world.provider, '/account');
     await account.getByText('Access revoked.').waitFor();
     expect(await apps.count()).toBe(0);
     expect(await text(account, '#connected-apps')).toContain(
@@ -132,9 +110,9 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     // Back in the demo app, which still shows the user from before.
     await page.bringToFront();
     expect(await page.locator('#signed-in').isVisible()).toBe(true);
-    const callsBefore = world.providerCalls.length;
+    const callsBefore = suite.world.providerCalls.length;
     const answer = later(
-      page.waitForResponse((response) => response.url() === `${world.demo}/api/balance/refresh`),
+      page.waitForResponse((response) => response.url() === `${suite.world.demo}/api/balance/refresh`),
     );
     await page.getByRole('button', { name: 'Refresh balance' }).click();
     const refreshed = await answer;
@@ -146,7 +124,7 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
 
     // What the demo app's server saw: the access token refused, then the refresh refused
     // (invalid_grant → LoginRequired), and no third try.
-    const calls = world.providerCalls.slice(callsBefore);
+    const calls = suite.world.providerCalls.slice(callsBefore);
     expect(
       calls.map((c) => `${c.path} ${c.grantType ?? ''} ${c.status} ${c.error ?? ''}`.replace(/ +/g, ' ')),
     ).toEqual([

@@ -3,8 +3,7 @@
  * one-click login (consent), the second (no consent), a declined consent, and the popup
  * variant. Every scenario gets a fresh browser context and its own user.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   demoView,
   expectCleanPages,
@@ -17,36 +16,15 @@ import {
   text,
   waitForPath,
 } from './flows.js';
-import { Scenario, SKIP_BROWSER, startSuite, type World } from './harness.js';
+import { SKIP_BROWSER, useSuite } from './harness.js';
 
 describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromium)', () => {
-  let browser: Browser;
-  let world: World;
-  let scenario: Scenario | undefined;
-
-  beforeAll(async () => {
-    ({ browser, world } = await startSuite());
-  });
-
-  afterEach(async (context) => {
-    await scenario?.close(context.task.result?.state === 'fail' && !context.task.fails);
-    scenario = undefined;
-  });
-
-  /** A fresh browser context for one scenario, closed (with failure screenshots) after it. */
-  async function open(name: string): Promise<Scenario> {
-    scenario = await Scenario.open(browser, world, name);
-    return scenario;
-  }
-
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
+  const suite = useSuite();
+  const open = suite.open;
 
   it('first one-click login: provider login → consent naming the app and scopes → approve → the demo app shows the user and balance', async () => {
     const s = await open('first-login');
-    const user = await world.seedUser('alice');
+    const user = await suite.world.seedUser('alice');
     const page = await s.newPage();
 
     const from = s.navigations.length;
@@ -66,15 +44,15 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
       '200 /',
     ]);
     // The code was exchanged by the demo app's server, with its secret, never by the page.
-    expect(world.providerCalls.some((c) => c.grantType === 'authorization_code' && c.status === 200)).toBe(
-      true,
-    );
+    expect(
+      suite.world.providerCalls.some((c) => c.grantType === 'authorization_code' && c.status === 200),
+    ).toBe(true);
     expectCleanPages(s);
   });
 
   it('second login after the demo app’s log out: no login form, no consent page — straight back signed in', async () => {
     const s = await open('second-login');
-    const user = await world.seedUser('bob');
+    const user = await suite.world.seedUser('bob');
     const page = await s.newPage();
     await firstLogin(s, page, user);
 
@@ -87,7 +65,7 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
 
     const from = s.navigations.length;
     await page.getByRole('button', { name: 'One-click login' }).click();
-    await waitForPath(page, world.demo, '/');
+    await waitForPath(page, suite.world.demo, '/');
     await expectDemoSignedIn(page, user, '750.00');
     await s.shot(page, 'demo-signed-in-again');
 
@@ -103,7 +81,7 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
 
   it('deny: a user who cancels the consent lands on the demo app with a clear "declined" message and is not signed in', async () => {
     const s = await open('deny');
-    const user = await world.seedUser('carol');
+    const user = await suite.world.seedUser('carol');
     const page = await s.newPage();
 
     expect(await openDemo(s, page)).toBe('signed-out');
@@ -114,12 +92,12 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
 
     const back = later(
       page.waitForRequest(
-        (request) => request.isNavigationRequest() && request.url().startsWith(`${world.demo}/?`),
+        (request) => request.isNavigationRequest() && request.url().startsWith(`${suite.world.demo}/?`),
       ),
     );
     await page.getByRole('button', { name: 'Cancel' }).click();
     expect(new URL((await back).url()).searchParams.get('error')).toBe('access_denied');
-    await waitForPath(page, world.demo, '/');
+    await waitForPath(page, suite.world.demo, '/');
 
     expect(await demoView(page)).toBe('signed-out');
     await page.locator('#notice').waitFor();
@@ -132,14 +110,14 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
 
     // Not signed in on the server either, and no code was ever exchanged for this user.
     expect(await page.evaluate(async () => (await fetch('/api/user/info')).status)).toBe(401);
-    const grants = await world.stack.stores.db.grants.listByUser(user.id);
+    const grants = await suite.world.stack.stores.db.grants.listByUser(user.id);
     expect(grants).toEqual([]);
     expectCleanPages(s);
   });
 
   it('popup login: the popup keeps window.opener through the provider’s pages, reports back by postMessage, and the main page shows the user', async () => {
     const s = await open('popup-login');
-    const user = await world.seedUser('grace');
+    const user = await suite.world.seedUser('grace');
     const page = await s.newPage();
 
     expect(await openDemo(s, page)).toBe('signed-out');
@@ -157,7 +135,7 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
     const popup = await opened;
     const closed = later(popup.waitForEvent('close'));
 
-    await waitForPath(popup, world.provider, '/login');
+    await waitForPath(popup, suite.world.provider, '/login');
     expect(await popup.evaluate(() => window.opener !== null)).toBe(true);
     await signInAtProvider(s, popup, user, 'popup-provider-login');
     await expectDemoConsent(s, popup, user);
@@ -169,7 +147,7 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
     await expectDemoSignedIn(page, user, '750.00');
     await s.shot(page, 'demo-signed-in');
     const messages = await page.evaluate(() => (window as unknown as { __messages: unknown[] }).__messages);
-    expect(messages).toEqual([{ origin: world.demo, data: { type: 'gatehouse:login', ok: true } }]);
+    expect(messages).toEqual([{ origin: suite.world.demo, data: { type: 'gatehouse:login', ok: true } }]);
     // The popup went the server-side way: the demo app's popup start, Gatehouse, the
     // demo app's callback, and its callback page (which posted the message and closed).
     const popupHops = s.navigations.map(({ url, status }) => `${status} ${new URL(url).pathname}`);
@@ -184,7 +162,9 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
     );
     expect(s.navigations.some(({ url }) => url.endsWith('/auth/oauth/start?popup=1'))).toBe(true);
     expect(
-      s.navigations.some(({ url }) => url.startsWith(`${world.demo}/oauth/callback.html?login=success`)),
+      s.navigations.some(({ url }) =>
+        url.startsWith(`${suite.world.demo}/oauth/callback.html?login=success`),
+      ),
     ).toBe(true);
     expectCleanPages(s);
   });

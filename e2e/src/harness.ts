@@ -15,6 +15,7 @@ import { buildDemoApp, type DemoAppOptions, loadConfig } from '@gatehouse/demo-a
 import { hashPassword } from '@gatehouse/service-kit';
 import { freePort, type RunningStack, startTestStack } from '@gatehouse/stack/testing';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -208,6 +209,39 @@ export async function startSuite(): Promise<{ browser: Browser; world: World }> 
   if (browser.status === 'fulfilled') await browser.value.close();
   if (world.status === 'fulfilled') await world.value.close();
   throw browser.status === 'rejected' ? browser.reason : (world as PromiseRejectedResult).reason;
+}
+
+/**
+ * The lifecycle every browser suite shares: one Chromium and one world per file, a fresh
+ * browser context per scenario, closed after it (with screenshots when it failed).
+ * Call at the top of a `describe`; `suite.world` is ready inside tests.
+ */
+export function useSuite(): { readonly world: World; open(name: string): Promise<Scenario> } {
+  let browser: Browser | undefined;
+  let world: World | undefined;
+  let scenario: Scenario | undefined;
+  beforeAll(async () => {
+    ({ browser, world } = await startSuite());
+  });
+  afterEach(async (context) => {
+    await scenario?.close(context.task.result?.state === 'fail' && !context.task.fails);
+    scenario = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+  return {
+    get world() {
+      if (!world) throw new Error('the suite has not started');
+      return world;
+    },
+    async open(name) {
+      if (!browser || !world) throw new Error('the suite has not started');
+      scenario = await Scenario.open(browser, world, name);
+      return scenario;
+    },
+  };
 }
 
 /** A console error, an uncaught page error, or a provider document without the expected CSP. */
