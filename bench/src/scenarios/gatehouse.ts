@@ -23,18 +23,25 @@ function shape(options: BenchOptions, seconds: number, phase: Phase) {
   return { connections: options.connections, duration: seconds, phase };
 }
 
-/** Scenario 2: `authorization_code` exchange; every request redeems a fresh pre-minted code. */
-export async function codeExchange(t: GatehouseTarget, codes: string[]): Promise<ScenarioResult> {
-  const { stack, seed, options } = t;
-  const pool = new Pool(codes);
-  const tail = `&redirect_uri=${encodeURIComponent(seed.client.redirectUri)}&${clientAuth(seed)}`;
-  const form = (code: string) => `grant_type=authorization_code&code=${encodeURIComponent(code)}${tail}`;
-  const probe = await postToken(stack.origin, form(pool.next()));
-  if (!probe.refresh_token) throw new Error('code exchange probe: no refresh_token in the response');
+/**
+ * A token-endpoint scenario: every request posts `form(next credential)` from a pool that is
+ * never reused (codes and rotated refresh tokens are single use). A probe request first
+ * proves the form works.
+ */
+async function tokenGrantScenario(
+  t: GatehouseTarget,
+  credentials: string[],
+  scenario: { id: string; title: string; data?: 'small' | 'large'; form: (credential: string) => string },
+): Promise<ScenarioResult> {
+  const { stack, options } = t;
+  const pool = new Pool(credentials);
+  const probe = await postToken(stack.origin, scenario.form(pool.next()));
+  if (!probe.refresh_token) throw new Error(`${scenario.id} probe: no refresh_token in the response`);
   return measure(options, {
-    id: 'code-exchange',
-    title: '2 Gatehouse: authorization_code exchange',
+    id: scenario.id,
+    title: scenario.title,
     kind: 'token',
+    data: scenario.data,
     server: stack,
     run: (seconds, phase) =>
       runHttpLoad(
@@ -43,7 +50,7 @@ export async function codeExchange(t: GatehouseTarget, codes: string[]): Promise
           method: 'POST',
           path: '/api/oauth2/token',
           headers: FORM,
-          vary: () => ({ body: form(pool.next()) }),
+          vary: () => ({ body: scenario.form(pool.next()) }),
           pool,
         },
         shape(options, seconds, phase),
@@ -51,37 +58,28 @@ export async function codeExchange(t: GatehouseTarget, codes: string[]): Promise
   });
 }
 
+/** Scenario 2: `authorization_code` exchange; every request redeems a fresh pre-minted code. */
+export function codeExchange(t: GatehouseTarget, codes: string[]): Promise<ScenarioResult> {
+  const tail = `&redirect_uri=${encodeURIComponent(t.seed.client.redirectUri)}&${clientAuth(t.seed)}`;
+  return tokenGrantScenario(t, codes, {
+    id: 'code-exchange',
+    title: '2 Gatehouse: authorization_code exchange',
+    form: (code) => `grant_type=authorization_code&code=${encodeURIComponent(code)}${tail}`,
+  });
+}
+
 /** Scenario 3: `refresh_token` grant with rotation; every request presents a fresh refresh token. */
-export async function refreshGrant(
+export function refreshGrant(
   t: GatehouseTarget,
   tokens: string[],
   data: 'small' | 'large',
 ): Promise<ScenarioResult> {
-  const { stack, seed, options } = t;
-  const pool = new Pool(tokens);
-  const tail = `&${clientAuth(seed)}`;
-  const form = (token: string) =>
-    `grant_type=refresh_token&refresh_token=${encodeURIComponent(token)}${tail}`;
-  const probe = await postToken(stack.origin, form(pool.next()));
-  if (!probe.refresh_token) throw new Error('refresh probe: no rotated refresh_token in the response');
-  return measure(options, {
+  const tail = `&${clientAuth(t.seed)}`;
+  return tokenGrantScenario(t, tokens, {
     id: 'refresh',
     title: '3 Gatehouse: refresh_token grant + rotation',
-    kind: 'token',
     data,
-    server: stack,
-    run: (seconds, phase) =>
-      runHttpLoad(
-        {
-          origin: stack.origin,
-          method: 'POST',
-          path: '/api/oauth2/token',
-          headers: FORM,
-          vary: () => ({ body: form(pool.next()) }),
-          pool,
-        },
-        shape(options, seconds, phase),
-      ),
+    form: (token) => `grant_type=refresh_token&refresh_token=${encodeURIComponent(token)}${tail}`,
   });
 }
 
