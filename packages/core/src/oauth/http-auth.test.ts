@@ -34,10 +34,12 @@ describe('Bearer tokens (RFC 6750 §2.1)', () => {
     expect(parseBearerToken('BEARER gth_at_abc')).toBe('gth_at_abc');
   });
 
-  it('returns null without a header and refuses malformed ones', () => {
+  it('returns null without a header or for another scheme, and refuses malformed Bearer headers', () => {
     expect(parseBearerToken(undefined)).toBeNull();
+    expect(parseBearerToken('Basic abc')).toBeNull();
+    expect(parseBearerToken('Bearerish abc')).toBeNull();
     expect(() => parseBearerToken('Bearer')).toThrow(InvalidRequestError);
-    expect(() => parseBearerToken('Basic abc')).toThrow(InvalidRequestError);
+    expect(() => parseBearerToken('Bearer   ')).toThrow(InvalidRequestError);
     expect(() => parseBearerToken('Bearer a b')).toThrow(InvalidRequestError);
   });
 });

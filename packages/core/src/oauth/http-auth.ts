@@ -33,12 +33,13 @@ export function parseBasicCredentials(header: string | undefined): ClientCredent
 
 /**
  * Extracts a bearer token (RFC 6750 §2.1; the scheme is case-insensitive). Returns null
- * when there is no Authorization header; a header that is not a well-formed Bearer
- * credential is `invalid_request`.
+ * when there is no Authorization header or it uses another scheme (RFC 6750 §3.1: no
+ * bearer authentication at all); a Bearer header that is malformed is `invalid_request`.
  */
 export function parseBearerToken(header: string | undefined): string | null {
-  if (header === undefined || header === '') return null;
-  const match = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+  const value = header?.trim();
+  if (!value || !/^bearer(\s|$)/i.test(value)) return null;
+  const match = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(value);
   if (!match) throw new InvalidRequestError('the Authorization header must be "Bearer <token>"');
   return match[1]!;
 }

@@ -44,11 +44,7 @@ export function bearerTokenOf(request: BearerRequest): string {
       'access tokens are not accepted in the query string; send "Authorization: Bearer <access_token>"',
     );
   }
-  const header = request.authorization?.trim();
-  if (!header) throw new MissingBearerTokenError();
-  const scheme = /^(\S+)/.exec(header)?.[1] ?? '';
-  if (scheme.toLowerCase() !== 'bearer') throw new MissingBearerTokenError();
-  const token = parseBearerToken(header);
+  const token = parseBearerToken(request.authorization);
   if (token === null) throw new MissingBearerTokenError();
   return token;
 }
