@@ -12,7 +12,7 @@ export interface ServerDefinition {
   /** Runs once after the stores are open, before listening (e.g. seeding demo data). */
   beforeListen?(app: FastifyInstance, options: { config: Config; stores: Stores }): Promise<void>;
   /** Extra lines printed once the server listens. */
-  banner?(options: { config: Config; url: string }): string[];
+  banner?(options: { config: Config }): string[];
 }
 
 /** Builds a Fastify instance with Gatehouse's logger, proxy trust and health routes. Does not listen. */
@@ -62,9 +62,8 @@ export async function runServer(definition: ServerDefinition): Promise<void> {
   await definition.beforeListen?.(app, { config, stores });
 
   const address = await app.listen({ port: config.port, host: config.host });
-  const url = config.port === 0 ? address : config.issuer;
   console.log(`${definition.name} listening on ${address} (issuer ${config.issuer})`);
-  for (const line of definition.banner?.({ config, url }) ?? []) console.log(line);
+  for (const line of definition.banner?.({ config }) ?? []) console.log(line);
 
   const shutdown = async (signal: string) => {
     if (draining) return;
