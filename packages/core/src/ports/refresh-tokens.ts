@@ -22,22 +22,51 @@ export type NewRefreshToken = Omit<
   'rotatedAt' | 'replacedByHash' | 'revokedAt' | 'createdAt'
 >;
 
+/** A rotation as the token endpoint asks for it (RFC 6749 §6, RFC 9700 §4.14.2). */
+export interface RotationRequest {
+  /** Hash of the presented token. */
+  oldHash: string;
+  /** The authenticated client's internal id: another client's token is never rotated. */
+  clientId: number;
+  /** Hash of the successor, which inherits the family, user, full scope and absolute expiry. */
+  nextHash: string;
+  /** The scopes asked for with the refresh; the token's scope must cover them. Empty: none asked. */
+  requestedScopes: string[];
+  now: Date;
+}
+
 export type RotateResult =
-  /** The old token was live and is now spent; `next` has been stored. */
+  /** The old token was live and is now spent; its successor has been stored. */
   | { kind: 'rotated'; previous: RefreshTokenRecord }
-  /** The old token was already rotated (or revoked): a replay. Nothing was stored. */
-  | { kind: 'reused'; previous: RefreshTokenRecord }
-  | { kind: 'not_found' };
+  /**
+   * Nothing changed. `current` is the token as stored after the attempt (null when unknown),
+   * for the caller to tell why: foreign, spent (a reuse), revoked, expired, a scope it does not
+   * cover, or a user no longer active.
+   */
+  | { kind: 'refused'; current: RefreshTokenRecord | null };
 
 export interface RefreshTokenStore {
   create(token: NewRefreshToken): Promise<void>;
+  /**
+   * Stores the first token of a new family only while its user exists and is active, in one
+   * round trip; false (and nothing stored) otherwise.
+   */
+  createForActiveUser(token: NewRefreshToken): Promise<boolean>;
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | null>;
   /**
-   * Atomically marks `oldHash` spent and stores `next` — only if `oldHash` is
-   * live (not rotated, not revoked). Two concurrent rotations of one token:
-   * exactly one gets `rotated`.
+   * In one atomic statement: spends `oldHash` and stores its successor — only if the token
+   * is live (neither rotated nor revoked), belongs to `clientId`, is unexpired at `now`, covers
+   * `requestedScopes`, and its user is active. Two concurrent rotations of one token: exactly
+   * one gets `rotated`.
    */
-  rotate(oldHash: string, next: NewRefreshToken, now: Date): Promise<RotateResult>;
+  rotate(request: RotationRequest): Promise<RotateResult>;
+  /**
+   * Undoes a rotation whose response could not be completed (the access token could not be
+   * stored): deletes the unused successor and makes `oldHash` live again, so the client's
+   * retry is not mistaken for a reuse. Only while the successor is still the old token's
+   * replacement and nothing in the family was revoked; true when it undid the rotation.
+   */
+  undoRotation(oldHash: string, nextHash: string): Promise<boolean>;
   /** Revokes every token of the family; returns how many were live. */
   revokeFamily(familyId: string, now: Date): Promise<number>;
   /** Revokes the families of a user (optionally only for one client); returns the family ids touched. */

@@ -5,13 +5,7 @@ import { revokeFamilies } from '../oauth/revocation.js';
 import type { AuthorizationCodeData, Client, ConsumeResult } from '../ports/index.js';
 import { isPublicClient } from './client-auth.js';
 import { CODE_REPLAY_RETAIN_SECONDS, type RequestMeta, type TokenContext } from './context.js';
-import {
-  isActiveUser,
-  mintAccessToken,
-  mintRefreshToken,
-  type TokenResponse,
-  tokenResponse,
-} from './mint.js';
+import { mintAccessToken, mintRefreshToken, type TokenResponse, tokenResponse } from './mint.js';
 import { optionalParam, requiredParam, type TokenParams } from './params.js';
 
 export interface CodeGrantRequest {
@@ -115,9 +109,10 @@ export function checkPkce(
 }
 
 /**
- * Step 5: a new token family. The refresh token (database) and the access token
- * (cache) are written in parallel with a read of the user; a user disabled since
- * the code was issued gets nothing, and what was just written is revoked.
+ * Step 5: a new token family. The refresh token (database, stored only while the
+ * user is active — one statement, no read first) and the access token (cache) are
+ * written in parallel; a user disabled since the code was issued gets nothing, and
+ * the access token just written is revoked with the family.
  */
 export async function issueForCode(
   ctx: TokenContext,
@@ -130,9 +125,8 @@ export async function issueForCode(
   const access = mintAccessToken(client, data, now, accessTokenTtl);
   const refresh = mintRefreshToken();
   const familyExpiresAt = new Date(now + refreshTokenTtl * 1000);
-  const [user] = await Promise.all([
-    stores.db.users.findById(data.userId),
-    stores.db.refreshTokens.create({
+  const [stored] = await Promise.all([
+    stores.db.refreshTokens.createForActiveUser({
       tokenHash: refresh.hash,
       familyId: data.familyId,
       clientId: client.id,
@@ -142,7 +136,7 @@ export async function issueForCode(
     }),
     stores.cache.accessTokens.put(access.hash, access.data, accessTokenTtl),
   ]);
-  if (!isActiveUser(user)) {
+  if (!stored) {
     await revokeFamilies(stores, [data.familyId], new Date(now));
     throw new InvalidGrantError('the user account is not active');
   }

@@ -8,12 +8,7 @@ import { authenticateClient, readClientCredentials } from './client-auth.js';
 import type { RequestMeta, TokenContext } from './context.js';
 import type { TokenResponse } from './mint.js';
 import type { TokenParams } from './params.js';
-import {
-  type RefreshGrantRequest,
-  readRefreshGrantRequest,
-  refreshAccessToken,
-  refreshTokenHash,
-} from './refresh-token.js';
+import { type RefreshGrantRequest, readRefreshGrantRequest, refreshAccessToken } from './refresh-token.js';
 
 export type TokenRequest =
   | { grantType: 'authorization_code'; grant: CodeGrantRequest }
@@ -36,11 +31,9 @@ export function readTokenRequest(params: TokenParams): TokenRequest {
 
 /**
  * `POST /api/oauth2/token` (RFC 6749 §3.2): every syntax check first, then client
- * authentication, then the grant. The code grant authenticates before it touches
- * the code — spending it is a side effect, and a replay with wrong credentials must
- * change nothing (SECURITY.md 10). The refresh grant reads its token in parallel
- * with the client: a read has no side effect, and nothing is decided before both
- * are known.
+ * authentication, then the grant. Both grants authenticate before they touch their
+ * credential: spending a code or rotating a refresh token is a side effect, and a
+ * replay with wrong credentials must change nothing (SECURITY.md 10).
  */
 export async function exchangeToken(
   ctx: TokenContext,
@@ -50,14 +43,9 @@ export async function exchangeToken(
 ): Promise<TokenResponse> {
   const request = readTokenRequest(params);
   const presented = readClientCredentials(params, authorization);
-  const { clients, refreshTokens } = ctx.stores.db;
+  const client = await authenticateClient(ctx.stores.db.clients, presented, true);
   if (request.grantType === 'authorization_code') {
-    const client = await authenticateClient(clients, presented, true);
     return redeemAuthorizationCode(ctx, client, request.grant, meta);
   }
-  const [client, record] = await Promise.all([
-    authenticateClient(clients, presented, true),
-    refreshTokens.findByHash(refreshTokenHash(request.grant)),
-  ]);
-  return refreshAccessToken(ctx, client, record, request.grant, meta);
+  return refreshAccessToken(ctx, client, request.grant, meta);
 }

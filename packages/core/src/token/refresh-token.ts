@@ -1,8 +1,8 @@
 import { sha256Hex } from '../crypto.js';
 import { InvalidGrantError } from '../errors.js';
 import { revokeFamilies } from '../oauth/revocation.js';
-import { narrowScopes } from '../oauth/scopes.js';
-import type { Client, RefreshTokenRecord, RotateResult, User } from '../ports/index.js';
+import { narrowScopes, parseScope } from '../oauth/scopes.js';
+import type { Client, RefreshTokenRecord } from '../ports/index.js';
 import type { RequestMeta, TokenContext } from './context.js';
 import {
   isActiveUser,
@@ -35,8 +35,7 @@ export const isLiveRefreshToken = (record: RefreshTokenRecord): boolean =>
 export type RefreshTokenState = 'live' | 'spent';
 
 /**
- * Step 2 (no I/O, on the record read in parallel with client authentication):
- * the token must exist and belong to the authenticated client (SECURITY.md 11) and
+ * The token must exist and belong to the authenticated client (SECURITY.md 11) and
  * its family's absolute lifetime must not be over (RFC 9700 §4.14.2). A rotated
  * token is `spent` (a reuse, handled by `handleReuse`); a revoked one is simply invalid.
  */
@@ -126,73 +125,70 @@ export async function handleReuse(
 const ignore = (): void => undefined;
 
 /**
- * Step 3: rotate (one atomic call; the successor inherits the family's absolute
- * expiry and the family's full scope, RFC 6749 §6) and issue the access token for
- * the possibly narrowed `scopes`. The access token is written first and deleted
- * again if the rotation loses — until this request answers, nobody but this request
- * knows its value. The user is read in parallel with the rotation; a user disabled
- * since issue gets nothing and the family is revoked.
+ * Why a rotation was refused, from the token as stored after the attempt; always throws.
+ * The same order of checks as before any write: foreign/unknown/revoked/expired →
+ * `invalid_grant`; spent → a reuse; a scope it does not cover → `invalid_scope`; a user
+ * disabled since issue → the family is revoked.
  */
-export async function rotateAndIssue(
+async function explainRefusal(
   ctx: TokenContext,
   client: Client,
-  record: RefreshTokenRecord,
-  scopes: string[],
+  current: RefreshTokenRecord | null,
+  request: RefreshGrantRequest,
   meta: RequestMeta,
-): Promise<TokenResponse> {
-  const { stores } = ctx;
-  const { accessTokenTtl } = ctx.config;
-  const { familyId, userId } = record;
-  const now = new Date(meta.now);
-  const refresh = mintRefreshToken();
-  const access = mintAccessToken(client, { userId, scopes, familyId }, meta.now, accessTokenTtl);
-  const next = {
-    tokenHash: refresh.hash,
-    familyId,
-    clientId: record.clientId,
-    userId,
-    scopes: record.scopes,
-    expiresAt: record.expiresAt,
-  };
-  // The access token is stored before the old refresh token is spent: if the cache
-  // is down, nothing is rotated, and the client's retry is not mistaken for a reuse.
-  await stores.cache.accessTokens.put(access.hash, access.data, accessTokenTtl);
-  let rotation: RotateResult;
-  let user: User | null;
-  try {
-    [rotation, user] = await Promise.all([
-      stores.db.refreshTokens.rotate(record.tokenHash, next, now),
-      stores.db.users.findById(userId),
-    ]);
-  } catch (error) {
-    await stores.cache.accessTokens.delete(access.hash).catch(ignore);
-    throw error;
-  }
-  if (rotation.kind !== 'rotated') {
-    await stores.cache.accessTokens.delete(access.hash);
-    if (rotation.kind === 'reused') return handleReuse(ctx, client, rotation.previous, meta);
-    throw new InvalidGrantError(INVALID_REFRESH_TOKEN);
-  }
+): Promise<never> {
+  checkRefreshToken(current, client, meta.now);
+  if (current.rotatedAt !== null) return handleReuse(ctx, client, current, meta);
+  narrowScopes(request.scope, current.scopes);
+  const user = await ctx.stores.db.users.findById(current.userId);
   if (!isActiveUser(user)) {
-    await revokeFamilies(stores, [familyId], now);
+    await revokeFamilies(ctx.stores, [current.familyId], new Date(meta.now));
     throw new InvalidGrantError('the user account is not active');
   }
-  return tokenResponse(access, refresh, record.expiresAt, meta.now, accessTokenTtl);
+  // Live and in order now, so something changed while the rotation ran (e.g. a revocation undone).
+  throw new InvalidGrantError(INVALID_REFRESH_TOKEN);
 }
 
 /**
- * `grant_type=refresh_token` (RFC 6749 §6) for an authenticated client, given the
- * record its hash named (read in parallel with the client).
+ * `grant_type=refresh_token` (RFC 6749 §6) for an authenticated client. The hot path
+ * is one database statement — the rotation, which itself checks client binding,
+ * liveness, absolute lifetime, scope and user (SECURITY.md 11) — and one cache write
+ * for the access token. Only a refused rotation pays for reading the token to say why.
+ *
+ * The access token is stored after the rotation; if that fails (cache down), the
+ * rotation is undone, so the client's retry is not mistaken for a reuse.
  */
 export async function refreshAccessToken(
   ctx: TokenContext,
   client: Client,
-  record: RefreshTokenRecord | null,
   request: RefreshGrantRequest,
   meta: RequestMeta,
 ): Promise<TokenResponse> {
-  checkRefreshToken(record, client, meta.now);
-  if (record.rotatedAt !== null) return handleReuse(ctx, client, record, meta);
-  const scopes = narrowScopes(request.scope, record.scopes);
-  return rotateAndIssue(ctx, client, record, scopes, meta);
+  const { stores } = ctx;
+  const { accessTokenTtl } = ctx.config;
+  const oldHash = refreshTokenHash(request);
+  const refresh = mintRefreshToken();
+  const rotation = await stores.db.refreshTokens.rotate({
+    oldHash,
+    clientId: client.id,
+    nextHash: refresh.hash,
+    requestedScopes: parseScope(request.scope),
+    now: new Date(meta.now),
+  });
+  if (rotation.kind === 'refused') return explainRefusal(ctx, client, rotation.current, request, meta);
+  const { previous } = rotation;
+  const scopes = narrowScopes(request.scope, previous.scopes);
+  const access = mintAccessToken(
+    client,
+    { userId: previous.userId, scopes, familyId: previous.familyId },
+    meta.now,
+    accessTokenTtl,
+  );
+  try {
+    await stores.cache.accessTokens.put(access.hash, access.data, accessTokenTtl);
+  } catch (error) {
+    await stores.db.refreshTokens.undoRotation(oldHash, refresh.hash).catch(ignore);
+    throw error;
+  }
+  return tokenResponse(access, refresh, previous.expiresAt, meta.now, accessTokenTtl);
 }

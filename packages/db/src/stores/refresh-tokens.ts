@@ -1,8 +1,15 @@
-import type { NewRefreshToken, RefreshTokenRecord, RefreshTokenStore, RotateResult } from '@gatehouse/core';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import type {
+  NewRefreshToken,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  RotateResult,
+  RotationRequest,
+} from '@gatehouse/core';
+import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
 import { refreshTokens } from '../schema/refresh-tokens.js';
+import { users } from '../schema/users.js';
 import { placeholder } from './placeholders.js';
 
 type RefreshTokenRow = typeof refreshTokens.$inferSelect;
@@ -25,10 +32,11 @@ function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
 const live = and(isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt));
 
 /**
- * The token endpoint's hot path in one statement: spend the old token only if it
- * is live, and store its successor only if that happened. Row locking on the old
- * token makes concurrent rotations queue up; the losers re-check `live` and match
- * nothing.
+ * The refresh grant in one statement: spend the old token only if it is live, the
+ * caller's, unexpired, covers the requested scopes and its user is active — and store
+ * its successor (same family, user, full scope and absolute expiry) only if that
+ * happened. Row locking on the old token makes concurrent rotations queue up; the
+ * losers re-check the conditions and match nothing.
  */
 function prepareRotate(db: Db) {
   const t = refreshTokens;
@@ -39,7 +47,21 @@ function prepareRotate(db: Db) {
         rotatedAt: sql`${placeholder('now', t.rotatedAt)}`,
         replacedByHash: sql`${sql.placeholder('nextHash')}`,
       })
-      .where(and(eq(t.tokenHash, sql.placeholder('oldHash')), live))
+      .where(
+        and(
+          eq(t.tokenHash, sql.placeholder('oldHash')),
+          live,
+          eq(t.clientId, sql.placeholder('clientId')),
+          gt(t.expiresAt, placeholder('now', t.expiresAt)),
+          sql`${t.scopes} @> ${placeholder('requestedScopes', t.scopes)}::text[]`,
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(users)
+              .where(and(eq(users.id, t.userId), eq(users.status, 'active'))),
+          ),
+        ),
+      )
       .returning(),
   );
   const stored = db.$with('stored').as(
@@ -47,24 +69,46 @@ function prepareRotate(db: Db) {
       db
         .select({
           tokenHash: sql<string>`${sql.placeholder('nextHash')}::text`.as('token_hash'),
-          familyId: sql<string>`${sql.placeholder('familyId')}::text`.as('family_id'),
-          clientId: sql<number>`${sql.placeholder('clientId')}::integer`.as('client_id'),
-          userId: sql<number>`${sql.placeholder('userId')}::integer`.as('user_id'),
-          scopes: sql<string[]>`${placeholder('scopes', t.scopes)}::text[]`.as('scopes'),
+          familyId: spent.familyId,
+          clientId: spent.clientId,
+          userId: spent.userId,
+          scopes: spent.scopes,
           rotatedAt: sql<null>`null::timestamptz`.as('rotated_at'),
           replacedByHash: sql<null>`null::text`.as('replaced_by_hash'),
           revokedAt: sql<null>`null::timestamptz`.as('revoked_at'),
           createdAt: sql<Date>`${placeholder('now', t.createdAt)}::timestamptz`.as('created_at'),
-          // Whatever the caller asks, a successor never outlives the family (absolute lifetime).
-          expiresAt:
-            sql<Date>`least(${placeholder('expiresAt', t.expiresAt)}::timestamptz, ${spent.expiresAt})`.as(
-              'expires_at',
-            ),
+          expiresAt: spent.expiresAt,
         })
         .from(spent),
     ),
   );
   return db.with(spent, stored).select().from(spent).prepare('refresh_tokens_rotate');
+}
+
+/** The first token of a family, stored only while its user is active: one statement, no read first. */
+function prepareCreateForActiveUser(db: Db) {
+  const t = refreshTokens;
+  return db
+    .insert(t)
+    .select(
+      db
+        .select({
+          tokenHash: sql<string>`${sql.placeholder('tokenHash')}::text`.as('token_hash'),
+          familyId: sql<string>`${sql.placeholder('familyId')}::text`.as('family_id'),
+          clientId: sql<number>`${sql.placeholder('clientId')}::integer`.as('client_id'),
+          userId: users.id,
+          scopes: sql<string[]>`${placeholder('scopes', t.scopes)}::text[]`.as('scopes'),
+          rotatedAt: sql<null>`null::timestamptz`.as('rotated_at'),
+          replacedByHash: sql<null>`null::text`.as('replaced_by_hash'),
+          revokedAt: sql<null>`null::timestamptz`.as('revoked_at'),
+          createdAt: sql<Date>`now()`.as('created_at'),
+          expiresAt: sql<Date>`${placeholder('expiresAt', t.expiresAt)}::timestamptz`.as('expires_at'),
+        })
+        .from(users)
+        .where(and(eq(users.id, sql.placeholder('userId')), eq(users.status, 'active'))),
+    )
+    .returning({ tokenHash: t.tokenHash })
+    .prepare('refresh_tokens_create_for_active_user');
 }
 
 export function createRefreshTokenStore(db: Db): RefreshTokenStore {
@@ -74,6 +118,7 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     .where(eq(refreshTokens.tokenHash, sql.placeholder('tokenHash')))
     .prepare('refresh_tokens_find_by_hash');
   const rotate = prepareRotate(db);
+  const createForActiveUser = prepareCreateForActiveUser(db);
 
   async function find(tokenHash: string): Promise<RefreshTokenRecord | null> {
     const [row] = await findByHash.execute({ tokenHash });
@@ -105,21 +150,42 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
 
     findByHash: find,
 
-    async rotate(oldHash: string, next: NewRefreshToken, now: Date): Promise<RotateResult> {
-      const [row] = await rotate.execute({
-        oldHash,
-        nextHash: next.tokenHash,
-        familyId: next.familyId,
-        clientId: next.clientId,
-        userId: next.userId,
-        scopes: next.scopes,
-        now,
-        expiresAt: next.expiresAt,
-      });
+    async createForActiveUser(token: NewRefreshToken): Promise<boolean> {
+      const rows = await createForActiveUser.execute({ ...token });
+      return rows.length === 1;
+    },
+
+    async rotate(request: RotationRequest): Promise<RotateResult> {
+      const [row] = await rotate.execute({ ...request });
       if (row) return { kind: 'rotated', previous: toRecord(row) };
-      // Only a failed rotation pays for a second round trip.
-      const previous = await find(oldHash);
-      return previous ? { kind: 'reused', previous } : { kind: 'not_found' };
+      // Only a refused rotation pays for a second round trip.
+      return { kind: 'refused', current: await find(request.oldHash) };
+    },
+
+    async undoRotation(oldHash: string, nextHash: string): Promise<boolean> {
+      const t = refreshTokens;
+      const unused = db
+        .$with('unused')
+        .as(
+          db
+            .delete(t)
+            .where(and(eq(t.tokenHash, nextHash), live))
+            .returning({ tokenHash: t.tokenHash }),
+        );
+      const restored = await db
+        .with(unused)
+        .update(t)
+        .set({ rotatedAt: null, replacedByHash: null })
+        .where(
+          and(
+            eq(t.tokenHash, oldHash),
+            eq(t.replacedByHash, nextHash),
+            isNull(t.revokedAt),
+            exists(db.select().from(unused)),
+          ),
+        )
+        .returning({ tokenHash: t.tokenHash });
+      return restored.length === 1;
     },
 
     async revokeFamily(familyId: string, now: Date): Promise<number> {

@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Client, User } from '../../ports/index.js';
+import type { Client, NewRefreshToken, RotationRequest, User } from '../../ports/index.js';
 import {
   countKinds,
   createClient,
   createUser,
-  DAY_MS,
   expectKind,
   newRefreshToken,
   type OpenDurableStores,
+  randomHash,
+  sortedScopes,
   unique,
   useStores,
 } from './fixtures.js';
@@ -22,17 +23,40 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       client = await createClient(stores());
     });
 
-    /** A live token plus the successor a rotation of it would store. */
-    async function liveToken() {
-      const token = newRefreshToken(user, client);
+    /** A live token of `client` (by default for `user`), stored. */
+    async function liveToken(overrides: Partial<NewRefreshToken> = {}) {
+      const token = newRefreshToken(user, client, overrides);
       await stores().refreshTokens.create(token);
-      const next = newRefreshToken(user, client, { familyId: token.familyId, expiresAt: token.expiresAt });
-      return { token, next };
+      return token;
+    }
+
+    /** The rotation the token endpoint would ask for, with a fresh successor hash. */
+    function rotation(token: NewRefreshToken, overrides: Partial<RotationRequest> = {}): RotationRequest {
+      return {
+        oldHash: token.tokenHash,
+        clientId: token.clientId,
+        nextHash: randomHash(),
+        requestedScopes: [],
+        now: new Date(),
+        ...overrides,
+      };
+    }
+
+    const find = (hash: string) => stores().refreshTokens.findByHash(hash);
+
+    /** Asserts the rotation was refused, changed nothing and stored no successor. */
+    async function expectRefused(token: NewRefreshToken, request: RotationRequest) {
+      const before = await find(token.tokenHash);
+      const result = expectKind(await stores().refreshTokens.rotate(request), 'refused');
+      expect(result.current).toEqual(before);
+      expect(await find(token.tokenHash)).toEqual(before);
+      expect(await find(request.nextHash)).toBeNull();
+      return result;
     }
 
     it('stores a token and finds it by hash', async () => {
-      const { token } = await liveToken();
-      const found = await stores().refreshTokens.findByHash(token.tokenHash);
+      const token = await liveToken();
+      const found = await find(token.tokenHash);
       expect(found).toEqual({
         ...token,
         rotatedAt: null,
@@ -40,91 +64,166 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
         revokedAt: null,
         createdAt: expect.any(Date),
       });
-      expect(await stores().refreshTokens.findByHash(unique('missing'))).toBeNull();
+      expect(await find(unique('missing'))).toBeNull();
     });
 
     it('refuses a second token with the same hash', async () => {
-      const { token } = await liveToken();
+      const token = await liveToken();
       await expect(stores().refreshTokens.create(token)).rejects.toMatchObject({ name: 'DuplicateError' });
     });
 
-    it('rotates a live token: the old one is spent, the new one stored and live', async () => {
-      const { token, next } = await liveToken();
-      const now = new Date();
-      const result = expectKind(await stores().refreshTokens.rotate(token.tokenHash, next, now), 'rotated');
-      expect(result.previous).toMatchObject({
-        tokenHash: token.tokenHash,
-        familyId: token.familyId,
-        scopes: token.scopes,
-        replacedByHash: next.tokenHash,
-        revokedAt: null,
-      });
-      expect(result.previous.rotatedAt?.getTime()).toBe(now.getTime());
-      expect(await stores().refreshTokens.findByHash(next.tokenHash)).toMatchObject({
-        ...next,
+    it('stores the first token of a family only while its user is active', async () => {
+      const token = newRefreshToken(user, client, { scopes: ['profile', 'balance'] });
+      expect(await stores().refreshTokens.createForActiveUser(token)).toBe(true);
+      expect(await find(token.tokenHash)).toEqual({
+        ...token,
         rotatedAt: null,
+        replacedByHash: null,
         revokedAt: null,
+        createdAt: expect.any(Date),
       });
-      expect((await stores().refreshTokens.findByHash(token.tokenHash))?.replacedByHash).toBe(next.tokenHash);
+
+      const disabled = await createUser(stores());
+      await stores().users.setStatus(disabled.id, 'disabled');
+      const refused = newRefreshToken(disabled, client);
+      expect(await stores().refreshTokens.createForActiveUser(refused)).toBe(false);
+      expect(await find(refused.tokenHash)).toBeNull();
+
+      const orphan = newRefreshToken({ ...user, id: 2_000_000_000 }, client);
+      expect(await stores().refreshTokens.createForActiveUser(orphan)).toBe(false);
+      expect(await find(orphan.tokenHash)).toBeNull();
     });
 
-    it("never lets a successor outlive the family's absolute expiry", async () => {
-      const { token } = await liveToken();
-      const greedy = newRefreshToken(user, client, {
+    it('rotates a live token: the old one is spent, the successor inherits family, scope and expiry', async () => {
+      const token = await liveToken({ scopes: ['profile', 'balance'] });
+      const request = rotation(token);
+      const result = expectKind(await stores().refreshTokens.rotate(request), 'rotated');
+      expect(result.previous).toEqual({
+        ...token,
+        rotatedAt: request.now,
+        replacedByHash: request.nextHash,
+        revokedAt: null,
+        createdAt: expect.any(Date),
+      });
+      expect(await find(request.nextHash)).toEqual({
+        tokenHash: request.nextHash,
         familyId: token.familyId,
-        expiresAt: new Date(token.expiresAt.getTime() + DAY_MS),
+        clientId: token.clientId,
+        userId: token.userId,
+        scopes: token.scopes,
+        rotatedAt: null,
+        replacedByHash: null,
+        revokedAt: null,
+        createdAt: request.now,
+        expiresAt: token.expiresAt,
       });
-      expectKind(await stores().refreshTokens.rotate(token.tokenHash, greedy, new Date()), 'rotated');
-      expect((await stores().refreshTokens.findByHash(greedy.tokenHash))?.expiresAt).toEqual(token.expiresAt);
+      expect((await find(token.tokenHash))?.replacedByHash).toBe(request.nextHash);
     });
 
-    it('reports a second rotation of a spent token as reuse and stores nothing', async () => {
-      const { token, next } = await liveToken();
-      await stores().refreshTokens.rotate(token.tokenHash, next, new Date());
-      const again = newRefreshToken(user, client, { familyId: token.familyId });
-      const result = expectKind(
-        await stores().refreshTokens.rotate(token.tokenHash, again, new Date()),
-        'reused',
-      );
-      expect(result.previous).toMatchObject({ tokenHash: token.tokenHash, replacedByHash: next.tokenHash });
-      expect(await stores().refreshTokens.findByHash(again.tokenHash)).toBeNull();
+    it('rotates when the requested scopes are covered; the successor keeps the full scope', async () => {
+      const token = await liveToken({ scopes: ['profile', 'balance'] });
+      const request = rotation(token, { requestedScopes: ['balance'] });
+      expectKind(await stores().refreshTokens.rotate(request), 'rotated');
+      expect(sortedScopes((await find(request.nextHash))!.scopes)).toEqual(['balance', 'profile']);
     });
 
-    it('reports rotation of a revoked token as reuse', async () => {
-      const { token, next } = await liveToken();
+    it('refuses a scope the token does not cover', async () => {
+      const token = await liveToken({ scopes: ['profile'] });
+      await expectRefused(token, rotation(token, { requestedScopes: ['profile', 'balance'] }));
+    });
+
+    it("refuses another client's token", async () => {
+      const token = await liveToken();
+      const other = await createClient(stores());
+      await expectRefused(token, rotation(token, { clientId: other.id }));
+    });
+
+    it('refuses a token past its absolute expiry', async () => {
+      const token = await liveToken({ expiresAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 1000) });
+      await expectRefused(token, rotation(token));
+    });
+
+    it('refuses when the user is no longer active', async () => {
+      const owner = await createUser(stores());
+      const token = newRefreshToken(owner, client);
+      await stores().refreshTokens.create(token);
+      await stores().users.setStatus(owner.id, 'disabled');
+      await expectRefused(token, rotation(token));
+    });
+
+    it('refuses a spent token and reports it as stored (a reuse)', async () => {
+      const token = await liveToken();
+      const first = rotation(token);
+      await stores().refreshTokens.rotate(first);
+      const result = await expectRefused(token, rotation(token));
+      expect(result.current).toMatchObject({ rotatedAt: first.now, replacedByHash: first.nextHash });
+    });
+
+    it('refuses a revoked token', async () => {
+      const token = await liveToken();
       await stores().refreshTokens.revokeFamily(token.familyId, new Date());
-      expectKind(await stores().refreshTokens.rotate(token.tokenHash, next, new Date()), 'reused');
-      expect(await stores().refreshTokens.findByHash(next.tokenHash)).toBeNull();
+      const result = await expectRefused(token, rotation(token));
+      expect(result.current?.revokedAt).toEqual(expect.any(Date));
     });
 
-    it('answers not_found for an unknown token and stores nothing', async () => {
-      const { next } = await liveToken();
-      expectKind(await stores().refreshTokens.rotate(unique('missing'), next, new Date()), 'not_found');
-      expect(await stores().refreshTokens.findByHash(next.tokenHash)).toBeNull();
+    it('refuses an unknown token with no record', async () => {
+      const token = newRefreshToken(user, client);
+      const result = expectKind(await stores().refreshTokens.rotate(rotation(token)), 'refused');
+      expect(result.current).toBeNull();
     });
 
     it('lets exactly one of 25 concurrent rotations of one token through', async () => {
-      const { token } = await liveToken();
-      const successors = Array.from({ length: 25 }, () =>
-        newRefreshToken(user, client, { familyId: token.familyId, expiresAt: token.expiresAt }),
-      );
-      const results = await Promise.all(
-        successors.map((next) => stores().refreshTokens.rotate(token.tokenHash, next, new Date())),
-      );
-      expect(countKinds(results)).toEqual({ rotated: 1, reused: 24 });
-      const stored = await Promise.all(
-        successors.map((next) => stores().refreshTokens.findByHash(next.tokenHash)),
-      );
+      const token = await liveToken();
+      const requests = Array.from({ length: 25 }, () => rotation(token));
+      const results = await Promise.all(requests.map((request) => stores().refreshTokens.rotate(request)));
+      expect(countKinds(results)).toEqual({ rotated: 1, refused: 24 });
+      const stored = await Promise.all(requests.map((request) => find(request.nextHash)));
       expect(stored.filter((found) => found !== null)).toHaveLength(1);
     });
 
+    it('undoes a rotation: the successor is gone and the old token is live again, once', async () => {
+      const token = await liveToken();
+      const request = rotation(token);
+      await stores().refreshTokens.rotate(request);
+      expect(await stores().refreshTokens.undoRotation(token.tokenHash, request.nextHash)).toBe(true);
+      expect(await find(request.nextHash)).toBeNull();
+      expect(await find(token.tokenHash)).toMatchObject({
+        rotatedAt: null,
+        replacedByHash: null,
+        revokedAt: null,
+      });
+      expect(await stores().refreshTokens.undoRotation(token.tokenHash, request.nextHash)).toBe(false);
+      // Live again: it rotates as if the first attempt never happened.
+      expectKind(await stores().refreshTokens.rotate(rotation(token)), 'rotated');
+    });
+
+    it('does not undo a rotation once the family is revoked or the successor was used', async () => {
+      const revoked = await liveToken();
+      const first = rotation(revoked);
+      await stores().refreshTokens.rotate(first);
+      await stores().refreshTokens.revokeFamily(revoked.familyId, new Date());
+      expect(await stores().refreshTokens.undoRotation(revoked.tokenHash, first.nextHash)).toBe(false);
+      expect(await find(first.nextHash)).toMatchObject({ revokedAt: expect.any(Date) });
+      expect(await find(revoked.tokenHash)).toMatchObject({ replacedByHash: first.nextHash });
+
+      const used = await liveToken();
+      const second = rotation(used);
+      await stores().refreshTokens.rotate(second);
+      const successor = (await find(second.nextHash))!;
+      await stores().refreshTokens.rotate(rotation(successor));
+      expect(await stores().refreshTokens.undoRotation(used.tokenHash, second.nextHash)).toBe(false);
+      expect(await find(second.nextHash)).toMatchObject({ rotatedAt: expect.any(Date) });
+      expect(await find(used.tokenHash)).toMatchObject({ replacedByHash: second.nextHash });
+    });
+
     it('revokes a whole family and counts the tokens that were live', async () => {
-      const { token, next } = await liveToken();
-      await stores().refreshTokens.rotate(token.tokenHash, next, new Date());
-      const { token: bystander } = await liveToken();
+      const token = await liveToken();
+      const next = rotation(token);
+      await stores().refreshTokens.rotate(next);
+      const bystander = await liveToken();
       const now = new Date();
       expect(await stores().refreshTokens.revokeFamily(token.familyId, now)).toBe(1);
-      for (const hash of [token.tokenHash, next.tokenHash]) {
+      for (const hash of [token.tokenHash, next.nextHash]) {
         expect((await stores().refreshTokens.findByHash(hash))?.revokedAt?.getTime()).toBe(now.getTime());
       }
       expect((await stores().refreshTokens.findByHash(bystander.tokenHash))?.revokedAt).toBeNull();
@@ -158,11 +257,7 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       const elsewhere = newRefreshToken(a, other);
       for (const t of [ta, tb, elsewhere]) await stores().refreshTokens.create(t);
       // A rotated family is reported once, not once per token.
-      await stores().refreshTokens.rotate(
-        ta.tokenHash,
-        newRefreshToken(a, target, { familyId: ta.familyId }),
-        new Date(),
-      );
+      await stores().refreshTokens.rotate(rotation(ta));
 
       const families = await stores().refreshTokens.revokeForClient(target.id, new Date());
       expect(families.sort()).toEqual([ta.familyId, tb.familyId].sort());
