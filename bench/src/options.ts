@@ -27,6 +27,8 @@ export interface BenchOptions {
   redisDb: number;
   /** Name of the Postgres database the bench creates and drops. */
   databaseName: string;
+  /** Configuration variables for the Gatehouse stack (`--stack-env NAME=VALUE`, repeatable). */
+  stackEnv: Record<string, string>;
 }
 
 export const SCENARIO_IDS = [
@@ -59,6 +61,8 @@ const HELP = `pnpm bench [-- flags]      (or: node bench/dist/main.js [flags])
   --redis-db <n>       Redis logical DB the bench owns and flushes (default 15)
   --database <name>    Postgres database the bench creates and drops (default gatehouse_bench)
   --keep-data          keep that database and Redis DB afterwards
+  --stack-env <N=V>    a configuration variable for the Gatehouse stack, e.g.
+                       DATABASE_POOL_SIZE=8 (repeatable; README's configuration table)
   --help               this text
 
 Environment: DATABASE_URL and REDIS_URL name the servers (their database name and DB index
@@ -67,9 +71,17 @@ redis://127.0.0.1:6379.`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const flags = new Map<string, string | true>();
+  const stackEnv: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') continue;
+    if (arg === '--stack-env' || arg.startsWith('--stack-env=')) {
+      const value = arg === '--stack-env' ? argv[++i] : arg.slice('--stack-env='.length);
+      const match = value === undefined ? null : /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(value);
+      if (!match) throw new UsageError('--stack-env needs NAME=VALUE, e.g. DATABASE_POOL_SIZE=8');
+      stackEnv[match[1]!] = match[2]!;
+      continue;
+    }
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
     const eq = arg.indexOf('=');
     if (eq > 0) {
@@ -123,6 +135,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     only,
     redisDb: integer(flags, 'redis-db', 15, 0),
     databaseName: String(flags.get('database') ?? 'gatehouse_bench'),
+    stackEnv,
   };
   if (!/^[a-z_][a-z0-9_]*$/.test(options.databaseName)) {
     throw new UsageError('--database must be a plain lower-case identifier');

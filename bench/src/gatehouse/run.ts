@@ -151,9 +151,10 @@ export async function runGatehouse(
           stack = await startStack({
             shape,
             profile: { dir: resultsDir, name: `gatehouse-${id}.cpuprofile` },
+            extraEnv: options.stackEnv,
           });
         } else {
-          live.shared ??= await startStack({ shape }).catch((error: Error) => {
+          live.shared ??= await startStack({ shape, extraEnv: options.stackEnv }).catch((error: Error) => {
             startFailure = error.message;
             throw error;
           });

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { settings } from '@gatehouse/core';
 import { freePort, type ServerProcess, startServer } from '../processes.js';
 
 /** Where the stack runs its stores: the machine's Postgres + Redis, or embedded PGlite + memory. */
@@ -13,37 +14,22 @@ export function stackServerScript(): string {
   return join(dirname(app), 'server.js');
 }
 
-/** Variables the parent shell may have set that must not leak into the stack's configuration. */
-const CONFIG_VARIABLES = [
-  'PORT',
-  'HOST',
-  'ISSUER',
-  'DATABASE_URL',
-  'REDIS_URL',
-  'DATA_DIR',
-  'GATEHOUSE_ENV',
-  'GATEHOUSE_ADMIN_TOKEN',
-  'ACCESS_TOKEN_TTL',
-  'REFRESH_TOKEN_TTL',
-  'REFRESH_GRACE_SECONDS',
-  'AUTH_CODE_TTL',
-  'SESSION_TTL',
-  'LOG_LEVEL',
-  'SEED_DEMO_DATA',
-  'TRUST_PROXY',
-];
+/** Every configuration variable (core's settings table): none may leak in from the parent shell. */
+const CONFIG_VARIABLES = settings.map((setting) => setting.variable);
 
 export interface StackStart {
   shape: StackShape;
   /** Run under `node --cpu-prof`, writing `<profileDir>/<profileName>` when it exits. */
   profile?: { dir: string; name: string };
+  /** Extra configuration for the stack (`--stack-env`), applied last. */
+  extraEnv?: Readonly<Record<string, string>>;
 }
 
 /**
  * `node services/stack/dist/server.js` as its own process — the same entry point `pnpm start`
  * runs — configured for the bench, started, and waited for until /readyz answers 200.
  */
-export async function startStack({ shape, profile }: StackStart): Promise<ServerProcess> {
+export async function startStack({ shape, profile, extraEnv = {} }: StackStart): Promise<ServerProcess> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of CONFIG_VARIABLES) delete env[name];
@@ -65,6 +51,7 @@ export async function startStack({ shape, profile }: StackStart): Promise<Server
     // Codes minted over HTTP just before their window must outlive it (the longest TTL allowed).
     env.AUTH_CODE_TTL = '600';
   }
+  Object.assign(env, extraEnv);
   const nodeArgs = profile
     ? ['--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}`]
     : [];
