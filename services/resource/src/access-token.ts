@@ -25,13 +25,16 @@ export async function checkAccessToken(request: FastifyRequest, stores: Stores):
 }
 
 /** A token stops working at once when its user is disabled (or gone). */
-export function checkUserActive(user: User | null): User {
+export function checkUserActive<U extends Pick<User, 'status'>>(user: U | null): U {
   if (user?.status !== 'active') throw new InvalidTokenError(INVALID);
   return user;
 }
 
 /** A token stops working at once when its app is disabled or deleted. */
-export function checkClientEnabled(client: Client | null, token: AccessTokenData): Client {
+export function checkClientEnabled<C extends Pick<Client, 'clientId' | 'disabled'>>(
+  client: C | null,
+  token: AccessTokenData,
+): C {
   if (!client || client.disabled || client.clientId !== token.clientPublicId)
     throw new InvalidTokenError(INVALID);
   return client;

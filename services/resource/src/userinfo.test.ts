@@ -1,4 +1,4 @@
-import type { User } from '@gatehouse/core';
+import type { DurableStores, User } from '@gatehouse/core';
 import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -133,6 +133,39 @@ describe('GET /api/oauth2/userinfo fields by scope (API.md §4)', () => {
       balance_formatted: '500.00',
       balance: { amount: '500.00', quota: 250_000_000 },
     });
+  });
+
+  it('reads the user, the app and the balance in one database round trip', async () => {
+    const { user, token } = await userWithToken(['profile', 'balance']);
+    let reads = 0;
+    const single = (part: string) => () => {
+      throw new Error(`userinfo must not read stores.db.${part}`);
+    };
+    const db: DurableStores = {
+      ...t.stores.db,
+      users: new Proxy(t.stores.db.users, { get: (_, method) => single(`users.${String(method)}`) }),
+      clients: new Proxy(t.stores.db.clients, { get: (_, method) => single(`clients.${String(method)}`) }),
+      ledger: new Proxy(t.stores.db.ledger, { get: (_, method) => single(`ledger.${String(method)}`) }),
+      userinfo: {
+        read: (userId, clientId) => {
+          reads++;
+          return t.stores.db.userinfo.read(userId, clientId);
+        },
+      },
+    };
+    const app = await buildTestApp(registerResource, { stores: { ...t.stores, db }, config: t.config });
+    try {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/oauth2/userinfo',
+        headers: bearer(token),
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ id: user.id, username: user.username, quota: 375_000_000 });
+      expect(reads).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 
   it('is never cached', async () => {

@@ -9,6 +9,7 @@ import type { LedgerStore } from './ledger.js';
 import type { RateLimitStore } from './rate-limits.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
 import type { TopupCodeStore } from './topup-codes.js';
+import type { UserinfoReader } from './userinfo.js';
 import type { UserStore } from './users.js';
 
 export type * from './access-tokens.js';
@@ -22,6 +23,7 @@ export type * from './ledger.js';
 export type * from './rate-limits.js';
 export type * from './refresh-tokens.js';
 export type * from './topup-codes.js';
+export type * from './userinfo.js';
 export type * from './users.js';
 
 /** Durable state: Postgres (or embedded PGlite). */
@@ -34,6 +36,7 @@ export interface DurableStores {
   topupCodes: TopupCodeStore;
   developerTokens: DeveloperTokenStore;
   audit: AuditStore;
+  userinfo: UserinfoReader;
   /** Throws `StoreUnavailableError` when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

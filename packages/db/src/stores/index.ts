@@ -7,6 +7,7 @@ import { createGrantStore } from './grants.js';
 import { createLedgerStore } from './ledger.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createTopupCodeStore } from './topup-codes.js';
+import { createUserinfoReader } from './userinfo.js';
 import { createUserStore } from './users.js';
 
 /** Postgres (or PGlite) implementations of every durable port, sharing one connection pool. */
@@ -21,6 +22,7 @@ export function createDurableStores(database: Database): DurableStores {
     topupCodes: createTopupCodeStore(db),
     developerTokens: createDeveloperTokenStore(db),
     audit: createAuditStore(db),
+    userinfo: createUserinfoReader(db),
     ping: () => database.ping(),
     // The stores own the database they were given: closing them ends the pool.
     close: () => database.close(),

@@ -18,6 +18,7 @@ export function describeDurableAvailabilityContract(open: OpenDurableStores): vo
           (s) => s.ledger.getBalance(1),
           (s) => s.topupCodes.redeem('x', 1, new Date()),
           (s) => s.audit.list({ limit: 1 }),
+          (s) => s.userinfo.read(1, 1),
         ];
         for (const call of calls) await expect(call(stores)).rejects.toMatchObject(unavailable);
       } finally {

@@ -8,6 +8,7 @@ import { describeGrantStoreContract } from './grants.js';
 import { describeLedgerStoreContract } from './ledger.js';
 import { describeRefreshTokenStoreContract } from './refresh-tokens.js';
 import { describeTopupCodeStoreContract } from './topup-codes.js';
+import { describeUserinfoReaderContract } from './userinfo.js';
 import { describeUserStoreContract } from './users.js';
 
 export type { DurableStoresUnderTest, OpenDurableStores } from './fixtures.js';
@@ -20,6 +21,7 @@ export {
   describeLedgerStoreContract,
   describeRefreshTokenStoreContract,
   describeTopupCodeStoreContract,
+  describeUserinfoReaderContract,
   describeUserStoreContract,
 };
 
@@ -33,5 +35,6 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeTopupCodeStoreContract(open);
   describeDeveloperTokenStoreContract(open);
   describeAuditStoreContract(open);
+  describeUserinfoReaderContract(open);
   describeDurableAvailabilityContract(open);
 }
