@@ -152,9 +152,9 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     key: 'databasePoolSize',
     variable: 'DATABASE_POOL_SIZE',
     description:
-      'Postgres connections per process. Few is fast: postgres.js pipelines queries on a connection.',
-    defaultText: '4',
-    parse: (raw) => int(1, 100)('DATABASE_POOL_SIZE', 4)(raw),
+      "Postgres connections per process. Keep processes × pool below the server's max_connections (100 by default).",
+    defaultText: '16',
+    parse: (raw) => int(1, 100)('DATABASE_POOL_SIZE', 16)(raw),
   },
   {
     key: 'redisUrl',

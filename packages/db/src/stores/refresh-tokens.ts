@@ -164,14 +164,12 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
 
     async undoRotation(oldHash: string, nextHash: string): Promise<boolean> {
       const t = refreshTokens;
-      const unused = db
-        .$with('unused')
-        .as(
-          db
-            .delete(t)
-            .where(and(eq(t.tokenHash, nextHash), live))
-            .returning({ tokenHash: t.tokenHash }),
-        );
+      const unused = db.$with('unused').as(
+        db
+          .delete(t)
+          .where(and(eq(t.tokenHash, nextHash), live))
+          .returning({ tokenHash: t.tokenHash }),
+      );
       const restored = await db
         .with(unused)
         .update(t)

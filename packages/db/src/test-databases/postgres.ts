@@ -7,6 +7,9 @@ import { migrationsKey } from './migrations-key.js';
 import { runOwnerPid, scratchName } from './run-owner.js';
 import { ensureWatchdog } from './watchdog.js';
 
+/** Connections per test database: enough for the concurrency tests to contend. */
+const TEST_POOL_SIZE = 8;
+
 /**
  * Test databases on a real server. The workers of a test run share one migrated
  * template database, and each test database is a `CREATE DATABASE … TEMPLATE`
@@ -30,7 +33,8 @@ export class PostgresTestDatabases {
     const name = scratchName('gh_t');
     await this.createDatabase(name, template);
     const url = this.urlOf(name);
-    const database = await openDatabase({ databaseUrl: url, dataDir: '' });
+    // Test files of several packages run at once against one server (max_connections 100).
+    const database = await openDatabase({ databaseUrl: url, dataDir: '', poolSize: TEST_POOL_SIZE });
     return {
       database,
       url,
