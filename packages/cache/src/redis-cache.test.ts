@@ -34,11 +34,21 @@ describe.skipIf(!redisUrl)('redis cache', () => {
         await cache.codes.consume('c2', 30);
         await cache.accessTokens.put('t1', tokenData, 60);
         await cache.rateLimits.hit('login:ip:192.0.2.1', 60);
+        await cache.stamps.set('client:1', 'v1', 60);
+        await cache.stamps.claim('client:2', 'v1', 60);
         const keys = await prefixed(keyPrefix);
         expect(keys).toEqual(
-          ['at:t1', 'code:c1', 'code:c2', 'fam:f1', 'req:r1', 'rl:login:ip:192.0.2.1', 'sess:s1'].map(
-            (key) => `${keyPrefix}gh:${key}`,
-          ),
+          [
+            'at:t1',
+            'code:c1',
+            'code:c2',
+            'fam:f1',
+            'req:r1',
+            'rl:login:ip:192.0.2.1',
+            'sess:s1',
+            'stamp:client:1',
+            'stamp:client:2',
+          ].map((key) => `${keyPrefix}gh:${key}`),
         );
         for (const key of keys) expect(await raw.ttl(key)).toBeGreaterThan(0);
       } finally {
@@ -66,6 +76,9 @@ describe.skipIf(!redisUrl)('redis cache', () => {
         expect(await roundTrips(() => cache.codes.put('c', codeData, 60))).toBe(1);
         expect(await roundTrips(() => cache.codes.consume('c', 60))).toBe(1);
         expect(await roundTrips(() => cache.rateLimits.hit('r', 60))).toBe(1);
+        expect(await roundTrips(() => cache.stamps.get('s'))).toBe(1);
+        expect(await roundTrips(() => cache.stamps.claim('s', 'v1', 60))).toBe(1);
+        expect(await roundTrips(() => cache.stamps.set('s', 'v2', 60))).toBe(1);
       } finally {
         await deleteKeysWithPrefix(client, keyPrefix);
         await cache.close();

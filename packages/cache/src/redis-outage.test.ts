@@ -36,6 +36,9 @@ describe.skipIf(!existsSync(REDIS_SERVER))('redis cache when Redis goes away', (
     await expectUnavailable(cache.accessTokens.get('t'));
     await expectUnavailable(cache.accessTokens.put('t', tokenData, 60));
     await expectUnavailable(cache.rateLimits.hit('r', 60));
+    await expectUnavailable(cache.stamps.get('st'));
+    await expectUnavailable(cache.stamps.claim('st', 'v', 60));
+    await expectUnavailable(cache.stamps.set('st', 'v', 60));
     // Stay down long enough for the reconnect delay to reach its cap, then check it is still fast.
     await sleep(2000);
     await expectUnavailable(cache.ping());

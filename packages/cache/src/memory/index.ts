@@ -4,6 +4,7 @@ import { memoryCodeStore } from './codes.js';
 import { memoryExpiringStore } from './expiring.js';
 import { Keyspace } from './keyspace.js';
 import { memoryRateLimitStore } from './rate-limits.js';
+import { memoryStampStore } from './stamps.js';
 
 export interface MemoryCacheOptions {
   /** Clock in milliseconds (default `Date.now`); tests pass a fake one to move time without waiting. */
@@ -19,6 +20,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): CacheStores
     codes: memoryCodeStore(keyspace),
     accessTokens: memoryAccessTokenStore(keyspace),
     rateLimits: memoryRateLimitStore(keyspace),
+    stamps: memoryStampStore(keyspace),
     async ping() {
       keyspace.assertOpen();
     },

@@ -7,6 +7,7 @@ import { redisExpiringStore } from './expiring.js';
 import { failClosed } from './fail-closed.js';
 import { redisKeys } from './keys.js';
 import { redisRateLimitStore } from './rate-limits.js';
+import { redisStampStore } from './stamps.js';
 
 export interface RedisCacheOptions {
   /** `redis://` or `rediss://` URL. */
@@ -33,6 +34,7 @@ export function redisCacheOn(client: Redis, keyPrefix = ''): CacheStores {
     codes: redisCodeStore(client, keys),
     accessTokens: redisAccessTokenStore(client, keys),
     rateLimits: redisRateLimitStore(client, keys),
+    stamps: redisStampStore(client, keys),
     async ping() {
       await failClosed(() => client.ping());
     },

@@ -15,6 +15,7 @@ export function redisKeys(keyPrefix = '') {
     accessToken: (tokenHash: string) => accessTokenPrefix + tokenHash,
     family: (familyId: string) => `${root}fam:${familyId}`,
     rateLimit: (key: string) => `${root}rl:${key}`,
+    stamp: (key: string) => `${root}stamp:${key}`,
   };
 }
 

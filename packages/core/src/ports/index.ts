@@ -8,6 +8,7 @@ import type { GrantStore } from './grants.js';
 import type { LedgerStore } from './ledger.js';
 import type { RateLimitStore } from './rate-limits.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
+import type { StampStore } from './stamps.js';
 import type { TopupCodeStore } from './topup-codes.js';
 import type { UserinfoReader } from './userinfo.js';
 import type { UserStore } from './users.js';
@@ -22,6 +23,7 @@ export type * from './grants.js';
 export type * from './ledger.js';
 export type * from './rate-limits.js';
 export type * from './refresh-tokens.js';
+export type * from './stamps.js';
 export type * from './topup-codes.js';
 export type * from './userinfo.js';
 export type * from './users.js';
@@ -49,6 +51,8 @@ export interface CacheStores {
   codes: AuthorizationCodeStore;
   accessTokens: AccessTokenStore;
   rateLimits: RateLimitStore;
+  /** Version stamps (e.g. of cached clients) and one-time markers. */
+  stamps: StampStore;
   /** Throws `StoreUnavailableError` when the cache cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import { describeAccessTokenStoreContract } from './access-tokens.js';
 import { describeAuthorizationCodeStoreContract } from './codes.js';
 import { describeExpiringStoreContract } from './expiring.js';
 import { describeRateLimitStoreContract } from './rate-limits.js';
+import { describeStampStoreContract } from './stamps.js';
 import { type OpenCache, uniqueKey } from './support.js';
 
 /** Every cache port's contract plus the lifecycle of `CacheStores` itself. */
@@ -12,6 +13,7 @@ export function describeCacheStoresContract(open: OpenCache): void {
   describeAuthorizationCodeStoreContract(open);
   describeAccessTokenStoreContract(open);
   describeRateLimitStoreContract(open);
+  describeStampStoreContract(open);
 
   describe('CacheStores lifecycle', () => {
     it('answers ping while open', async () => {
@@ -31,6 +33,9 @@ export function describeCacheStoresContract(open: OpenCache): void {
       await expect(cache.codes.consume(uniqueKey('k'), 60)).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(cache.accessTokens.get(uniqueKey('k'))).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(cache.rateLimits.hit(uniqueKey('k'), 60)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(cache.stamps.get(uniqueKey('k'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(cache.stamps.claim(uniqueKey('k'), 'v', 60)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(cache.stamps.set(uniqueKey('k'), 'v', 60)).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(cache.close()).resolves.toBeUndefined();
     });
   });

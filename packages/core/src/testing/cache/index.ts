@@ -4,4 +4,5 @@ export * from './cache-stores.js';
 export * from './codes.js';
 export * from './expiring.js';
 export * from './rate-limits.js';
+export * from './stamps.js';
 export type { OpenCache } from './support.js';
