@@ -1,3 +1,4 @@
+export * from './clients/remembered-clients.js';
 export * from './config.js';
 export * from './crypto.js';
 export * from './errors.js';

@@ -1,10 +1,11 @@
 import { openCache } from '@gatehouse/cache';
-import type { Config, Stores } from '@gatehouse/core';
+import { type Config, rememberClients, type Stores } from '@gatehouse/core';
 import { createDurableStores, migrateDatabase, openDatabase } from '@gatehouse/db';
 
 /**
  * Opens the database (Postgres, or embedded PGlite when DATABASE_URL is unset),
- * applies pending migrations, and opens the cache (Redis, or in-memory).
+ * applies pending migrations, and opens the cache (Redis, or in-memory). Clients are
+ * remembered in the process, kept current through the cache (`rememberClients`).
  */
 export async function openStores(
   config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir' | 'redisUrl'>,
@@ -19,7 +20,7 @@ export async function openStores(
     const cache = await openCache({ redisUrl: config.redisUrl });
     const db = createDurableStores(database);
     return {
-      db,
+      db: { ...db, clients: rememberClients(db.clients, cache.stamps) },
       cache,
       async close() {
         await Promise.allSettled([cache.close(), db.close()]);

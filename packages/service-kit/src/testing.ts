@@ -1,5 +1,5 @@
 import { createTestCache } from '@gatehouse/cache/testing';
-import { type Config, loadConfig, type Stores } from '@gatehouse/core';
+import { type Config, loadConfig, rememberClients, type Stores } from '@gatehouse/core';
 import { createTestDatabase } from '@gatehouse/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { createFastify } from './run-server.js';
@@ -13,7 +13,8 @@ import type { ServiceOptions } from './types.js';
 export async function createTestStores(): Promise<Stores & { close(): Promise<void> }> {
   const [database, cache] = await Promise.all([createTestDatabase(), createTestCache()]);
   return {
-    db: database.stores,
+    // As openStores does: every test authenticates clients through the remembered copy.
+    db: { ...database.stores, clients: rememberClients(database.stores.clients, cache.stamps) },
     cache,
     async close() {
       await Promise.allSettled([cache.close(), database.close()]);

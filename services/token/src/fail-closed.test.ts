@@ -85,7 +85,9 @@ describe('fail closed (SECURITY.md 27)', () => {
     expectUnavailable(
       await postForm(app, '/api/oauth2/introspect', { token: tokens.refresh_token, ...credentials(client) }),
     );
-    // The client could not be authenticated, so the code was never touched.
-    expect(await stores.cache.codes.consume(sha256Hex(code), 60)).toMatchObject({ kind: 'fresh' });
+    // The client was remembered from its earlier request (rememberClients), so the code was
+    // consumed before the refresh-token write failed: it stays spent (the user signs in again),
+    // and the answer was a 503, never tokens that were not stored.
+    expect(await stores.cache.codes.consume(sha256Hex(code), 60)).toMatchObject({ kind: 'replayed' });
   });
 });
