@@ -7,6 +7,7 @@ import { CADDYFILE, REPO_DIR } from './topology.js';
 const envExample = readFileSync(join(REPO_DIR, '.env.example'), 'utf8');
 const compose = readFileSync(join(REPO_DIR, 'docker-compose.yml'), 'utf8');
 const caddyfile = readFileSync(CADDYFILE, 'utf8');
+const dockerfile = readFileSync(join(REPO_DIR, 'Dockerfile'), 'utf8');
 
 /** Names written as `NAME=` at the start of a line or of a comment line. */
 const documented = new Set(
@@ -38,6 +39,11 @@ describe('deployment files stay in step', () => {
       .filter((block) => /\n {4}ports:/.test(block))
       .map((block) => block.split(':')[0]!.trim());
     expect(published.sort()).toEqual(['demo-app', 'gateway']);
+  });
+
+  it('the service image caps glibc malloc arenas (argon2id memory is returned, bench/README.md)', () => {
+    const image = dockerfile.slice(dockerfile.indexOf(' AS gatehouse\n'));
+    expect(image).toMatch(/^ENV MALLOC_ARENA_MAX=2$/m);
   });
 
   it('the gateway routes exactly the token and resource prefixes of API.md', () => {

@@ -320,6 +320,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       PATH: basePath,
       NODE_ENV: 'production',
       GATEHOUSE_ENV: 'production',
+      // As the production image sets it (Dockerfile).
+      MALLOC_ARENA_MAX: '2',
       HOST: '127.0.0.1',
       PORT: String(port),
       ISSUER: url,

@@ -42,6 +42,8 @@ export async function startStack({ shape, profile, extraEnv = {} }: StackStart):
     LOG_LEVEL: 'warn',
     // As behind the production gateway: simulated browsers each send their own X-Forwarded-For.
     TRUST_PROXY: '127.0.0.1',
+    // As the production image runs every service (Dockerfile): fewer glibc arenas for argon2id.
+    MALLOC_ARENA_MAX: '2',
   });
   if (shape.kind === 'postgres') {
     env.DATABASE_URL = shape.databaseUrl;
