@@ -153,8 +153,8 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'DATABASE_POOL_SIZE',
     description:
       "Postgres connections per process. Keep processes × pool below the server's max_connections (100 by default).",
-    defaultText: '16',
-    parse: (raw) => int(1, 100)('DATABASE_POOL_SIZE', 16)(raw),
+    defaultText: '8',
+    parse: (raw) => int(1, 100)('DATABASE_POOL_SIZE', 8)(raw),
   },
   {
     key: 'redisUrl',

@@ -1,10 +1,12 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './connection.js';
+import { connectPostgres, openDatabase } from './connection.js';
 import { migrateDatabase } from './migrate.js';
 import { createDurableStores } from './stores/index.js';
+import { createTestDatabase } from './testing.js';
 
 describe('openDatabase', () => {
   it('fails closed when Postgres cannot be reached', async () => {
@@ -53,4 +55,29 @@ describe('openDatabase', () => {
       await rm(parent, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('connectPostgres (Postgres)', () => {
+  it('prepares the statements Drizzle sends, once per connection', async () => {
+    const test = await createTestDatabase();
+    // One connection, so the statements it prepared are the ones this session can list.
+    const client = connectPostgres(test.url!, 1);
+    const stores = createDurableStores({
+      kind: 'postgres',
+      db: drizzle({ client }),
+      ping: async () => {},
+      close: () => client.end(),
+    });
+    try {
+      await stores.users.findById(1);
+      await stores.users.findById(2);
+      // The pattern is a parameter, so this query's own (prepared) text does not match it.
+      const statements = await client<{ statement: string }[]>`
+        select statement from pg_prepared_statements where strpos(statement, ${'from "users"'}) > 0`;
+      expect(statements).toHaveLength(1);
+    } finally {
+      await stores.close();
+      await test.close();
+    }
+  });
 });

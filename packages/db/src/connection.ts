@@ -46,10 +46,11 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * With one statement per request step, parallelism beats pipelining: on the benchmark
- * 16 connections served userinfo ~1.5× and refresh ~1.25× faster than 4 (bench/README.md).
+ * Measured on the benchmark with prepared statements: 4 and 8 connections serve the token
+ * endpoint and userinfo alike, 16 is 10–15 % slower (bench/README.md). 8 leaves room for a
+ * slow transaction without starving the hot path.
  */
-const POOL_SIZE = 16;
+const POOL_SIZE = 8;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   return options.databaseUrl
@@ -59,14 +60,33 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 /** A postgres.js client as every Gatehouse connection wants it. */
 export function connectPostgres(url: string, max = POOL_SIZE): postgres.Sql {
-  return postgres(url, {
-    max,
-    prepare: true,
-    // Fail closed soon when the server is unreachable, instead of after postgres.js's default 30 s.
-    connect_timeout: 10,
-    // `CREATE … IF NOT EXISTS` notices would otherwise be printed to stdout.
-    onnotice: () => {},
-  });
+  return preparedUnsafe(
+    postgres(url, {
+      max,
+      prepare: true,
+      // Fail closed soon when the server is unreachable, instead of after postgres.js's default 30 s.
+      connect_timeout: 10,
+      // `CREATE … IF NOT EXISTS` notices would otherwise be printed to stdout.
+      onnotice: () => {},
+    }),
+  );
+}
+
+/**
+ * Drizzle sends every query through `sql.unsafe`, which postgres.js never prepares
+ * whatever the client's `prepare` option says: the server parsed and planned each
+ * statement anew. The refresh rotation in pgbench here: 3,050 statements/s unprepared,
+ * 9,130 prepared. Now prepared by query text on each connection, as postgres.js does for
+ * its own tagged queries; Gatehouse's query texts are a fixed set, so the cache is bounded.
+ */
+function preparedUnsafe(sql: postgres.Sql): postgres.Sql {
+  const unsafe = sql.unsafe;
+  sql.unsafe = ((query: string, args?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+    unsafe(query, args as postgres.ParameterOrJSON<never>[] | undefined, {
+      prepare: true,
+      ...options,
+    })) as typeof sql.unsafe;
+  return sql;
 }
 
 function openPostgres(url: string, poolSize: number): PostgresDatabase {
