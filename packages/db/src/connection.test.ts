@@ -36,7 +36,10 @@ describe('openDatabase', () => {
       const database = await openDatabase({ databaseUrl: null, dataDir });
       expect(database.kind).toBe('pglite');
       expect((await stat(dataDir)).isDirectory()).toBe(true);
-      expect(await migrateDatabase(database)).toEqual({ applied: ['0000_init'], total: 1 });
+      expect(await migrateDatabase(database)).toEqual({
+        applied: ['0000_init', '0001_refresh_tokens_fillfactor'],
+        total: 2,
+      });
       const stores = createDurableStores(database);
       await stores.users.create({ username: 'kept', email: 'kept@example.test', passwordHash: 'x' });
       await stores.close();
@@ -44,7 +47,7 @@ describe('openDatabase', () => {
 
       const reopened = await openDatabase({ dataDir });
       try {
-        expect(await migrateDatabase(reopened)).toEqual({ applied: [], total: 1 });
+        expect(await migrateDatabase(reopened)).toEqual({ applied: [], total: 2 });
         expect(await createDurableStores(reopened).users.findByLogin('KEPT')).toMatchObject({
           username: 'kept',
         });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './connection.js';
@@ -15,7 +16,20 @@ describe('migrateDatabase', () => {
   it('does nothing on a database that is up to date', async () => {
     const test = await createTestDatabase();
     try {
-      expect(await migrateDatabase(test.database)).toEqual({ applied: [], total: 1 });
+      expect(await migrateDatabase(test.database)).toEqual({ applied: [], total: 2 });
+    } finally {
+      await test.close();
+    }
+  }, 120_000);
+
+  it('leaves room on refresh-token pages, so rotations update in place (HOT)', async () => {
+    const test = await createTestDatabase();
+    try {
+      const result = await test.database.db.execute(
+        sql`select reloptions from pg_class where relname = 'refresh_tokens'`,
+      );
+      const rows = (Array.isArray(result) ? result : result.rows) as { reloptions: string[] | null }[];
+      expect(rows[0]?.reloptions).toContain('fillfactor=80');
     } finally {
       await test.close();
     }
@@ -36,7 +50,11 @@ describe('migrateDatabase', () => {
       );
       try {
         const reports = await Promise.all(instances.map((database) => migrateDatabase(database)));
-        expect(reports.map((r) => r.applied).sort()).toEqual([[], [], ['0000_init']]);
+        expect(reports.map((r) => r.applied).sort()).toEqual([
+          [],
+          [],
+          ['0000_init', '0001_refresh_tokens_fillfactor'],
+        ]);
         const [first] = instances;
         await expect(createDurableStores(first!).users.isEmpty()).resolves.toBe(true);
       } finally {
