@@ -21,7 +21,15 @@ import {
 import { exchangeCodesOverHttp, mintCodesOverHttp } from './http-mint.js';
 import { benchDatabaseUrl, dropDatabase, recreateDatabase } from './postgres-admin.js';
 import { flushBenchRedis, redisCommands } from './redis.js';
-import { countRows, seedAccessTokens, seedBase, seedCodes, seedLarge, seedRefreshPool } from './seed.js';
+import {
+  countRows,
+  seedAccessTokens,
+  seedBase,
+  seedCodes,
+  seedLarge,
+  seedRefreshPool,
+  settle,
+} from './seed.js';
 import { type StackShape, startStack } from './stack.js';
 
 export interface GatehouseOutcome {
@@ -92,6 +100,7 @@ export async function runGatehouse(
     const refreshPool = wants(options, 'refresh')
       ? await seedRefreshPool(database, seed, poolSize, 'refresh tokens (pool)')
       : [];
+    await settle(database);
     outcome.dataSets.push({ label: 'small data', ...(await countRows(database)) });
     if (shape.kind === 'embedded') {
       // PGlite allows one process per directory: the stack opens it next.
@@ -211,6 +220,7 @@ export async function runGatehouse(
       const largePool = wants(options, 'refresh')
         ? await seedRefreshPool(database, seed, poolSize, 'refresh tokens (large pool)')
         : [];
+      await settle(database);
       outcome.dataSets.push({ label: 'large data', ...(await countRows(database)) });
       if (shape.kind === 'embedded') {
         await database.close();
