@@ -46,9 +46,8 @@ CMD ["node", "dist/server.js"]
 # ---- gatehouse (default target): compiled code and production dependencies only ----
 FROM ${NODE_IMAGE} AS gatehouse
 ENV NODE_ENV=production GATEHOUSE_ENV=production HOST=0.0.0.0 PORT=3000
-# glibc gives each libuv thread running argon2id (19 MiB per hash) its own malloc arena and
-# keeps the memory; two arenas measured 165 instead of 263 MiB RSS after logins, at the same speed.
-ENV MALLOC_ARENA_MAX=2
+# SERVICE_RUNTIME_ENV (packages/core/src/runtime.ts says why; a test keeps the two in step).
+ENV MALLOC_ARENA_MAX=2 NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 # Owned by root and read-only to the service user: the process cannot rewrite its own code.
 COPY --from=build /out/gatehouse /app

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { request as httpRequest } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_RUNTIME_ENV } from '@gatehouse/core';
 import { GatewayClient } from './https-client.js';
 import {
   ensureCommands,
@@ -320,8 +321,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       PATH: basePath,
       NODE_ENV: 'production',
       GATEHOUSE_ENV: 'production',
-      // As the production image sets it (Dockerfile).
-      MALLOC_ARENA_MAX: '2',
+      ...SERVICE_RUNTIME_ENV,
       HOST: '127.0.0.1',
       PORT: String(port),
       ISSUER: url,

@@ -210,7 +210,10 @@ export async function runGatehouse(
       process.stderr.write(
         `Seeding the large-data variant (${options.largeRows.toLocaleString('en-US')} rows)\n`,
       );
-      if (shape.kind === 'embedded' && live.shared) {
+      // A fresh stack for the large data, so the two variants differ in their data only and not
+      // in what the process went through before (the browser flow's argon2id, the heap after
+      // the small-data windows); embedded, PGlite also allows one process per directory.
+      if (live.shared) {
         remember(live.shared, 'gatehouse stack (small data)');
         await live.shared.stop();
         live.shared = null;

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { settings } from '@gatehouse/core';
+import { SERVICE_RUNTIME_ENV, settings } from '@gatehouse/core';
 import { freePort, type ServerProcess, startServer } from '../processes.js';
 
 /** Where the stack runs its stores: the machine's Postgres + Redis, or embedded PGlite + memory. */
@@ -42,8 +42,8 @@ export async function startStack({ shape, profile, extraEnv = {} }: StackStart):
     LOG_LEVEL: 'warn',
     // As behind the production gateway: simulated browsers each send their own X-Forwarded-For.
     TRUST_PROXY: '127.0.0.1',
-    // As the production image runs every service (Dockerfile): fewer glibc arenas for argon2id.
-    MALLOC_ARENA_MAX: '2',
+    // As the production image runs every service (Dockerfile).
+    ...SERVICE_RUNTIME_ENV,
   });
   if (shape.kind === 'postgres') {
     env.DATABASE_URL = shape.databaseUrl;

@@ -10,4 +10,5 @@ export * from './oauth/redirect-uri.js';
 export * from './oauth/revocation.js';
 export * from './oauth/scopes.js';
 export type * from './ports/index.js';
+export * from './runtime.js';
 export * from './store-errors.js';
