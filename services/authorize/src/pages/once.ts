@@ -15,11 +15,10 @@ export function formNonce(): string {
 }
 
 /**
- * True the first time this user submits this form id (an atomic counter, so two racing
+ * True the first time this user submits this form id (an atomic claim, so two racing
  * submissions cannot both pass). A missing or malformed id is treated as a first submission.
  */
-export async function firstSubmission(stores: Stores, userId: number, nonce: unknown): Promise<boolean> {
-  if (typeof nonce !== 'string' || !NONCE.test(nonce)) return true;
-  const { count } = await stores.cache.rateLimits.hit(`form-once:${userId}:${nonce}`, REMEMBER_SECONDS);
-  return count === 1;
+export function firstSubmission(stores: Stores, userId: number, nonce: unknown): Promise<boolean> {
+  if (typeof nonce !== 'string' || !NONCE.test(nonce)) return Promise.resolve(true);
+  return stores.cache.stamps.claim(`form-once:${userId}:${nonce}`, 'submitted', REMEMBER_SECONDS);
 }
