@@ -1,11 +1,11 @@
 import { openCache } from '@gatehouse/cache';
-import { type Config, rememberClients, type Stores } from '@gatehouse/core';
+import { type Config, type Stores, withRememberedClients } from '@gatehouse/core';
 import { createDurableStores, migrateDatabase, openDatabase } from '@gatehouse/db';
 
 /**
  * Opens the database (Postgres, or embedded PGlite when DATABASE_URL is unset),
  * applies pending migrations, and opens the cache (Redis, or in-memory). Clients are
- * remembered in the process, kept current through the cache (`rememberClients`).
+ * remembered in the process, kept current through the cache (`withRememberedClients`).
  */
 export async function openStores(
   config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir' | 'redisUrl'>,
@@ -19,13 +19,13 @@ export async function openStores(
     await migrateDatabase(database);
     const cache = await openCache({ redisUrl: config.redisUrl });
     const db = createDurableStores(database);
-    return {
-      db: { ...db, clients: rememberClients(db.clients, cache.stamps) },
+    return withRememberedClients({
+      db,
       cache,
       async close() {
         await Promise.allSettled([cache.close(), db.close()]);
       },
-    };
+    });
   } catch (error) {
     await database.close();
     throw error;

@@ -1,5 +1,5 @@
 import { createTestCache } from '@gatehouse/cache/testing';
-import { type Config, loadConfig, rememberClients, type Stores } from '@gatehouse/core';
+import { type Config, loadConfig, type Stores, withRememberedClients } from '@gatehouse/core';
 import { createTestDatabase } from '@gatehouse/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { createFastify } from './run-server.js';
@@ -12,14 +12,14 @@ import type { ServiceOptions } from './types.js';
  */
 export async function createTestStores(): Promise<Stores & { close(): Promise<void> }> {
   const [database, cache] = await Promise.all([createTestDatabase(), createTestCache()]);
-  return {
-    // As openStores does: every test authenticates clients through the remembered copy.
-    db: { ...database.stores, clients: rememberClients(database.stores.clients, cache.stamps) },
+  // As openStores does: every test authenticates clients through the remembered copy.
+  return withRememberedClients({
+    db: database.stores,
     cache,
     async close() {
       await Promise.allSettled([cache.close(), database.close()]);
     },
-  };
+  });
 }
 
 /** A development config for tests; `overrides` are environment variables. */

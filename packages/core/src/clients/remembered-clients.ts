@@ -1,5 +1,5 @@
 import { randomId } from '../crypto.js';
-import type { Client, ClientPatch, ClientStore, StampStore } from '../ports/index.js';
+import type { Client, ClientPatch, ClientStore, StampStore, Stores } from '../ports/index.js';
 
 /** The stamp every process compares what it remembers with; any client write replaces it. */
 export const CLIENTS_STAMP_KEY = 'clients';
@@ -33,8 +33,8 @@ export interface RememberedClientsOptions {
  * still the current one. So a rotated secret or a disabled client fails at once in
  * every process (SECURITY.md 22), and a flushed cache only costs a database read.
  *
- * Every process that writes clients must use this wrapper (service-kit's `openStores`
- * applies it). Unknown clients are never remembered, so creating one needs no stamp.
+ * Every process that writes clients must use this wrapper (`withRememberedClients`, which
+ * service-kit's `openStores` applies). Unknown clients are never remembered, so creating one needs no stamp.
  */
 export function rememberClients(
   clients: ClientStore,
@@ -90,5 +90,13 @@ export function rememberClients(
     update: (id: number, patch: ClientPatch) => writing(() => clients.update(id, patch)),
     delete: (id: number) => writing(() => clients.delete(id)),
     countAuthorizedUsers: (id) => clients.countAuthorizedUsers(id),
+  };
+}
+
+/** `stores` with their clients remembered through the cache's stamps: how every process runs them. */
+export function withRememberedClients<S extends Stores>(stores: S): S {
+  return {
+    ...stores,
+    db: { ...stores.db, clients: rememberClients(stores.db.clients, stores.cache.stamps) },
   };
 }

@@ -32,8 +32,6 @@ export const refreshTokenHash = (request: RefreshGrantRequest): string => sha256
 export const isLiveRefreshToken = (record: RefreshTokenRecord): boolean =>
   record.rotatedAt === null && record.revokedAt === null;
 
-export type RefreshTokenState = 'live' | 'spent';
-
 /**
  * The token must exist and belong to the authenticated client (SECURITY.md 11) and
  * its family's absolute lifetime must not be over (RFC 9700 §4.14.2). A rotated

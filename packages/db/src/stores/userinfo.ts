@@ -33,17 +33,8 @@ export function createUserinfoReader(db: Db): UserinfoReader {
       const [row] = await read.execute({ userId, clientId });
       if (!row) return null;
       const { user, balance, client } = row;
-      return {
-        user: {
-          id: user.id,
-          username: user.username,
-          email: user.email,
-          status: user.status,
-          createdAt: user.createdAt,
-        },
-        balance: balance ? { quota: balance.quota, usedQuota: balance.usedQuota } : null,
-        client: client ? { id: client.id, clientId: client.clientId, disabled: client.disabled } : null,
-      };
+      // The balance's user id was selected only to tell a missing row from a present one.
+      return { user, balance: balance && { quota: balance.quota, usedQuota: balance.usedQuota }, client };
     },
   });
 }
