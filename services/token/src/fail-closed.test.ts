@@ -13,6 +13,7 @@ import {
   postForm,
   REDIRECT_URI,
   refresh,
+  type TestClient,
 } from './test-support.js';
 
 /** Throwaway stores and app per test: each test breaks one store for good. */
@@ -31,6 +32,25 @@ async function open() {
   return opened;
 }
 
+/** A client holding live tokens and an unredeemed code, on throwaway stores. */
+async function openWithTokensAndCode() {
+  const { stores, app } = await open();
+  const user = await createUser(stores);
+  const client = await createClient(stores);
+  const tokens = await obtainTokens(app, stores, client, user);
+  const { code } = await issueCode(stores, client.client, user);
+  return { stores, app, client, tokens, code };
+}
+
+function redeemCode(app: FastifyInstance, client: TestClient, code: string) {
+  return postForm(app, '/api/oauth2/token', {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT_URI,
+    ...credentials(client),
+  });
+}
+
 function expectUnavailable(response: LightMyRequestResponse): void {
   expectOAuthError(response, 503, 'temporarily_unavailable');
   // SECURITY.md 29: a generic body, nothing about the store.
@@ -40,20 +60,10 @@ function expectUnavailable(response: LightMyRequestResponse): void {
 
 describe('fail closed (SECURITY.md 27)', () => {
   it('answers 503 when the cache is down, and never treats the code as unused', async () => {
-    const { stores, app } = await open();
-    const user = await createUser(stores);
-    const client = await createClient(stores);
-    const tokens = await obtainTokens(app, stores, client, user);
-    const { code } = await issueCode(stores, client.client, user);
+    const { stores, app, client, tokens, code } = await openWithTokensAndCode();
     await stores.cache.close();
 
-    const redeem = await postForm(app, '/api/oauth2/token', {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      ...credentials(client),
-    });
-    expectUnavailable(redeem);
+    expectUnavailable(await redeemCode(app, client, code));
     expectUnavailable(await refresh(app, client, tokens.refresh_token));
     // Nothing was spent: once the cache is back, the client's retry must not look like a reuse.
     const record = await stores.db.refreshTokens.findByHash(sha256Hex(tokens.refresh_token));
@@ -67,20 +77,10 @@ describe('fail closed (SECURITY.md 27)', () => {
   });
 
   it('answers 503 when the database is down', async () => {
-    const { stores, app } = await open();
-    const user = await createUser(stores);
-    const client = await createClient(stores);
-    const tokens = await obtainTokens(app, stores, client, user);
-    const { code } = await issueCode(stores, client.client, user);
+    const { stores, app, client, tokens, code } = await openWithTokensAndCode();
     await stores.db.close();
 
-    const redeem = await postForm(app, '/api/oauth2/token', {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      ...credentials(client),
-    });
-    expectUnavailable(redeem);
+    expectUnavailable(await redeemCode(app, client, code));
     expectUnavailable(await refresh(app, client, tokens.refresh_token));
     expectUnavailable(
       await postForm(app, '/api/oauth2/introspect', { token: tokens.refresh_token, ...credentials(client) }),
