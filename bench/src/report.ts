@@ -52,7 +52,7 @@ export interface ReportInput {
   profiles: ProfileSummary[];
 }
 
-/** Ratios to the baseline and peer of the same run, the targets of issue 7, and the verdict. */
+/** Ratios to the baseline and peer of the same run, the targets in bench/README.md, and the verdict. */
 export function buildReport(input: ReportInput): Report {
   const byId = new Map(input.scenarios.map((s) => [`${s.id}:${s.data}`, s]));
   const baseline = byId.get('baseline:small');
@@ -205,7 +205,7 @@ export function markdownReport(report: Report): string {
       `| ${p.name} | ${p.rssAfterMb === null ? '—' : p.rssAfterMb.toFixed(0)} | ${p.hwmMb === null ? '—' : p.hwmMb.toFixed(0)} |`,
     );
   }
-  out.push('', '## Targets (issue 7) — reported, never a failure', '');
+  out.push('', '## Targets — reported, never a failure', '');
   if (report.targets.length === 0) out.push('(none measured in this run)');
   for (const t of report.targets) out.push(`- ${t.pass ? 'PASS' : 'MISS'} — ${t.target}: ${t.measured}`);
   const notes = report.scenarios.flatMap((s) => s.notes.map((note) => `- ${s.title}: ${note}`));

@@ -1,5 +1,5 @@
 /**
- * Issue 8 end to end: the production topology as real processes (authorize ×1, token ×2,
+ * End to end: the production topology as real processes (authorize ×1, token ×2,
  * resource ×1, Caddy with deploy/Caddyfile, a private database behind a TCP proxy and a
  * private redis-server), driven over HTTPS through the gateway only.
  *

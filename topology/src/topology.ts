@@ -1,5 +1,5 @@
 /**
- * The production topology as local processes (issue 8): authorize ×1, token ×N,
+ * The production topology as local processes: authorize ×1, token ×N,
  * resource ×1 — the built services, in production mode — behind Caddy with the same
  * gateway config docker compose uses (deploy/Caddyfile), on a private Postgres
  * database (reached through a small TCP proxy, so tests can simulate an outage) and a

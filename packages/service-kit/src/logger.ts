@@ -1,7 +1,7 @@
 import type { Config } from '@gatehouse/core';
 import type { FastifyServerOptions } from 'fastify';
 
-/** Field names whose values are credentials wherever they appear (SECURITY.md 26). */
+/** Field names whose values are credentials wherever they appear (SEC-26). */
 export const SECRET_FIELDS = [
   'authorization',
   'cookie',

@@ -79,7 +79,7 @@ describe('rememberClients', () => {
     expect(await a.findByClientId(clientId)).toEqual(created);
   });
 
-  it('a secret rotated through another process works at once here, and the old one is gone (SECURITY.md 22)', async () => {
+  it('a secret rotated through another process works at once here, and the old one is gone (SEC-22)', async () => {
     const client = await newClient();
     const { a, b } = twoProcesses();
     await a.findByClientId(client.clientId);

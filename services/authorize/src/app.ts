@@ -23,7 +23,7 @@ const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 /**
- * SECURITY.md 18: a strict CSP without any script (`frame-ancestors 'none'` keeps the
+ * SEC-18: a strict CSP without any script (`frame-ancestors 'none'` keeps the
  * consent page out of frames), X-Frame-Options DENY, Referrer-Policy no-referrer, HSTS in
  * production only. There is deliberately no `form-action`: browsers apply it to the
  * redirects after a form post, and the login and consent forms end in a redirect to the

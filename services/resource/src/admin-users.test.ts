@@ -171,7 +171,7 @@ describe('POST /api/admin/users/:id/disable', () => {
   });
 });
 
-describe('credits and debits (SECURITY.md 23–24)', () => {
+describe('credits and debits (SEC-23–SEC-24)', () => {
   const key = () => ({ 'idempotency-key': `key-${randomId()}` });
 
   it('a credit writes one ledger row and returns {entry_id, quota} with the new balance', async () => {

@@ -10,7 +10,7 @@ import {
   type TestStores,
 } from './testing/fixtures.js';
 
-/** SECURITY.md 27 with the cache down and the database up: 503, never "invalid token". */
+/** SEC-27 with the cache down and the database up: 503, never "invalid token". */
 describe('fail closed when the cache is down', () => {
   let stores: TestStores;
   let app: FastifyInstance;

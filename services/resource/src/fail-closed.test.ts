@@ -14,7 +14,7 @@ import {
 } from './testing/fixtures.js';
 
 /**
- * SECURITY.md 27 and 29: with a store down, the resource endpoints answer 503 JSON —
+ * SEC-27 and 29: with a store down, the resource endpoints answer 503 JSON —
  * never 200 and never a guess — and no 5xx body says more than that.
  */
 describe('fail closed when a store is down', () => {

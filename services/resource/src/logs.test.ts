@@ -16,7 +16,7 @@ import {
 } from './testing/fixtures.js';
 
 /**
- * SECURITY.md 26: the service logs at `trace` with the production logger settings
+ * SEC-26: the service logs at `trace` with the production logger settings
  * while requests carry and return credentials; none of them may appear in a log line.
  */
 describe('no secret in any log line', () => {

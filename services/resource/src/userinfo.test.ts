@@ -176,7 +176,7 @@ describe('GET /api/oauth2/userinfo fields by scope (API.md §4)', () => {
 });
 
 describe('balances a JSON number cannot carry exactly', () => {
-  it('answer a generic 500 rather than a rounded balance (SECURITY.md 29)', async () => {
+  it('answer a generic 500 rather than a rounded balance (SEC-29)', async () => {
     const { user, token } = await userWithToken(['balance']);
     await creditUser(t.stores, user.id, BigInt(Number.MAX_SAFE_INTEGER));
     const response = await userinfo(bearer(token));
@@ -193,7 +193,7 @@ describe('balances a JSON number cannot carry exactly', () => {
   });
 });
 
-describe('RFC 6750 errors at userinfo (SECURITY.md 15)', () => {
+describe('RFC 6750 errors at userinfo (SEC-15)', () => {
   it('no token: 401 with a bare Bearer challenge, no error attribute', async () => {
     const response = await userinfo();
     expect(response.statusCode).toBe(401);

@@ -5,7 +5,7 @@ import { authorizeAsUser, HttpBrowser } from './flow/http-browser.js';
 import { type RunningStack, startTestStack } from './running-stack.js';
 
 /**
- * Replays the requests of the integration guide (shared/seeds) exactly as an app
+ * Replays the requests of the integration guide (docs/integration-guide.txt) exactly as an app
  * written against it sends them: no PKCE, form-encoded token calls with client_id and
  * client_secret in the body, Bearer userinfo, `balance_formatted`.
  */

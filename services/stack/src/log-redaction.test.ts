@@ -5,7 +5,7 @@ import { authorizeAsUser, HttpBrowser } from './flow/http-browser.js';
 import { type RunningStack, startTestStack } from './running-stack.js';
 
 /**
- * SECURITY.md 26: canary credentials go through every endpoint at debug level, and
+ * SEC-26: canary credentials go through every endpoint at debug level, and
  * none of them may appear in any log line.
  */
 describe('logs never contain secrets', () => {

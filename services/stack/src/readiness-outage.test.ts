@@ -12,7 +12,7 @@ import { type Child, eventually, freePort, startProcess } from './test-support/p
 const REDIS_SERVER = '/usr/bin/redis-server';
 
 /**
- * Issue 2 / SECURITY.md 27 at the service level: stopping Redis turns /readyz 503
+ * SEC-27 at the service level: stopping Redis turns /readyz 503
  * within 2 s and the token and resource endpoints fail closed with 503 JSON;
  * starting it again brings everything back without restarting the service.
  * Uses a throwaway redis-server on its own port, never the shared one.

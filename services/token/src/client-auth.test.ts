@@ -42,7 +42,7 @@ async function codeParams(client: TestClient = app1): Promise<Record<string, str
   return { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI };
 }
 
-describe('client authentication (SECURITY.md 12)', () => {
+describe('client authentication (SEC-12)', () => {
   it('accepts client_secret_post', async () => {
     const response = await postForm(app, '/api/oauth2/token', {
       ...(await codeParams()),
@@ -131,7 +131,7 @@ describe('client authentication (SECURITY.md 12)', () => {
   });
 });
 
-describe('token endpoint request and response format (SECURITY.md 13)', () => {
+describe('token endpoint request and response format (SEC-13)', () => {
   it('refuses repeated parameters', async () => {
     const params = { ...(await codeParams()), ...credentials(app1) };
     for (const name of ['grant_type', 'code', 'client_id', 'redirect_uri']) {

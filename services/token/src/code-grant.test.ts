@@ -89,7 +89,7 @@ describe('authorization code grant (API.md §2)', () => {
       refresh_token_expires_in: 2592000,
       scope: 'profile balance',
     });
-    // SECURITY.md 14: prefixed, 256-bit random.
+    // SEC-14: prefixed, 256-bit random.
     expect(json.access_token).toMatch(/^gth_at_[A-Za-z0-9_-]{43}$/);
     expect(json.refresh_token).toMatch(/^gth_rt_[A-Za-z0-9_-]{43}$/);
   });
@@ -105,7 +105,7 @@ describe('authorization code grant (API.md §2)', () => {
     expect(response.json()).toMatchObject({ token_type: 'Bearer', scope: 'profile' });
   });
 
-  it('stores only SHA-256 hashes of the tokens it issues (SECURITY.md 14)', async () => {
+  it('stores only SHA-256 hashes of the tokens it issues (SEC-14)', async () => {
     const tokens = await obtainTokens(app, stores, app1, user);
     expect(await stores.cache.accessTokens.get(tokens.access_token)).toBeNull();
     expect(await stores.cache.accessTokens.get(sha256Hex(tokens.access_token))).toMatchObject({
@@ -131,7 +131,7 @@ describe('authorization code grant (API.md §2)', () => {
   });
 });
 
-describe('codes are single-use and bound (SECURITY.md 9)', () => {
+describe('codes are single-use and bound (SEC-09)', () => {
   it('of 20 parallel redemptions of one code exactly one succeeds', async () => {
     const { code } = await issueCode(stores, app1.client, user);
     const responses = await Promise.all(Array.from({ length: 20 }, () => redeem(code, app1)));
@@ -170,7 +170,7 @@ describe('codes are single-use and bound (SECURITY.md 9)', () => {
     expectOAuthError(await redeem(code, app1), 400, 'invalid_grant');
   });
 
-  it('binds the code to its PKCE challenge (SECURITY.md 5)', async () => {
+  it('binds the code to its PKCE challenge (SEC-05)', async () => {
     const pkce = { codeChallenge: CHALLENGE };
     const missing = await issueCode(stores, app1.client, user, pkce);
     expectOAuthError(await redeem(missing.code, app1), 400, 'invalid_grant');
@@ -211,7 +211,7 @@ describe('codes are single-use and bound (SECURITY.md 9)', () => {
   });
 });
 
-describe('code replay (SECURITY.md 10)', () => {
+describe('code replay (SEC-10)', () => {
   it('with valid credentials revokes the access and refresh tokens the code produced', async () => {
     const { code, data } = await issueCode(stores, app1.client, user);
     const first = await redeem(code, app1);

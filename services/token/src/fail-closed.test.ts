@@ -53,12 +53,12 @@ function redeemCode(app: FastifyInstance, client: TestClient, code: string) {
 
 function expectUnavailable(response: LightMyRequestResponse): void {
   expectOAuthError(response, 503, 'temporarily_unavailable');
-  // SECURITY.md 29: a generic body, nothing about the store.
+  // SEC-29: a generic body, nothing about the store.
   expect(Object.keys(response.json()).sort()).toEqual(['error', 'error_description']);
   expect(response.body).not.toMatch(/redis|postgres|pglite|sql|stack|closed|at \w+ \(/i);
 }
 
-describe('fail closed (SECURITY.md 27)', () => {
+describe('fail closed (SEC-27)', () => {
   it('answers 503 when the cache is down, and never treats the code as unused', async () => {
     const { stores, app, client, tokens, code } = await openWithTokensAndCode();
     await stores.cache.close();

@@ -3,7 +3,7 @@ import { readParams, refuseSecretsInQuery } from '@gatehouse/core/token';
 import { toOAuthError } from '@gatehouse/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-/** RFC 6749 §5.1 / SECURITY.md 13: no response of this service may be cached, errors included. */
+/** RFC 6749 §5.1 / SEC-13: no response of this service may be cached, errors included. */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
 export function setNoStore(_request: FastifyRequest, reply: FastifyReply, done: () => void): void {

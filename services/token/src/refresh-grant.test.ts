@@ -39,7 +39,7 @@ beforeEach(async () => {
   app2 = await createClient(stores);
 });
 
-describe('refresh token rotation (SECURITY.md 11)', () => {
+describe('refresh token rotation (SEC-11)', () => {
   it('rotates on every use: a new pair, the old refresh token spent', async () => {
     const first = await obtainTokens(app, stores, app1, user);
     const response = await refresh(app, app1, first.refresh_token);

@@ -150,7 +150,7 @@ export function refresh(
   });
 }
 
-/** SECURITY.md 13: every response of the token service, errors included. */
+/** SEC-13: every response of the token service, errors included. */
 export function expectNoStoreJson(response: LightMyRequestResponse): void {
   expect(response.headers['cache-control']).toBe('no-store');
   expect(response.headers.pragma).toBe('no-cache');

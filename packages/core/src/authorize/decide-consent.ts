@@ -26,7 +26,7 @@ export interface ConsentInput {
 }
 
 /**
- * The last step (API.md §1 flow 2, SECURITY.md 6). Consent is skipped when a remembered
+ * The last step (API.md §1 flow 2, SEC-06). Consent is skipped when a remembered
  * grant covers every requested scope (unless `prompt=consent`), or when `auto_authorize`
  * is asked by a client an administrator marked trusted. `auto_authorize` from an untrusted
  * client never skips a first consent or a wider scope. With `prompt=none` a needed

@@ -31,7 +31,7 @@ export interface RememberedClientsOptions {
  * a shared stamp in the cache (before the write, a "writing" mark; after it, a new
  * stamp), and a remembered client is used only while the stamp it was read under is
  * still the current one. So a rotated secret or a disabled client fails at once in
- * every process (SECURITY.md 22), and a flushed cache only costs a database read.
+ * every process (SEC-22), and a flushed cache only costs a database read.
  *
  * Every process that writes clients must use this wrapper (`withRememberedClients`, which
  * service-kit's `openStores` applies). Unknown clients are never remembered, so creating one needs no stamp.

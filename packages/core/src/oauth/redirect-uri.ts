@@ -13,7 +13,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Why a redirect URI may not be registered, or null when it may (API.md §6, SECURITY.md 21):
+ * Why a redirect URI may not be registered, or null when it may (API.md §6, SEC-21):
  * absolute, http(s) only, no fragment, no wildcard, no userinfo, and https except for
  * loopback hosts (or any host in development mode).
  */

@@ -38,7 +38,7 @@ export function readCodeGrantRequest(params: TokenParams): CodeGrantRequest {
 /**
  * Step 2: spend the code (atomic; of concurrent redemptions exactly one is fresh).
  * A replay by the client the code was issued to — whose credentials were checked
- * before this step — revokes every token the code produced (SECURITY.md 10) and is
+ * before this step — revokes every token the code produced (SEC-10) and is
  * audited. A replay by some other client revokes nothing: it could not have
  * redeemed the code, and must not be able to end someone else's grant.
  */
@@ -81,7 +81,7 @@ export function checkCodeBinding(data: AuthorizationCodeData, client: Client, re
 }
 
 /**
- * Step 4: PKCE (RFC 7636 §4.6, SECURITY.md 5). A challenge demands a matching
+ * Step 4: PKCE (RFC 7636 §4.6, SEC-05). A challenge demands a matching
  * verifier (`invalid_grant` otherwise); a verifier for a code issued without a
  * challenge is `invalid_request` (a downgrade attempt or a confused client).
  * Public clients have no secret, so for them PKCE is the proof: a code of theirs

@@ -16,7 +16,7 @@ export interface PresentedClient {
 
 /**
  * One message for every authentication failure — unknown client, wrong secret,
- * missing secret, disabled client — so the response is no oracle (SECURITY.md 12).
+ * missing secret, disabled client — so the response is no oracle (SEC-12).
  */
 export const CLIENT_AUTH_FAILED = 'client authentication failed';
 

@@ -33,7 +33,7 @@ export function readTokenRequest(params: TokenParams): TokenRequest {
  * `POST /api/oauth2/token` (RFC 6749 §3.2): every syntax check first, then client
  * authentication, then the grant. Both grants authenticate before they touch their
  * credential: spending a code or rotating a refresh token is a side effect, and a
- * replay with wrong credentials must change nothing (SECURITY.md 10).
+ * replay with wrong credentials must change nothing (SEC-10).
  */
 export async function exchangeToken(
   ctx: TokenContext,

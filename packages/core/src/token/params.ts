@@ -53,7 +53,7 @@ const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set([
 
 /**
  * Credentials belong in the body or the Authorization header (RFC 6749 §2.3.1, §3.2;
- * SECURITY.md 12). Other query parameters are never read, so they are left alone.
+ * SEC-12). Other query parameters are never read, so they are left alone.
  */
 export function refuseSecretsInQuery(query: unknown): void {
   if (query === null || typeof query !== 'object') return;

@@ -33,7 +33,7 @@ export const isLiveRefreshToken = (record: RefreshTokenRecord): boolean =>
   record.rotatedAt === null && record.revokedAt === null;
 
 /**
- * The token must exist and belong to the authenticated client (SECURITY.md 11) and
+ * The token must exist and belong to the authenticated client (SEC-11) and
  * its family's absolute lifetime must not be over (RFC 9700 §4.14.2). A rotated
  * token is `spent` (a reuse, handled by `handleReuse`); a revoked one is simply invalid.
  */
@@ -85,7 +85,7 @@ export function isGraceRetry(
  * is revoked and the event audited.
  *
  * Grace window (`REFRESH_GRACE_SECONDS`, default 0): the new pair cannot be handed
- * out again, because only its hashes are stored (SECURITY.md 14). So an exact retry
+ * out again, because only its hashes are stored (SEC-14). So an exact retry
  * of the immediate predecessor within the window is *not* given tokens; it gets
  * `invalid_grant` but leaves the family alive, so the request that won the race
  * keeps its tokens. It is still audited.
@@ -150,7 +150,7 @@ async function explainRefusal(
 /**
  * `grant_type=refresh_token` (RFC 6749 §6) for an authenticated client. The hot path
  * is one database statement — the rotation, which itself checks client binding,
- * liveness, absolute lifetime, scope and user (SECURITY.md 11) — and one cache write
+ * liveness, absolute lifetime, scope and user (SEC-11) — and one cache write
  * for the access token. Only a refused rotation pays for reading the token to say why.
  *
  * The access token is stored after the rotation; if that fails (cache down), the

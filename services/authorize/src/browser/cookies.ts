@@ -2,7 +2,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { Config } from '@gatehouse/core';
 
 /**
- * Browser cookies (SECURITY.md 17): HttpOnly, SameSite=Lax, Path=/; outside development
+ * Browser cookies (SEC-17): HttpOnly, SameSite=Lax, Path=/; outside development
  * also Secure and the `__Host-` prefix (which the browser only accepts with Secure,
  * Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite them).
  */

@@ -8,7 +8,7 @@ import { csrfError } from './page-error.js';
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * Which CSRF token a state-changing route accepts (SECURITY.md 16):
+     * Which CSRF token a state-changing route accepts (SEC-16):
      * `session` (default) — the signed-in session's token;
      * `pre-session` — the double-submit cookie, for forms shown before anyone is
      * signed in (login, signup).

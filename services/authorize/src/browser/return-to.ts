@@ -4,7 +4,7 @@ export const DEFAULT_RETURN_TO = '/account';
 const MAX_RETURN_TO = 8192;
 
 /**
- * `return_to` after login (SECURITY.md 20): only a same-origin relative path starting
+ * `return_to` after login (SEC-20): only a same-origin relative path starting
  * with a single `/`. Refuses `//host`, `/\host`, absolute URLs, backslashes anywhere,
  * control characters (browsers drop tabs and newlines, turning `/\t/host` into `//host`)
  * and anything that does not stay on the issuer's origin. Returns null when refused.

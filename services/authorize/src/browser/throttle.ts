@@ -1,7 +1,7 @@
 import { type RateLimitStore, sha256Hex } from '@gatehouse/core';
 
 /**
- * Login throttling (SECURITY.md 19), in fixed windows of `windowSeconds`, checked in this
+ * Login throttling (SEC-19), in fixed windows of `windowSeconds`, checked in this
  * order; a later counter is touched only when the earlier ones let the attempt through:
  *
  * 1. failures per address (read before, counted after a failure) — one address cannot

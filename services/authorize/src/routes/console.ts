@@ -135,7 +135,7 @@ function many(query: unknown, name: string): string[] {
 }
 
 /**
- * `/console` (API.md §8, SECURITY.md 21–22): a signed-in developer's own apps — list,
+ * `/console` (API.md §8, SEC-21–SEC-22): a signed-in developer's own apps — list,
  * register, edit, rotate the secret, delete — and a Try it panel that builds an
  * authorization URL. Secrets are rendered straight from the POST that made them, once.
  */

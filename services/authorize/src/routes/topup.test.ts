@@ -470,7 +470,7 @@ describe('throttling failed redemptions', () => {
   });
 });
 
-describe('one code, 100 concurrent redemptions over HTTP (SECURITY.md 25)', () => {
+describe('one code, 100 concurrent redemptions over HTTP (SEC-25)', () => {
   it('credits exactly once', async () => {
     const users = await Promise.all(Array.from({ length: 25 }, () => seedUser(stores)));
     // 100 signed-in sessions: four browsers per user, so both one user racing themself

@@ -107,7 +107,7 @@ export function textOf(html: string, id: string): string {
   );
 }
 
-/** Every security header the pages must carry (SECURITY.md 18). */
+/** Every security header the pages must carry (SEC-18). */
 export function expectPageHeaders(response: LightMyRequestResponse, name = 'page'): void {
   const csp = String(response.headers['content-security-policy']);
   expect(csp, name).toContain("frame-ancestors 'none'");

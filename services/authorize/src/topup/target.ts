@@ -13,7 +13,7 @@ export interface TopupTarget {
 }
 
 const MAX_CLIENT_ID = 200;
-/** The limit of a registered redirect URI (SECURITY.md 21). */
+/** The limit of a registered redirect URI (SEC-21). */
 const MAX_RETURN_URI = 2000;
 
 const HINT = 'Go back to the application and try again. If it keeps happening, tell its developer.';

@@ -2,7 +2,7 @@ import type { RateLimitStore } from '@gatehouse/core';
 import type { ThrottleResult } from '../browser/throttle.js';
 
 /**
- * Top-up code guessing (issue 5), per user, in fixed windows of `windowSeconds`:
+ * Top-up code guessing (SEC-25), per user, in fixed windows of `windowSeconds`:
  *
  * 1. failed redemptions (read before, counted after a failure: unknown, used, expired or
  *    malformed codes) — after `failuresPerUser` the form answers 429 without looking the

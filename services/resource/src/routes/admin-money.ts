@@ -39,7 +39,7 @@ function entryResult(entry: LedgerEntry) {
 }
 
 /**
- * `POST /api/admin/users/:id/credits|debits` (API.md §7, SECURITY.md 23–24): one
+ * `POST /api/admin/users/:id/credits|debits` (API.md §7, SEC-23–SEC-24): one
  * ledger row and one balance update in one transaction; an `Idempotency-Key` per
  * change; a retry returns the first result, the same key with another amount is
  * 422, a debit below zero is 409 and writes nothing.
