@@ -53,11 +53,32 @@ describe('demo app routes', () => {
       appUrl: 'http://localhost:3001',
       redirectUri: 'http://localhost:3001/oauth/callback',
     });
-    expect(loadConfig({ DEMO_APP_URL: 'https://demo.example.com/', PORT: '8080' })).toMatchObject({
+    expect(loadConfig({ DEMO_APP_URL: 'https://demo.example.com/', DEMO_APP_PORT: '8080' })).toMatchObject({
       redirectUri: 'https://demo.example.com/oauth/callback',
       port: 8080,
     });
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DEMO_APP_PORT: 'eighty' })).toThrow(/DEMO_APP_PORT/);
+  });
+
+  it("never takes the provider's PORT or HOST, and finds the provider where they put it", () => {
+    // `pnpm start` gives both processes one environment: PORT is the provider's.
+    expect(loadConfig({ PORT: '4000', HOST: '0.0.0.0' })).toMatchObject({
+      port: 3001,
+      host: 'localhost',
+      issuer: 'http://localhost:4000',
+    });
+    expect(loadConfig({ ISSUER: 'https://id.example.com', PORT: '4000' }).issuer).toBe(
+      'https://id.example.com',
+    );
+    expect(
+      loadConfig({ GATEHOUSE_ISSUER: 'https://other.example.com', ISSUER: 'https://id.example.com' }).issuer,
+    ).toBe('https://other.example.com');
+    expect(loadConfig({ DEMO_APP_PORT: '4001', DEMO_APP_HOST: '0.0.0.0' })).toMatchObject({
+      port: 4001,
+      host: '0.0.0.0',
+      appUrl: 'http://localhost:4001',
+      redirectUri: 'http://localhost:4001/oauth/callback',
+    });
   });
 
   it('GET /auth/oauth/start redirects to Gatehouse with state, PKCE and auto_authorize, keeping them server-side', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /** The demo app's settings, from the environment (defaults match the provider's development seed). */
 export interface DemoConfig {
-  /** Gatehouse's base URL (`GATEHOUSE_ISSUER`). */
+  /** Gatehouse's base URL (`GATEHOUSE_ISSUER`; by default the provider's own `ISSUER`/`PORT`). */
   issuer: string;
   clientId: string;
   /** Server side only. */
@@ -23,13 +23,12 @@ export const DEVELOPMENT_CLIENT = {
   clientSecret: 'gth_cs_demo-app-development-secret-do-not-use-in-production',
 } as const;
 
-function port(value: string | undefined, fallback: number): number {
+function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
-    throw new Error(`PORT must be an integer between 0 and 65535, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) > 65_535) {
+    throw new Error(`${name} must be an integer between 0 and 65535, got ${JSON.stringify(value)}`);
   }
-  return parsed;
+  return Number(value);
 }
 
 function baseUrl(name: string, value: string | undefined, fallback: string): string {
@@ -45,14 +44,25 @@ function baseUrl(name: string, value: string | undefined, fallback: string): str
   return text.replace(/\/+$/, '');
 }
 
+/**
+ * `pnpm start` hands one environment to the provider and this app, so this app never reads
+ * the provider's `PORT`/`HOST`: it has its own `DEMO_APP_*` variables, and finds the provider
+ * where the provider's own variables put it.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
-  const appUrl = baseUrl('DEMO_APP_URL', env.DEMO_APP_URL, 'http://localhost:3001');
+  const listenPort = port('DEMO_APP_PORT', env.DEMO_APP_PORT, 3001);
+  const appUrl = baseUrl('DEMO_APP_URL', env.DEMO_APP_URL, `http://localhost:${listenPort || 3001}`);
+  const providerPort = port('PORT', env.PORT, 3000);
   return {
-    issuer: baseUrl('GATEHOUSE_ISSUER', env.GATEHOUSE_ISSUER, 'http://localhost:3000'),
+    issuer: baseUrl(
+      'GATEHOUSE_ISSUER',
+      env.GATEHOUSE_ISSUER || env.ISSUER,
+      `http://localhost:${providerPort}`,
+    ),
     clientId: env.DEMO_CLIENT_ID || DEVELOPMENT_CLIENT.clientId,
     clientSecret: env.DEMO_CLIENT_SECRET || DEVELOPMENT_CLIENT.clientSecret,
-    port: port(env.PORT, 3001),
-    host: env.HOST || 'localhost',
+    port: listenPort,
+    host: env.DEMO_APP_HOST || 'localhost',
     appUrl,
     redirectUri: `${appUrl}/oauth/callback`,
     sessionSecret: env.DEMO_SESSION_SECRET || randomBytes(32).toString('base64url'),

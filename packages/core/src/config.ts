@@ -25,10 +25,14 @@ export interface Config {
   quotaPerUnit: bigint;
   currency: string;
   logLevel: string;
+  /** `pretty`: one short readable line per request (development); `json`: pino's JSON lines. */
+  logFormat: 'pretty' | 'json';
   seedDemoData: boolean;
   demoAppUrl: string;
   /** Fastify `trustProxy`: false, or a comma-separated list of addresses/CIDRs of the gateway. */
   trustProxy: boolean | string;
+  /** How long /readyz answers 503 after SIGTERM before the server stops accepting. */
+  drainDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -176,7 +180,8 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   {
     key: 'dataDir',
     variable: 'DATA_DIR',
-    description: 'Where embedded PGlite keeps its data.',
+    description:
+      'Where embedded PGlite keeps its data. Under `pnpm start` the default is services/stack/.data; a path you set is relative to where you run the command.',
     defaultText: './.data',
     parse: (raw) => raw || './.data',
   },
@@ -192,7 +197,7 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     key: 'adminToken',
     variable: 'GATEHOUSE_ADMIN_TOKEN',
     description:
-      'Bearer token for `/api/admin/*` and the CLI. Unset: the admin API answers 404. At least 32 characters.',
+      'Bearer token for `/api/admin/*` and the CLI. Unset: the admin API is off (404 saying so). At least 32 characters.',
     defaultText: '(unset)',
     parse: (raw) => {
       const value = optional(raw);
@@ -270,6 +275,19 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     },
   },
   {
+    key: 'logFormat',
+    variable: 'LOG_FORMAT',
+    description:
+      '`pretty` (one short line per request, for people) or `json` (one JSON object per line, for log shippers).',
+    defaultText: 'pretty in development, json in production',
+    parse: (raw, env) => {
+      const value = raw || (envName(env) === 'production' ? 'json' : 'pretty');
+      if (value !== 'pretty' && value !== 'json')
+        throw new ConfigError('LOG_FORMAT', `must be "pretty" or "json" (got "${value}")`);
+      return value;
+    },
+  },
+  {
     key: 'seedDemoData',
     variable: 'SEED_DEMO_DATA',
     description: 'Seed a demo user and demo client on an empty database. Refused in production.',
@@ -286,9 +304,12 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'DEMO_APP_URL',
     description:
       'Base URL of the demo app; the seeded demo client redirects to `$DEMO_APP_URL/oauth/callback`.',
-    defaultText: 'http://localhost:3001',
-    parse: (raw) =>
-      url('DEMO_APP_URL', (raw || 'http://localhost:3001').replace(/\/+$/, ''), ['http:', 'https:']),
+    defaultText: 'http://localhost:$DEMO_APP_PORT',
+    parse: (raw, env) =>
+      url('DEMO_APP_URL', (raw || `http://localhost:${env.DEMO_APP_PORT || 3001}`).replace(/\/+$/, ''), [
+        'http:',
+        'https:',
+      ]),
   },
   {
     key: 'trustProxy',
@@ -302,6 +323,14 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
         throw new ConfigError('TRUST_PROXY', 'must name the gateway addresses, not trust everyone');
       return raw;
     },
+  },
+  {
+    key: 'drainDelayMs',
+    variable: 'DRAIN_DELAY_MS',
+    description:
+      "After SIGTERM, how long /readyz answers 503 (while requests are still served) before the server closes; keep it above the gateway's probe interval.",
+    defaultText: '0',
+    parse: (raw) => int(0, 120_000)('DRAIN_DELAY_MS', 0)(raw),
   },
 ];
 

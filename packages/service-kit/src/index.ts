@@ -1,3 +1,4 @@
+export * from './config-summary.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './logger.js';

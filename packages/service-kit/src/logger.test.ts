@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggerOptions, redactUrl } from './logger.js';
+import { loggerOptions, redactUrl, requestLine } from './logger.js';
 
 describe('log redaction', () => {
   it('blanks secret query parameters and keeps the rest', () => {
@@ -20,5 +20,14 @@ describe('log redaction', () => {
     ]) {
       expect(options.redact.paths).toContain(path);
     }
+  });
+});
+
+describe('pretty request lines', () => {
+  it('one short line per request, with secret query values blanked', () => {
+    expect(requestLine('GET', '/login', 200, 3.4)).toBe('GET /login 200 3 ms');
+    expect(requestLine('GET', '/cb?code=abc&state=s', 302, 12.6)).toBe(
+      'GET /cb?code=%5BRedacted%5D&state=s 302 13 ms',
+    );
   });
 });

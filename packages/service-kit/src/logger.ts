@@ -1,5 +1,6 @@
 import type { Config } from '@gatehouse/core';
 import type { FastifyServerOptions } from 'fastify';
+import pinoPretty from 'pino-pretty';
 
 /** Field names whose values are credentials wherever they appear (SEC-26). */
 export const SECRET_FIELDS = [
@@ -53,4 +54,23 @@ export function loggerOptions(
       },
     },
   };
+}
+
+/**
+ * Development logs are for people: time, level and message on one line, without the
+ * pid/hostname/request-object noise. Redaction happens before this stream sees a line.
+ */
+export function prettyLogStream(destination: NodeJS.WritableStream = process.stdout) {
+  return pinoPretty({
+    destination,
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,reqId,req,res,responseTime',
+  });
+}
+
+/** The one line a request leaves in pretty logs, e.g. `GET /login 200 3 ms` (secrets blanked). */
+export function requestLine(method: string, url: string, status: number, elapsedMs: number): string {
+  return `${method} ${redactUrl(url)} ${status} ${Math.round(elapsedMs)} ms`;
 }

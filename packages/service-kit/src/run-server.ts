@@ -1,7 +1,7 @@
 import { type Config, ConfigError, loadConfig, type Stores } from '@gatehouse/core';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { healthRoutes } from './health.js';
-import { loggerOptions } from './logger.js';
+import { loggerOptions, prettyLogStream, requestLine } from './logger.js';
 import { openStores } from './stores.js';
 
 export interface ServerDefinition {
@@ -23,12 +23,21 @@ export function createFastify(
   /** Where log lines go (stdout by default); tests pass a stream to inspect them. */
   logStream?: { write(line: string): void },
 ): FastifyInstance {
+  // Tests that read log lines always get JSON; people get one short line per request.
+  const pretty = !logStream && config.logFormat === 'pretty';
+  const stream = logStream ?? (pretty ? prettyLogStream() : undefined);
   const app = Fastify({
-    logger: logStream ? { ...loggerOptions(config), stream: logStream } : loggerOptions(config),
+    logger: stream ? { ...loggerOptions(config), stream } : loggerOptions(config),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    ...(pretty ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
   });
+  if (pretty && ['trace', 'debug', 'info'].includes(config.logLevel)) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(requestLine(request.method, request.url, reply.statusCode, reply.elapsedTime));
+    });
+  }
   app.register(healthRoutes, { stores, isDraining });
   return app;
 }
@@ -70,7 +79,7 @@ export async function runServer(definition: ServerDefinition): Promise<void> {
     draining = true;
     app.log.info({ signal }, 'draining');
     // Give the gateway a moment to see /readyz turn 503 before we stop accepting.
-    await new Promise((resolve) => setTimeout(resolve, Number(process.env.DRAIN_DELAY_MS ?? 0)));
+    await new Promise((resolve) => setTimeout(resolve, config.drainDelayMs));
     await app.close();
     process.exit(0);
   };

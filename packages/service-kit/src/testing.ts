@@ -24,7 +24,12 @@ export async function createTestStores(): Promise<Stores & { close(): Promise<vo
 
 /** A development config for tests; `overrides` are environment variables. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ISSUER: 'http://localhost:3000', LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({
+    ISSUER: 'http://localhost:3000',
+    LOG_LEVEL: 'silent',
+    LOG_FORMAT: 'json',
+    ...overrides,
+  });
 }
 
 /**

@@ -76,6 +76,14 @@ describe('admin authentication', () => {
       for (const headers of [{}, bearer(ADMIN_TOKEN)]) {
         const response = await unset.inject({ method, url, headers, payload: {} });
         expect(response.statusCode).toBe(404);
+        // Says why, in the API's wrapper, so an operator knows what to set.
+        expect(response.json()).toEqual({
+          success: false,
+          message: expect.stringMatching(
+            /^the admin API is disabled on this server: start it with GATEHOUSE_ADMIN_TOKEN/,
+          ),
+          data: null,
+        });
       }
     });
   });
@@ -86,7 +94,13 @@ describe('POST /api/admin/topup-codes', () => {
     const response = await admin('POST', '/api/admin/topup-codes', { quota: 50_000, count: 3 });
     expect(response.statusCode).toBe(201);
     const data = response.json().data;
-    expect(data).toMatchObject({ quota: 50_000, count: 3, expires_at: null, batch_id: expect.any(String) });
+    expect(data).toMatchObject({
+      quota: 50_000,
+      value: { amount: '0.10', currency: 'USD', quota: 50_000 },
+      count: 3,
+      expires_at: null,
+      batch_id: expect.any(String),
+    });
     expect(data.codes).toHaveLength(3);
     expect(new Set(data.codes).size).toBe(3);
     for (const code of data.codes) expect(code).toMatch(/^gth_tc_[A-Za-z0-9_-]{43}$/);
@@ -101,6 +115,15 @@ describe('POST /api/admin/topup-codes', () => {
     const event = events.find((e) => e.data.batch_id === data.batch_id);
     expect(event).toMatchObject({ actor: 'admin', data: { count: 3, quota: 50_000 } });
     expect(JSON.stringify(events)).not.toContain(data.codes[1]);
+  });
+
+  it("takes the value as an amount of the currency, converted with the server's QUOTA_PER_UNIT", async () => {
+    const response = await admin('POST', '/api/admin/topup-codes', { amount: '10.50', count: 1 });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().data).toMatchObject({
+      quota: 5_250_000,
+      value: { amount: '10.50', currency: 'USD', quota: 5_250_000 },
+    });
   });
 
   it('accepts a future expires_at (unix seconds or ISO 8601) and the codes expire with it', async () => {
@@ -125,7 +148,10 @@ describe('POST /api/admin/topup-codes', () => {
     [{ quota: 1, count: 1001 }, /^count must be <= 1000$/],
     [{ quota: 0, count: 1 }, /^quota must be >= 1$/],
     [{ quota: '5', count: 1 }, /^quota must be a JSON number/],
-    [{ count: 1 }, /^quota is required$/],
+    [{ count: 1 }, /^give exactly one of quota \(integer units\) or amount/],
+    [{ quota: 5, amount: '1.00', count: 1 }, /^give exactly one of quota/],
+    [{ amount: '1.234', count: 1 }, /^amount must be a decimal string with at most two decimal places/],
+    [{ amount: '0.00', count: 1 }, /^the amount must be greater than zero$/],
     [{ quota: 1, count: 1, expires_at: 1_000_000 }, /in the future/],
     [{ quota: 1, count: 1, expires_at: 'next tuesday' }, /ISO 8601/],
     [{ quota: 1, count: 1, expires_at: 1.5 }, /ISO 8601/],

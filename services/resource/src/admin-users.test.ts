@@ -117,6 +117,7 @@ describe('GET /api/admin/users', () => {
       status: 'active',
       quota: 1_234,
       used_quota: 0,
+      balance: { amount: '0.00', currency: 'USD', quota: 1_234 },
       created_time: Math.floor(users[0]!.createdAt.getTime() / 1000),
     });
     expect(response.body).not.toContain('passwordHash');
@@ -185,7 +186,11 @@ describe('credits and debits (SEC-23–SEC-24)', () => {
     );
     expect(response.statusCode).toBe(200);
     const data = response.json().data;
-    expect(data).toEqual({ entry_id: expect.any(Number), quota: 1_500 });
+    expect(data).toEqual({
+      entry_id: expect.any(Number),
+      quota: 1_500,
+      balance: { amount: '0.00', currency: 'USD', quota: 1_500 },
+    });
     expect(await balanceOf(user.id)).toBe(1_500n);
     const [entry] = await entriesOf(user.id);
     expect(entry).toMatchObject({
@@ -197,6 +202,29 @@ describe('credits and debits (SEC-23–SEC-24)', () => {
     });
     const events = await t.stores.db.audit.list({ userId: user.id, type: 'balance.credited', limit: 5 });
     expect(events).toHaveLength(1);
+  });
+
+  it("takes an amount of the currency instead of quota, converted with the server's QUOTA_PER_UNIT", async () => {
+    const user = await createUser(t.stores);
+    const response = await admin(
+      'POST',
+      `/api/admin/users/${user.id}/credits`,
+      { amount: '2.50', reason: 'goodwill' },
+      key(),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data.balance).toEqual({ amount: '2.50', currency: 'USD', quota: 1_250_000 });
+    expect(await balanceOf(user.id)).toBe(1_250_000n);
+
+    const both = await admin(
+      'POST',
+      `/api/admin/users/${user.id}/credits`,
+      { amount: '1.00', quota: 5, reason: 'x' },
+      key(),
+    );
+    expect(both.statusCode).toBe(400);
+    expect(both.json().message).toMatch(/^give exactly one of quota/);
+    expect(await balanceOf(user.id)).toBe(1_250_000n);
   });
 
   it('a debit is a negative ledger amount of kind debit', async () => {

@@ -1,5 +1,21 @@
 import type { AuditEvent, Balance, Client, User } from '@gatehouse/core';
+import { formatQuota } from '@gatehouse/core';
 import { quotaToJson, unixSeconds } from '@gatehouse/core/resource';
+
+/** How money reads in the admin API: quota units for programs, the amount for people. */
+export interface MoneyFormat {
+  quotaPerUnit: bigint;
+  currency: string;
+}
+
+/** `{amount: "750.00", currency: "USD", quota: 375000000}`, as userinfo's `balance` reads. */
+export function moneyJson(quota: bigint, format: MoneyFormat) {
+  return {
+    amount: formatQuota(quota, format.quotaPerUnit),
+    currency: format.currency,
+    quota: quotaToJson(quota),
+  };
+}
 
 /** An app as the developer API shows it (API.md §6). Never the secret or its hash. */
 export function appJson(client: Client) {
@@ -27,8 +43,8 @@ export function adminClientJson(client: Client) {
   };
 }
 
-/** A user as the admin API shows it, balance in quota units. */
-export function adminUserJson(user: User, balance: Balance | null) {
+/** A user as the admin API shows it: balance in quota units and as money. */
+export function adminUserJson(user: User, balance: Balance | null, format: MoneyFormat) {
   return {
     id: user.id,
     username: user.username,
@@ -36,6 +52,7 @@ export function adminUserJson(user: User, balance: Balance | null) {
     status: user.status,
     quota: quotaToJson(balance?.quota ?? 0n),
     used_quota: quotaToJson(balance?.usedQuota ?? 0n),
+    balance: moneyJson(balance?.quota ?? 0n, format),
     created_time: unixSeconds(user.createdAt),
   };
 }

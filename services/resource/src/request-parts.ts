@@ -1,4 +1,4 @@
-import type { NewAuditEvent, Stores } from '@gatehouse/core';
+import { type NewAuditEvent, parseAmount, type Stores } from '@gatehouse/core';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from './envelope.js';
 
@@ -34,4 +34,36 @@ export async function audit(stores: Stores, request: FastifyRequest, event: NewA
   } catch (error) {
     request.log.error({ err: error, auditType: event.type }, 'audit event could not be written');
   }
+}
+
+/**
+ * The quota a money write names: exactly one of `quota` (integer units) or `amount`
+ * (decimal CURRENCY, converted here with the server's own QUOTA_PER_UNIT, so a client
+ * never has to know it and can never convert with a stale value).
+ */
+export function quotaOfBody(
+  body: { quota?: number; amount?: string },
+  quotaPerUnit: bigint,
+  max: bigint,
+): bigint {
+  if ((body.quota === undefined) === (body.amount === undefined)) {
+    throw badRequest(
+      'give exactly one of quota (integer units) or amount (a decimal string such as "10.00")',
+    );
+  }
+  let quota: bigint;
+  if (body.amount !== undefined) {
+    try {
+      quota = parseAmount(body.amount, quotaPerUnit);
+    } catch {
+      throw badRequest(
+        `amount must be a decimal string with at most two decimal places (got "${body.amount}")`,
+      );
+    }
+  } else {
+    quota = BigInt(body.quota as number);
+  }
+  if (quota < 1n) throw badRequest('the amount must be greater than zero');
+  if (quota > max) throw badRequest(`the amount is above the largest supported (${max} quota)`);
+  return quota;
 }

@@ -10,6 +10,9 @@ export const MAX_QUOTA = Number.MAX_SAFE_INTEGER;
 /** An amount of quota units: a whole number from 1 up to 2^53 - 1. */
 export const quotaAmount = { type: 'integer', minimum: 1, maximum: MAX_QUOTA } as const;
 
+/** A decimal amount of CURRENCY ("10", "10.5", "10.50"), the alternative to `quota`. */
+export const decimalAmount = { type: 'string', minLength: 1, maxLength: 40 } as const;
+
 /** The registration fields of an app, shared by the developer and admin APIs. */
 export const appFields = {
   name: { type: 'string', maxLength: 1000 },

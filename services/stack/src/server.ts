@@ -1,4 +1,4 @@
-import { runServer } from '@gatehouse/service-kit';
+import { configSummary, runServer } from '@gatehouse/service-kit';
 import { stackApp } from './app.js';
 import { DEMO, seedDemoData } from './seed.js';
 
@@ -13,13 +13,12 @@ await runServer({
     seeded = (await seedDemoData(stores, config)).seeded;
   },
   banner: ({ config }) => {
-    const lines = [
-      `Gatehouse is running at ${config.issuer}  (${config.databaseUrl ? 'Postgres' : `embedded PGlite in ${config.dataDir}`}, ${config.redisUrl ? 'Redis' : 'in-memory cache'})`,
-    ];
+    const lines = [`Gatehouse is running at ${config.issuer}`, ...configSummary(config)];
     if (config.env === 'development' && config.seedDemoData) {
       lines.push(
         `  ${seeded ? 'Seeded' : 'Demo data'}: sign in at ${config.issuer}/login as "${DEMO.username}" / "${DEMO.password}"`,
         `  Demo client: client_id=${DEMO.clientId} (redirects to ${config.demoAppUrl}/oauth/callback)`,
+        `  Demo app:  ${config.demoAppUrl} (started by \`pnpm start\`, not by \`pnpm start:provider\`)`,
       );
     }
     return lines;

@@ -3,15 +3,17 @@ import { MAX_JSON_QUOTA, quotaToJson } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, notFound, ok } from '../envelope.js';
-import { audit, idempotencyKeyOf, numericId } from '../request-parts.js';
-import { quotaAmount, requireJsonTypes } from '../schemas.js';
+import { type MoneyFormat, moneyJson } from '../presenters.js';
+import { audit, idempotencyKeyOf, numericId, quotaOfBody } from '../request-parts.js';
+import { decimalAmount, quotaAmount, requireJsonTypes } from '../schemas.js';
 
 const moveSchema = {
   body: {
     type: 'object',
-    required: ['quota', 'reason'],
+    required: ['reason'],
     properties: {
       quota: quotaAmount,
+      amount: decimalAmount,
       reason: { type: 'string', minLength: 1, maxLength: 500 },
     },
   },
@@ -34,8 +36,12 @@ async function checkCreditFits(stores: Stores, userId: number, amount: bigint, r
   }
 }
 
-function entryResult(entry: LedgerEntry) {
-  return { entry_id: entry.id, quota: quotaToJson(entry.balanceAfter) };
+function entryResult(entry: LedgerEntry, format: MoneyFormat) {
+  return {
+    entry_id: entry.id,
+    quota: quotaToJson(entry.balanceAfter),
+    balance: moneyJson(entry.balanceAfter, format),
+  };
 }
 
 /**
@@ -44,14 +50,14 @@ function entryResult(entry: LedgerEntry) {
  * change; a retry returns the first result, the same key with another amount is
  * 422, a debit below zero is 409 and writes nothing.
  */
-function moveMoney(stores: Stores, direction: Direction) {
+function moveMoney(stores: Stores, format: MoneyFormat, direction: Direction) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = (request.params as { id: string }).id;
     const userId = numericId(raw);
     if (userId === null) throw notFound(`no user with id ${raw}`);
     const idempotencyKey = idempotencyKeyOf(request);
-    const body = request.body as { quota: number; reason: string };
-    const amount = BigInt(body.quota);
+    const body = request.body as { quota?: number; amount?: string; reason: string };
+    const amount = quotaOfBody(body, format.quotaPerUnit, MAX_JSON_QUOTA);
     if (direction === 'credit') await checkCreditFits(stores, userId, amount, raw);
 
     const result = await stores.db.ledger.apply({
@@ -68,14 +74,14 @@ function moveMoney(stores: Stores, direction: Direction) {
           type: direction === 'credit' ? 'balance.credited' : 'balance.debited',
           actor: 'admin',
           userId,
-          data: { entry_id: result.entry.id, quota: body.quota, reason: body.reason },
+          data: { entry_id: result.entry.id, quota: quotaToJson(amount), reason: body.reason },
         });
-        return ok(`${direction} applied`, entryResult(result.entry));
+        return ok(`${direction} applied`, entryResult(result.entry, format));
       case 'replayed':
         reply.header('idempotent-replayed', 'true');
         return ok(
           `${direction} already applied with this Idempotency-Key; this is its first result`,
-          entryResult(result.entry),
+          entryResult(result.entry, format),
         );
       case 'idempotency_conflict':
         throw new ApiError(
@@ -96,8 +102,8 @@ function moveMoney(stores: Stores, direction: Direction) {
   };
 }
 
-export const adminMoneyRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores }) => {
+export const adminMoneyRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   const options = { schema: moveSchema, preValidation: requireJsonTypes({ quota: 'number' }) };
-  app.post('/api/admin/users/:id/credits', options, moveMoney(stores, 'credit'));
-  app.post('/api/admin/users/:id/debits', options, moveMoney(stores, 'debit'));
+  app.post('/api/admin/users/:id/credits', options, moveMoney(stores, config, 'credit'));
+  app.post('/api/admin/users/:id/debits', options, moveMoney(stores, config, 'debit'));
 };

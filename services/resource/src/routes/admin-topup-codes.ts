@@ -1,19 +1,21 @@
 import { randomId, randomToken, sha256Hex, TOKEN_PREFIX } from '@gatehouse/core';
-import { unixSeconds } from '@gatehouse/core/resource';
+import { MAX_JSON_QUOTA, quotaToJson, unixSeconds } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { badRequest, ok } from '../envelope.js';
-import { audit } from '../request-parts.js';
-import { quotaAmount, requireJsonTypes } from '../schemas.js';
+import { moneyJson } from '../presenters.js';
+import { audit, quotaOfBody } from '../request-parts.js';
+import { decimalAmount, quotaAmount, requireJsonTypes } from '../schemas.js';
 
 const MAX_CODES = 1000;
 
 const createSchema = {
   body: {
     type: 'object',
-    required: ['quota', 'count'],
+    required: ['count'],
     properties: {
       quota: quotaAmount,
+      amount: decimalAmount,
       count: { type: 'integer', minimum: 1, maximum: MAX_CODES },
       // Unix seconds or an ISO 8601 string: checked by expiryOf, which says which forms it takes.
       expires_at: {},
@@ -44,21 +46,22 @@ function expiryOf(raw: unknown, now: Date): Date | null {
 }
 
 /**
- * `POST /api/admin/topup-codes`: a batch of codes worth `quota` each. The codes are
+ * `POST /api/admin/topup-codes`: a batch of codes worth `quota` (or `amount`) each. The codes are
  * 256-bit random, returned in this response only; the database keeps their hashes.
  */
-export const adminTopupCodeRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores }) => {
+export const adminTopupCodeRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   app.post(
     '/api/admin/topup-codes',
     { schema: createSchema, preValidation: requireJsonTypes({ quota: 'number', count: 'number' }) },
     async (request, reply) => {
-      const body = request.body as { quota: number; count: number; expires_at?: unknown };
+      const body = request.body as { quota?: number; amount?: string; count: number; expires_at?: unknown };
+      const quota = quotaOfBody(body, config.quotaPerUnit, MAX_JSON_QUOTA);
       const expiresAt = expiryOf(body.expires_at, new Date());
       const codes = Array.from({ length: body.count }, () => randomToken(TOKEN_PREFIX.topupCode));
       const batchId = randomId();
       await stores.db.topupCodes.createBatch({
         batchId,
-        quota: BigInt(body.quota),
+        quota,
         expiresAt,
         codeHashes: codes.map(sha256Hex),
         createdBy: 'admin',
@@ -66,12 +69,13 @@ export const adminTopupCodeRoutes: FastifyPluginAsync<ServiceOptions> = async (a
       await audit(stores, request, {
         type: 'topup_codes.created',
         actor: 'admin',
-        data: { batch_id: batchId, count: body.count, quota: body.quota },
+        data: { batch_id: batchId, count: body.count, quota: quotaToJson(quota) },
       });
       reply.code(201);
       return ok(`${codes.length} top-up code(s) created; they are shown only once`, {
         batch_id: batchId,
-        quota: body.quota,
+        quota: quotaToJson(quota),
+        value: moneyJson(quota, config),
         count: codes.length,
         expires_at: expiresAt ? unixSeconds(expiresAt) : null,
         codes,

@@ -37,7 +37,7 @@ const TAKEN: Record<string, string> = {
 };
 
 /** Admin user management: create, list (with balances), disable. */
-export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores }) => {
+export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   app.post('/api/admin/users', { schema: createSchema }, async (request, reply) => {
     const checked = validateNewUser(request.body as Record<string, unknown>);
     if (!checked.ok) throw badRequest(describeProblems(checked.problems));
@@ -68,7 +68,7 @@ export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
     const balances = await Promise.all(users.map((u) => stores.db.ledger.getBalance(u.id)));
     return ok(
       `${users.length} user(s)`,
-      users.map((user, i) => adminUserJson(user, balances[i] ?? null)),
+      users.map((user, i) => adminUserJson(user, balances[i] ?? null, config)),
     );
   });
 
@@ -90,7 +90,7 @@ export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
     });
     return ok(
       'user disabled and all their tokens revoked',
-      adminUserJson(user, await stores.db.ledger.getBalance(id)),
+      adminUserJson(user, await stores.db.ledger.getBalance(id), config),
     );
   });
 };

@@ -25,13 +25,22 @@ function checkAdminToken(request: FastifyRequest, adminToken: string): void {
   }
 }
 
+/** What every admin path answers when no admin token is configured: 404, saying why. */
+export const ADMIN_API_DISABLED =
+  'the admin API is disabled on this server: start it with GATEHOUSE_ADMIN_TOKEN set (at least 32 characters) to enable it';
+
 /**
- * `/api/admin/*` (API.md §7). Registered only when an admin token is configured, so
- * without one the whole API answers 404 like any unknown path.
+ * `/api/admin/*` (API.md §7). Without an admin token no admin route exists: every
+ * admin path answers 404 with a message that says how to turn the API on.
  */
 export const adminRoutes: FastifyPluginAsync<ServiceOptions> = async (app, options) => {
   const adminToken = options.config.adminToken;
-  if (adminToken === null) return;
+  if (adminToken === null) {
+    app.all('/api/admin/*', async () => {
+      throw new ApiError(404, ADMIN_API_DISABLED);
+    });
+    return;
+  }
   app.addHook('onRequest', async (request) => checkAdminToken(request, adminToken));
   await app.register(adminUserRoutes, options);
   await app.register(adminMoneyRoutes, options);

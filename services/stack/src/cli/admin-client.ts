@@ -49,9 +49,13 @@ export class AdminClient {
     } catch {
       payload = undefined;
     }
-    if (response.status === 404 && !payload?.message) {
+    // A server without an admin token says so in the API's wrapper; older ones answered
+    // the framework's bare 404 ("Route GET:/api/admin/users not found"), never the wrapper.
+    const disabled =
+      payload?.success === undefined || payload.message?.startsWith('the admin API is disabled') === true;
+    if (response.status === 404 && disabled) {
       throw new CliError(
-        `${this.options.url} has no admin API (is GATEHOUSE_ADMIN_TOKEN set on the server?)`,
+        `the admin API is disabled on ${this.options.url}: start the server with GATEHOUSE_ADMIN_TOKEN set (at least 32 characters), and give the CLI the same token`,
       );
     }
     if (!response.ok || !payload?.success) {

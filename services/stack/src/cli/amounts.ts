@@ -1,31 +1,39 @@
-import { parseAmount } from '@gatehouse/core';
 import { CliError } from './admin-client.js';
 
-/** `--quota <units>` or `--amount <currency>`: exactly one; returns quota units as a JSON-safe number. */
-export function quotaFrom(
-  values: Record<string, string | boolean | undefined>,
-  quotaPerUnit: bigint,
-): number {
+/** The body fields that name an amount of money in the admin API. */
+export type MoneyFields = { quota: number } | { amount: string };
+
+/**
+ * `--amount <currency>` or `--quota <units>`, exactly one, as the admin API takes them.
+ * The server converts amounts with its own QUOTA_PER_UNIT, so the CLI never needs it.
+ */
+export function moneyFrom(values: Record<string, string | boolean | undefined>): MoneyFields {
   const { quota, amount } = values;
   if ((quota === undefined) === (amount === undefined)) {
     throw new CliError('give exactly one of --amount <currency, e.g. 10.00> or --quota <integer units>', 2);
   }
-  let units: bigint;
   if (typeof amount === 'string') {
-    try {
-      units = parseAmount(amount, quotaPerUnit);
-    } catch {
-      throw new CliError(`--amount must be a number with at most two decimals (got "${amount}")`, 2);
+    if (!/^\d{1,30}(\.\d{1,2})?$/.test(amount) || /^[0.]+$/.test(amount)) {
+      throw new CliError(`--amount must be a positive number with at most two decimals (got "${amount}")`, 2);
     }
-  } else {
-    if (typeof quota !== 'string' || !/^\d+$/.test(quota)) {
-      throw new CliError(`--quota must be a whole number of quota units (got "${quota}")`, 2);
-    }
-    units = BigInt(quota);
+    return { amount };
   }
-  if (units <= 0n) throw new CliError('the amount must be greater than zero', 2);
-  if (units > BigInt(Number.MAX_SAFE_INTEGER)) throw new CliError('the amount is too large', 2);
-  return Number(units);
+  if (typeof quota !== 'string' || !/^\d+$/.test(quota) || BigInt(quota) < 1n) {
+    throw new CliError(`--quota must be a whole number of quota units above zero (got "${quota}")`, 2);
+  }
+  if (BigInt(quota) > BigInt(Number.MAX_SAFE_INTEGER)) throw new CliError('the amount is too large', 2);
+  return { quota: Number(quota) };
+}
+
+/** `{amount: "750.00", currency: "USD", quota}` as the admin API sends money, for people. */
+export interface Money {
+  amount: string;
+  currency: string;
+  quota: number;
+}
+
+export function moneyText(money: Money | undefined): string {
+  return money ? `${money.amount} ${money.currency}` : '-';
 }
 
 export function positiveInt(name: string, raw: string | boolean | undefined, max: number): number {

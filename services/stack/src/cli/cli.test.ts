@@ -80,8 +80,10 @@ describe('gatehouse CLI against a running stack', () => {
     const listed = await as(['users', 'list', '--q', 'carol', '--json']);
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: user.id, username: 'carol' })]);
 
-    const table = await as(['users', 'list']);
-    expect(table.stdout).toMatch(/^ID\s+USERNAME\s+EMAIL/m);
+    const table = await as(['users', 'list', '--q', 'carol']);
+    expect(table.stdout).toMatch(/^ID\s+USERNAME\s+EMAIL\s+STATUS\s+BALANCE$/m);
+    // People read money: the balance in the server's currency, not quota units.
+    expect(table.stdout).toMatch(/carol@example\.com\s+active\s+0\.00 USD$/m);
 
     const duplicate = await as([
       'users',
@@ -117,7 +119,11 @@ describe('gatehouse CLI against a running stack', () => {
       '--json',
     ]);
     expect(credit.code).toBe(0);
-    expect(JSON.parse(credit.stdout)).toMatchObject({ quota: 5_000_000, idempotency_key: 'k1' });
+    expect(JSON.parse(credit.stdout)).toMatchObject({
+      quota: 5_000_000,
+      balance: { amount: '10.00', currency: 'USD', quota: 5_000_000 },
+      idempotency_key: 'k1',
+    });
 
     const retry = await as([
       'balance',
@@ -139,16 +145,21 @@ describe('gatehouse CLI against a running stack', () => {
 
     const bad = await as(['balance', 'credit', String(user.id), '--amount', '1.234']);
     expect(bad.code).toBe(2);
+
+    const readable = await as(['balance', 'credit', String(user.id), '--amount', '2.50']);
+    expect(readable.code).toBe(0);
+    expect(readable.stdout).toMatch(/^new_balance\s+12\.50 USD$/m);
+    expect(readable.stdout).not.toMatch(/6250000/);
   });
 
   it('creates top-up codes in batches with progress, as CSV', async () => {
     const result = await as(['topup-codes', 'create', '--amount', '5', '--count', '250', '--csv']);
     expect(result.code).toBe(0);
     const rows = result.stdout.trim().split('\n');
-    expect(rows[0]).toBe('code,quota,amount,expires_at');
+    expect(rows[0]).toBe('code,quota,amount,currency,expires_at');
     expect(rows).toHaveLength(251);
     expect(new Set(rows.slice(1).map((r) => r.split(',')[0])).size).toBe(250);
-    expect(rows[1]).toMatch(/^gth_tc_[A-Za-z0-9_-]{43},2500000,5\.00,$/);
+    expect(rows[1]).toMatch(/^gth_tc_[A-Za-z0-9_-]{43},2500000,5\.00,USD,$/);
     expect(result.stderr).toMatch(/creating codes: 250\/250/);
   });
 
@@ -178,5 +189,37 @@ describe('gatehouse CLI against a running stack', () => {
     const events = JSON.parse(result.stdout) as { type: string }[];
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => e.type === 'client.updated')).toBe(true);
+
+    // The table shows when each event happened (the API's created_time), never "-".
+    const table = await as(['audit', '--type', 'client.updated']);
+    expect(table.stdout).toMatch(/^TIME\s+TYPE/m);
+    expect(table.stdout).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z\s+client\.updated/m);
+  });
+});
+
+describe('gatehouse CLI against a server without an admin token', () => {
+  let stack: RunningStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('says the admin API is disabled and how to enable it, never a framework message', async () => {
+    const result = await gatehouse(['users', 'list', '--url', stack.origin, '--token', 'x'.repeat(40)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/the admin API is disabled on http:\/\/.*GATEHOUSE_ADMIN_TOKEN set/);
+    expect(result.stderr).not.toMatch(/Route GET/);
+
+    const raw = await fetch(`${stack.origin}/api/admin/users`);
+    expect(raw.status).toBe(404);
+    expect(await raw.json()).toMatchObject({
+      success: false,
+      message: expect.stringMatching(/^the admin API is disabled on this server/),
+    });
   });
 });

@@ -6,8 +6,6 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export interface CommandContext {
   admin: AdminClient;
   json: boolean;
-  /** Quota units per currency unit, for --amount conversions (QUOTA_PER_UNIT, default 500000). */
-  quotaPerUnit: bigint;
 }
 
 export interface Command {

@@ -105,6 +105,34 @@ describe('gatehouse flow-test', () => {
     expect(run.output()).not.toMatch(/^PASS {2}userinfo/m);
   });
 
+  it('an unregistered redirect URI fails with the error the page states, never its HTML', async () => {
+    const unregistered = redirectUri.replace('127.0.0.1', 'localhost');
+    const run = startProcess(
+      process.execPath,
+      [
+        BIN,
+        'flow-test',
+        '--issuer',
+        stack.origin,
+        '--client-id',
+        client.clientId,
+        '--client-secret',
+        client.clientSecret,
+        '--redirect-uri',
+        unregistered,
+        '--username',
+        'flow',
+        '--password',
+        'flow-password',
+      ],
+      { PATH: process.env.PATH },
+    );
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/^FAIL {2}authorize\s+\d+ ms {2}authorization stopped with status 400: \S/m);
+    expect(run.output()).toMatch(/redirect_uri|redirect URI/i);
+    expect(run.output()).not.toMatch(/<[a-z!/]/i);
+  });
+
   it('refuses a redirect URI it cannot listen on', async () => {
     const run = flowTest([
       '--client-secret',

@@ -103,8 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     url: (values.url as string | undefined) ?? process.env.GATEHOUSE_URL ?? 'http://localhost:3000',
     token: (values.token as string | undefined) ?? process.env.GATEHOUSE_ADMIN_TOKEN,
   });
-  const quotaPerUnit = BigInt(process.env.QUOTA_PER_UNIT || 500000);
-  await command.run(values, parsed.positionals, { admin, json: values.json === true, quotaPerUnit });
+  await command.run(values, parsed.positionals, { admin, json: values.json === true });
   return 0;
 }
 

@@ -51,6 +51,32 @@ export class HttpBrowser {
 }
 
 /** The `name → value` pairs of every `<input>` in an HTML page (hidden fields, CSRF tokens). */
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" };
+
+/** Markup as the words a person would read on the page, entities decoded, white space folded. */
+function textOf(html: string): string {
+  return html
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(#?\w+);/g, (entity, name: string) => ENTITIES[name.toLowerCase()] ?? entity)
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * What an error page says, for a terminal: its heading and its alert (the provider's
+ * error pages put the OAuth error there), never the page's markup.
+ */
+export function pageMessage(html: string): string {
+  const heading = /<h1\b[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
+  const alert = /<[a-z]+\b[^>]*role="alert"[^>]*>([\s\S]*?)<\/[a-z]+>/i.exec(html)?.[1];
+  const parts = [heading, alert].filter((part): part is string => part !== undefined).map(textOf);
+  if (parts.length > 0) return parts.filter(Boolean).join(': ');
+  const body = /<body\b[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
+  const words = textOf(body);
+  return words.length > 200 ? `${words.slice(0, 200)}…` : words;
+}
+
 export function readInputs(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const tag of html.match(/<input\b[^>]*>/gi) ?? []) {
@@ -111,7 +137,7 @@ export async function authorizeAsUser(
     }
     const html = await response.text();
     if (response.status !== 200)
-      throw new Error(`authorization stopped with status ${response.status}: ${html.slice(0, 200)}`);
+      throw new Error(`authorization stopped with status ${response.status}: ${pageMessage(html)}`);
     const fields = readInputs(html);
     if (!fields.request_id) throw new Error('expected a consent page with a request_id field');
     consentShown = true;

@@ -22,13 +22,22 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-/** Spawns a process, collecting stdout and stderr. */
+/**
+ * Spawns a process, collecting stdout and stderr. `processGroup` puts it in a process group
+ * of its own, so a test can signal the whole group as a terminal's Ctrl-C does.
+ */
 export function startProcess(
   command: string,
   args: string[],
   env: Record<string, string | undefined>,
+  options: { processGroup?: boolean; cwd?: string } = {},
 ): Child {
-  const child = spawn(command, args, { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup === true,
+    cwd: options.cwd,
+  });
   let output = '';
   const waiters = new Set<() => void>();
   const collect = (chunk: Buffer) => {
@@ -70,4 +79,13 @@ export async function eventually(probe: () => Promise<boolean>, ms: number): Pro
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`condition not met within ${ms} ms`);
+}
+
+/** Signals a process group started with `processGroup`; a group that is gone is fine. */
+export function signalGroup(child: Child, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.process.pid!, signal);
+  } catch {
+    // already exited
+  }
 }

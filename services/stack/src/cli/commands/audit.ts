@@ -1,6 +1,15 @@
 import type { Command } from '../command.js';
 import { printTable } from '../output.js';
 
+/** The API's `created_time` (unix seconds) as people read it: `2026-12-02 03:21:55Z`. */
+function timeText(seconds: unknown): string {
+  if (typeof seconds !== 'number') return '-';
+  return new Date(seconds * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
+}
+
 export const auditCommands: Command[] = [
   {
     name: 'audit',
@@ -25,7 +34,11 @@ export const auditCommands: Command[] = [
         if (typeof value === 'string') query.set(param, value);
       }
       const events = await admin.call<Record<string, unknown>[]>('GET', `/api/admin/audit?${query}`);
-      printTable(events, ['created_at', 'type', 'actor', 'user_id', 'client_id', 'data'], json);
+      printTable(
+        json ? events : events.map((event) => ({ ...event, time: timeText(event.created_time) })),
+        ['time', 'type', 'actor', 'user_id', 'client_id', 'data'],
+        json,
+      );
     },
   },
 ];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { quotaFrom, requireArg } from '../amounts.js';
+import { type Money, moneyFrom, moneyText, requireArg } from '../amounts.js';
 import type { Command } from '../command.js';
 import { printRecord } from '../output.js';
 
@@ -15,23 +15,28 @@ function balanceCommand(kind: 'credit' | 'debit'): Command {
       'idempotency-key': { type: 'string' },
     },
     help: [
-      '--amount <n.nn>            in currency units (uses QUOTA_PER_UNIT, default 500000)',
+      "--amount <n.nn>            in the server's currency, e.g. 25.00",
       '--quota <units>            in quota units instead',
       '--reason <text>',
       '--idempotency-key <key>    reuse it to retry safely; a new one is generated and printed if omitted',
     ],
-    async run(values, positionals, { admin, json, quotaPerUnit }) {
+    async run(values, positionals, { admin, json }) {
       const id = requireArg(positionals, 0, '<user-id>');
-      const quota = quotaFrom(values, quotaPerUnit);
+      const money = moneyFrom(values);
       const key = typeof values['idempotency-key'] === 'string' ? values['idempotency-key'] : randomUUID();
       const reason = typeof values.reason === 'string' ? values.reason : `cli ${kind}`;
-      const result = await admin.call<Record<string, unknown>>(
+      const result = await admin.call<{ entry_id: number; quota: number; balance: Money }>(
         'POST',
         `/api/admin/users/${encodeURIComponent(id)}/${kind}s`,
-        { quota, reason },
+        { ...money, reason },
         { 'idempotency-key': key },
       );
-      printRecord({ ...result, idempotency_key: key }, json);
+      if (json) printRecord({ ...result, idempotency_key: key }, true);
+      else
+        printRecord(
+          { entry_id: result.entry_id, new_balance: moneyText(result.balance), idempotency_key: key },
+          false,
+        );
     },
   };
 }

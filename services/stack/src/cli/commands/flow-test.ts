@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { authorizeAsUser, HttpBrowser } from '../../flow/http-browser.js';
+import { authorizeAsUser, HttpBrowser, pageMessage } from '../../flow/http-browser.js';
 import { CliError } from '../admin-client.js';
 import type { Command } from '../command.js';
 
@@ -72,7 +72,8 @@ async function json<T>(response: Response, step: string, hint: string): Promise<
   try {
     body = JSON.parse(text);
   } catch {
-    throw new StepFailure(`${step} answered ${response.status} with a non-JSON body`, hint);
+    const said = text.trimStart().startsWith('<') ? pageMessage(text) : text.slice(0, 120);
+    throw new StepFailure(`${step} answered ${response.status} with a non-JSON body: ${said}`, hint);
   }
   if (!response.ok) {
     const { error, error_description } = body as { error?: string; error_description?: string };
@@ -102,8 +103,9 @@ export const flowTestCommand: Command = {
     '--client-id <id>         a registered client',
     '--client-secret <secret> its secret',
     '--redirect-uri <uri>     a registered loopback redirect URI, e.g. http://127.0.0.1:8765/callback',
-    '--username <name>        sign in automatically (with --password); without them the',
-    '--password <password>      tool prints the URL to open and waits for the callback',
+    '--username <name>        sign in automatically as this user (with --password) and grant',
+    '--password <password>      the client consent on that account; without them the tool',
+    '                           prints the URL to open and waits for the callback',
     '--scope <scopes>         default "profile balance"',
     '--timeout <seconds>      how long to wait for a manual sign-in, default 300',
   ],

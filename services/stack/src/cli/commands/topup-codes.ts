@@ -1,6 +1,5 @@
-import { formatQuota } from '@gatehouse/core';
 import { CliError } from '../admin-client.js';
-import { positiveInt, quotaFrom } from '../amounts.js';
+import { type Money, moneyFrom, positiveInt } from '../amounts.js';
 import type { Command } from '../command.js';
 import { ProgressBar } from '../progress.js';
 
@@ -19,13 +18,13 @@ export const topupCodeCommands: Command[] = [
       csv: { type: 'boolean' },
     },
     help: [
-      '--amount <n.nn>         value of each code in currency units (or --quota <units>)',
+      "--amount <n.nn>         value of each code in the server's currency (or --quota <units>)",
       '--count <n>             how many codes, 1 to 100000',
       '--expires-at <date>     ISO 8601, e.g. 2027-01-31T00:00:00Z (optional)',
-      '--csv                   print code,quota,amount,expires_at rows',
+      '--csv                   print code,quota,amount,currency,expires_at rows',
     ],
-    async run(values, _positionals, { admin, json, quotaPerUnit }) {
-      const quota = quotaFrom(values, quotaPerUnit);
+    async run(values, _positionals, { admin, json }) {
+      const money = moneyFrom(values);
       const count = positiveInt('--count', values.count, 100_000);
       let expiresAt: string | undefined;
       if (typeof values['expires-at'] === 'string') {
@@ -35,24 +34,28 @@ export const topupCodeCommands: Command[] = [
         expiresAt = date.toISOString();
       }
       const codes: string[] = [];
+      let value: Money | undefined;
       const progress = new ProgressBar('creating codes', count);
       progress.update(0);
       while (codes.length < count) {
         const size = Math.min(CHUNK, count - codes.length);
-        const data = await admin.call<{ codes: string[] }>('POST', '/api/admin/topup-codes', {
-          quota,
+        const data = await admin.call<{ codes: string[]; value: Money }>('POST', '/api/admin/topup-codes', {
+          ...money,
           count: size,
           ...(expiresAt ? { expires_at: expiresAt } : {}),
         });
         codes.push(...data.codes);
+        value = data.value;
         progress.update(codes.length);
       }
-      const amount = formatQuota(BigInt(quota), quotaPerUnit);
+      const { quota, amount, currency } = value as Money;
       if (json) {
-        console.log(JSON.stringify({ quota, amount, expires_at: expiresAt ?? null, codes }, null, 2));
+        console.log(
+          JSON.stringify({ quota, amount, currency, expires_at: expiresAt ?? null, codes }, null, 2),
+        );
       } else if (values.csv) {
-        console.log('code,quota,amount,expires_at');
-        for (const code of codes) console.log(`${code},${quota},${amount},${expiresAt ?? ''}`);
+        console.log('code,quota,amount,currency,expires_at');
+        for (const code of codes) console.log(`${code},${quota},${amount},${currency},${expiresAt ?? ''}`);
       } else {
         for (const code of codes) console.log(code);
       }

@@ -1,5 +1,5 @@
 import { CliError } from '../admin-client.js';
-import { requireArg } from '../amounts.js';
+import { type Money, moneyText, requireArg } from '../amounts.js';
 import type { Command } from '../command.js';
 import { printRecord, printTable } from '../output.js';
 
@@ -28,7 +28,13 @@ export const userCommands: Command[] = [
         if (typeof values[key] === 'string') query.set(key, values[key]);
       }
       const users = await admin.call<Record<string, unknown>[]>('GET', `/api/admin/users?${query}`);
-      printTable(users, ['id', 'username', 'email', 'status', 'quota'], json);
+      if (json) printTable(users, [], true);
+      else
+        printTable(
+          users.map((user) => ({ ...user, balance: moneyText(user.balance as Money | undefined) })),
+          ['id', 'username', 'email', 'status', 'balance'],
+          false,
+        );
     },
   },
   {

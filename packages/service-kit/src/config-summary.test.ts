@@ -1,0 +1,28 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configSummary } from './config-summary.js';
+import { testConfig } from './testing.js';
+
+describe('configSummary', () => {
+  it('names the embedded stores by their real path and says how to turn the admin API on', () => {
+    const lines = configSummary(testConfig({ DATA_DIR: './some/.data' })).join('\n');
+    expect(lines).toContain(`embedded PGlite in ${resolve('./some/.data')}`);
+    expect(lines).toContain('cache:     in-memory');
+    expect(lines).toContain('mode:      development');
+    expect(lines).toMatch(/admin API: off; .*start with GATEHOUSE_ADMIN_TOKEN set/);
+  });
+
+  it('names Postgres and Redis by host and database, never with their passwords', () => {
+    const lines = configSummary(
+      testConfig({
+        DATABASE_URL: 'postgres://gatehouse:s3cret-pw@db.internal:5433/gatehouse',
+        REDIS_URL: 'redis://:redis-pw@cache.internal:6380/2',
+        GATEHOUSE_ADMIN_TOKEN: 'x'.repeat(32),
+      }),
+    ).join('\n');
+    expect(lines).toContain('database:  Postgres gatehouse@db.internal:5433/gatehouse');
+    expect(lines).toContain('cache:     Redis cache.internal:6380/2');
+    expect(lines).toContain('admin API: on at /api/admin/*');
+    expect(lines).not.toMatch(/s3cret-pw|redis-pw|x{32}/);
+  });
+});
