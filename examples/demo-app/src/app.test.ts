@@ -271,6 +271,29 @@ describe('demo app routes', () => {
     expect((await app.inject({ url: '/sdk/index.js.map' })).statusCode).toBe(404);
   });
 
+  it('unknown paths: a readable page for people, JSON under /api/, the CSP on both', async () => {
+    for (const [method, url] of [
+      ['GET', '/no-such-page'],
+      ['GET', '/oauth/nothing?x=<b>'],
+      ['POST', '/'],
+    ] as const) {
+      const response = await app.inject({ method, url, headers: { accept: 'text/html' } });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['content-type'], url).toBe('text/html; charset=utf-8');
+      expect(response.headers['content-security-policy'], url).toContain("script-src 'self'");
+      expect(response.body, url).toContain('<title>Page not found · Demo App</title>');
+      expect(response.body, url).toContain('href="/styles.css"');
+      expect(response.body, url).not.toMatch(/<script|<b>|Route /);
+    }
+    const api = await app.inject({ method: 'DELETE', url: '/api/user/info?token=x' });
+    expect(api.statusCode).toBe(404);
+    expect(api.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(api.json()).toEqual({
+      error: 'not_found',
+      error_description: 'there is no DELETE /api/user/info endpoint',
+    });
+  });
+
   it('public files carry no secret and no inline script', () => {
     const root = fileURLToPath(new URL('../public/', import.meta.url));
     const files = (dir: string): string[] =>

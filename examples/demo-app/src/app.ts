@@ -18,6 +18,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { DemoConfig } from './config.js';
+import { answerUnknownPaths } from './not-found.js';
 import { type AppSession, PENDING_LOGIN_TTL_MS, SESSION_TTL_MS, SessionStore } from './sessions.js';
 
 export { DEVELOPMENT_CLIENT, type DemoConfig, loadConfig } from './config.js';
@@ -116,6 +117,8 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
       .code(500)
       .send({ error: 'server_error', error_description: 'Something went wrong on our side.' });
   });
+
+  answerUnknownPaths(app);
 
   function readSession(request: FastifyRequest): AppSession | undefined {
     const raw = request.cookies[COOKIE];
