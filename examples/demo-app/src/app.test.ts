@@ -191,7 +191,8 @@ describe('demo app routes', () => {
     expect(topup.statusCode).toBe(200);
     const link = new URL(topup.json().topup_url);
     expect(link.origin).toBe(ISSUER);
-    expect(link.searchParams.get('return_uri')).toBe(`${APP_URL}/?topped_up=1`);
+    // The plain home page: only Gatehouse's `topup=success` says a top-up happened.
+    expect(link.searchParams.get('return_uri')).toBe(`${APP_URL}/`);
   });
 
   it('refreshes and retries once when Gatehouse refuses the access token', async () => {

@@ -226,9 +226,11 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
     asUser(request, reply, async (user) => ({ balance: await user.balance() })),
   );
 
+  // The plain home page: Gatehouse adds `topup=success` only after a top-up, so the
+  // page's "go back without topping up" link does not claim one.
   app.get('/api/topup', (request, reply) =>
     asUser(request, reply, async (user) => ({
-      topup_url: await user.topupUrl(`${config.appUrl}/?topped_up=1`),
+      topup_url: await user.topupUrl(`${config.appUrl}/`),
     })),
   );
 
