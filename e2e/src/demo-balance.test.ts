@@ -17,7 +17,11 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     const page = await s.newPage();
     await firstLogin(s, page, user);
 
-    await page.getByRole('button', { name: 'Top up' }).click();
+    // The button's "+" is drawn (an inline SVG), not a glyph the default fonts lack.
+    const topup = page.getByRole('button', { name: 'Top up' });
+    expect(await text(page, '#topup')).toBe('Top up');
+    expect(await topup.locator('svg.btn-icon').boundingBox()).toMatchObject({ width: 14, height: 14 });
+    await topup.click();
     await waitForPath(page, suite.world.provider, '/topup');
     const link = new URL(page.url());
     expect(link.searchParams.get('client_id')).toBe(suite.world.client.clientId);

@@ -295,6 +295,20 @@ describe('demo app routes', () => {
     });
   });
 
+  it('the pages use only characters that Debian’s default fonts draw (icons beyond them are inline SVG)', () => {
+    // Checked in Chromium screenshots with DejaVu and Liberation, the fonts a Debian desktop
+    // starts with. U+FF0B (fullwidth plus) is not among them: it rendered as an empty box.
+    const drawn = new Set(['·', '×', '—', '…', '↻', '⚡', '✓']);
+    const root = fileURLToPath(new URL('../public/', import.meta.url));
+    for (const name of ['index.html', 'oauth/callback.html', 'styles.css', 'app.js']) {
+      const text = readFileSync(join(root, name), 'utf8');
+      const others = [...new Set([...text].filter((c) => c.codePointAt(0)! > 0x7f && !drawn.has(c)))];
+      expect(others, name).toEqual([]);
+    }
+    const index = readFileSync(join(root, 'index.html'), 'utf8');
+    expect(index).toMatch(/<button id="topup"[^>]*>\s*<svg class="btn-icon" aria-hidden="true"/);
+  });
+
   it('public files carry no secret and no inline script', () => {
     const root = fileURLToPath(new URL('../public/', import.meta.url));
     const files = (dir: string): string[] =>
