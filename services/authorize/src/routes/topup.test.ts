@@ -377,6 +377,26 @@ describe('POST /topup', () => {
     expect(String(signedOut.headers.location)).toMatch(/^\/login\?return_to=/);
   });
 
+  it('without the cache to keep the result in, the POST shows the committed credit itself', async () => {
+    const failing = { ...stores.cache.stamps, set: async () => Promise.reject(new Error('cache down')) };
+    const cache = new Proxy(stores.cache, {
+      get: (target, prop) => (prop === 'stamps' ? failing : Reflect.get(target, prop)),
+    });
+    const broken = await buildApp({ ...stores, cache });
+    try {
+      const user = await seedUser(stores);
+      const browser = new Browser(broken);
+      expect((await browser.login(user.username)).statusCode).toBe(303);
+      const { codes } = await createCodes(4n * USD);
+      const response = await postRedeem(browser, codes[0]!);
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toMatch(/<strong>4\.00 USD<\/strong> was added/);
+      expect(await quotaOf(user)).toBe(4n * USD);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('a refused code stays in the field as typed, so the user can correct it', async () => {
     const { browser } = await signedIn();
     const typo = `${randomToken(TOPUP_PREFIX).slice(0, -2)}"<`;
