@@ -101,4 +101,53 @@ describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
     expect(await page.locator('#client-secret').count()).toBe(0);
     expect(await suite.world.stack.stores.db.clients.listByOwner(user.id)).toHaveLength(1);
   });
+
+  it('rotating the secret asks first, as deleting does; a refused form focuses its first invalid field', async () => {
+    const s = await open('console-rotate');
+    const user = await suite.world.seedUser('judy', 0n);
+    const page = await s.newPage();
+    await page.goto(`${suite.world.provider}/console/apps/new`);
+    await signInAtProvider(s, page, user);
+    await waitForPath(page, suite.world.provider, '/console/apps/new');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('name');
+
+    // The homepage is the first field in error: the browser puts the cursor there.
+    await page.getByLabel('Name').fill('Rotate Test');
+    await page.getByLabel('Description').fill('Checks the rotation question.');
+    await page.getByLabel('Homepage URL').fill('ftp://nope.example');
+    await page.getByLabel('Redirect URIs').fill('https://rotate.example/cb#fragment');
+    await page.getByRole('button', { name: 'Register app' }).click();
+    await page.locator('#homepage_url-error').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('homepage_url');
+    await s.shot(page, 'console-form-errors');
+
+    await page.getByLabel('Homepage URL').fill('');
+    await page.getByLabel('Redirect URIs').fill('http://localhost:5057/callback');
+    await page.getByRole('button', { name: 'Register app' }).click();
+    const first = await text(page, '#client-secret');
+    await page.getByRole('link', { name: 'Developer console' }).first().click();
+    await page.getByRole('link', { name: 'Manage Rotate Test' }).click();
+    await page.getByRole('heading', { name: 'Details' }).waitFor();
+
+    // "Rotate secret…" asks on a page of its own; keeping the secret changes nothing.
+    await page.getByRole('link', { name: 'Rotate secret…' }).click();
+    await page.getByRole('heading', { name: 'Rotate the secret of Rotate Test?' }).waitFor();
+    await s.shot(page, 'console-rotate-confirm');
+    await page.getByRole('link', { name: 'Keep the current secret' }).click();
+    await page.getByRole('heading', { name: 'Details' }).waitFor();
+    const [app] = await suite.world.stack.stores.db.clients.listByOwner(user.id);
+    expect(app?.secretHash).toBe(sha256Hex(first));
+
+    await page.getByRole('link', { name: 'Rotate secret…' }).click();
+    await page.getByRole('button', { name: 'Rotate the secret now' }).click();
+    await page.locator('#client-secret').waitFor();
+    expect(await text(page, '.secret-box')).toContain('The client secret was rotated.');
+    const rotated = await text(page, '#client-secret');
+    expect(rotated).not.toBe(first);
+    expect((await suite.world.stack.stores.db.clients.findById(app!.id))?.secretHash).toBe(
+      sha256Hex(rotated),
+    );
+    await s.shot(page, 'console-rotated');
+    expectCleanPages(s);
+  });
 });

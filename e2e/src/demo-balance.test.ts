@@ -17,32 +17,49 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     const page = await s.newPage();
     await firstLogin(s, page, user);
 
-    await page.getByRole('button', { name: 'Top up' }).click();
+    // The button's "+" is drawn (an inline SVG), not a glyph the default fonts lack.
+    const topup = page.getByRole('button', { name: 'Top up' });
+    expect(await text(page, '#topup')).toBe('Top up');
+    expect(await topup.locator('svg.btn-icon').boundingBox()).toMatchObject({ width: 14, height: 14 });
+    await topup.click();
     await waitForPath(page, suite.world.provider, '/topup');
     const link = new URL(page.url());
     expect(link.searchParams.get('client_id')).toBe(suite.world.client.clientId);
-    expect(link.searchParams.get('return_uri')).toBe(`${suite.world.demo}/?topped_up=1`);
+    expect(link.searchParams.get('return_uri')).toBe(`${suite.world.demo}/`);
     expect(await text(page, 'h1')).toBe('Top up your balance');
     expect(await text(page, '.consent-head')).toContain('for Demo App');
     expect(await text(page, 'p.lead')).toBe('Demo App sent you here to add funds to your Gatehouse balance.');
     expect(await text(page, 'dl.facts')).toBe('Current balance 750.00 USD');
+    // Going back without topping up does not tell the app that a top-up happened.
+    const cancel = page.getByRole('link', { name: 'Go back to Demo App' });
+    expect(await cancel.getAttribute('href')).toBe(`${suite.world.demo}/`);
     await s.shot(page, 'provider-topup');
 
-    // A mistyped code: an error on the same page, nothing credited.
-    await page.getByLabel('Top-up code').fill(`${code.slice(0, -4)}AAAA`);
+    // A mistyped code: an error on the same page, the code kept as typed, nothing credited.
+    const typo = `${code.slice(0, -4)}AAAA`;
+    await page.getByLabel('Top-up code').fill(typo);
     await page.getByRole('button', { name: 'Redeem code' }).click();
     await page.locator('#code-error').waitFor();
     expect(await page.getByLabel('Top-up code').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Top-up code').inputValue()).toBe(typo);
     expect(await text(page, 'dl.facts')).toBe('Current balance 750.00 USD');
     await s.shot(page, 'provider-topup-wrong-code');
 
     await page.getByLabel('Top-up code').fill(code);
+    const from = s.navigations.length;
     await page.getByRole('button', { name: 'Redeem code' }).click();
     await page.getByRole('heading', { name: 'Top-up complete' }).waitFor();
     expect(await text(page, 'p.note')).toBe('100.00 USD was added to your balance.');
     expect(await text(page, 'dl.facts')).toBe('Added 100.00 USD New balance 850.00 USD');
     expect(await text(page, 'main')).toContain(`You will return to ${new URL(suite.world.demo).host}.`);
     await s.shot(page, 'provider-topup-success');
+    // POST-redirect-GET: the result has its own address (without the code) and reloads as is.
+    const hops = s.navigationsSince(from).map(({ url, status }) => `${status} ${new URL(url).pathname}`);
+    expect(hops).toEqual(['303 /topup', '200 /topup/done']);
+    expect(page.url()).not.toContain(code);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Top-up complete' }).waitFor();
+    expect(await text(page, 'dl.facts')).toBe('Added 100.00 USD New balance 850.00 USD');
 
     const back = later(
       page.waitForRequest(
@@ -56,8 +73,7 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     await backControl.click();
     const returned = new URL((await back).url());
     expect(returned.pathname).toBe('/');
-    expect(returned.searchParams.get('topup')).toBe('success');
-    expect(returned.searchParams.get('topped_up')).toBe('1');
+    expect([...returned.searchParams]).toEqual([['topup', 'success']]);
 
     await expectDemoSignedIn(page, user, '850.00');
     expect(await text(page, '#notice-text')).toBe(

@@ -133,7 +133,9 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
     const opened = later(page.waitForEvent('popup'));
     await page.getByRole('button', { name: 'or log in in a popup window' }).click();
     const popup = await opened;
-    const closed = later(popup.waitForEvent('close'));
+    // The popup's whole life (sign-in, consent, callback) can take longer than one step's
+    // default timeout on a busy machine: bounded by the test's own timeout instead.
+    const closed = later(popup.waitForEvent('close', { timeout: 0 }));
 
     await waitForPath(popup, suite.world.provider, '/login');
     expect(await popup.evaluate(() => window.opener !== null)).toBe(true);
@@ -144,6 +146,15 @@ describe.skipIf(SKIP_BROWSER)('logging in to the demo app with Gatehouse (Chromi
     await popup.getByRole('button', { name: 'Allow access' }).click();
 
     await closed; // /oauth/callback.html reported back and closed the popup
+    // Then the page asks its server who is signed in. Wait for the page to settle either
+    // way (signed in, or a notice saying why not) rather than for a fixed time, so a slow
+    // machine only makes this slower and a failed login fails here with its reason.
+    await page.waitForFunction(
+      () => !document.getElementById('signed-in')?.hidden || !document.getElementById('notice')?.hidden,
+      undefined,
+      { timeout: 0 },
+    );
+    expect((await page.locator('#notice').isVisible()) ? await text(page, '#notice-text') : null).toBeNull();
     await expectDemoSignedIn(page, user, '750.00');
     await s.shot(page, 'demo-signed-in');
     const messages = await page.evaluate(() => (window as unknown as { __messages: unknown[] }).__messages);

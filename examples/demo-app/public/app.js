@@ -80,7 +80,7 @@ function readReturnParameters() {
   const params = new URLSearchParams(window.location.search);
   const error = params.get('error');
   if (error) showNotice(MESSAGES[error] ?? `The login did not finish (${error}).`, 'error');
-  else if (params.get('topped_up') || params.get('topup') === 'success') {
+  else if (params.get('topup') === 'success') {
     showNotice('Welcome back! Your balance below is fresh from Gatehouse.', 'success');
   }
   if (params.size > 0) window.history.replaceState(null, '', window.location.pathname);

@@ -212,7 +212,8 @@ describe('demo app routes', () => {
     expect(topup.statusCode).toBe(200);
     const link = new URL(topup.json().topup_url);
     expect(link.origin).toBe(ISSUER);
-    expect(link.searchParams.get('return_uri')).toBe(`${APP_URL}/?topped_up=1`);
+    // The plain home page: only Gatehouse's `topup=success` says a top-up happened.
+    expect(link.searchParams.get('return_uri')).toBe(`${APP_URL}/`);
   });
 
   it('refreshes and retries once when Gatehouse refuses the access token', async () => {
@@ -290,6 +291,43 @@ describe('demo app routes', () => {
     expect(sdk.headers['content-type']).toMatch(/javascript/);
     expect(sdk.body).toContain('loginWithPopup');
     expect((await app.inject({ url: '/sdk/index.js.map' })).statusCode).toBe(404);
+  });
+
+  it('unknown paths: a readable page for people, JSON under /api/, the CSP on both', async () => {
+    for (const [method, url] of [
+      ['GET', '/no-such-page'],
+      ['GET', '/oauth/nothing?x=<b>'],
+      ['POST', '/'],
+    ] as const) {
+      const response = await app.inject({ method, url, headers: { accept: 'text/html' } });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['content-type'], url).toBe('text/html; charset=utf-8');
+      expect(response.headers['content-security-policy'], url).toContain("script-src 'self'");
+      expect(response.body, url).toContain('<title>Page not found · Demo App</title>');
+      expect(response.body, url).toContain('href="/styles.css"');
+      expect(response.body, url).not.toMatch(/<script|<b>|Route /);
+    }
+    const api = await app.inject({ method: 'DELETE', url: '/api/user/info?token=x' });
+    expect(api.statusCode).toBe(404);
+    expect(api.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(api.json()).toEqual({
+      error: 'not_found',
+      error_description: 'there is no DELETE /api/user/info endpoint',
+    });
+  });
+
+  it('the pages use only characters that Debian’s default fonts draw (icons beyond them are inline SVG)', () => {
+    // Checked in Chromium screenshots with DejaVu and Liberation, the fonts a Debian desktop
+    // starts with. U+FF0B (fullwidth plus) is not among them: it rendered as an empty box.
+    const drawn = new Set(['·', '×', '—', '…', '↻', '⚡', '✓']);
+    const root = fileURLToPath(new URL('../public/', import.meta.url));
+    for (const name of ['index.html', 'oauth/callback.html', 'styles.css', 'app.js']) {
+      const text = readFileSync(join(root, name), 'utf8');
+      const others = [...new Set([...text].filter((c) => c.codePointAt(0)! > 0x7f && !drawn.has(c)))];
+      expect(others, name).toEqual([]);
+    }
+    const index = readFileSync(join(root, 'index.html'), 'utf8');
+    expect(index).toMatch(/<button id="topup"[^>]*>\s*<svg class="btn-icon" aria-hidden="true"/);
   });
 
   it('public files carry no secret and no inline script', () => {

@@ -18,6 +18,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { DemoConfig } from './config.js';
+import { answerUnknownPaths } from './not-found.js';
 import { type AppSession, PENDING_LOGIN_TTL_MS, SESSION_TTL_MS, SessionStore } from './sessions.js';
 
 export { DEVELOPMENT_CLIENT, type DemoConfig, loadConfig } from './config.js';
@@ -116,6 +117,8 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
       .code(500)
       .send({ error: 'server_error', error_description: 'Something went wrong on our side.' });
   });
+
+  answerUnknownPaths(app);
 
   function readSession(request: FastifyRequest): AppSession | undefined {
     const raw = request.cookies[COOKIE];
@@ -223,9 +226,11 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
     asUser(request, reply, async (user) => ({ balance: await user.balance() })),
   );
 
+  // The plain home page: Gatehouse adds `topup=success` only after a top-up, so the
+  // page's "go back without topping up" link does not claim one.
   app.get('/api/topup', (request, reply) =>
     asUser(request, reply, async (user) => ({
-      topup_url: await user.topupUrl(`${config.appUrl}/?topped_up=1`),
+      topup_url: await user.topupUrl(`${config.appUrl}/`),
     })),
   );
 

@@ -5,7 +5,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { Config } from '@gatehouse/core';
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { answerUnknownPaths, type ServiceOptions } from '@gatehouse/service-kit';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { csrfProtection } from './browser/csrf.js';
@@ -89,6 +89,8 @@ export const authorizeService: FastifyPluginAsync<ServiceOptions> = async (app, 
   });
   app.decorateRequest('authorizationResponse', null);
   app.setErrorHandler(browserErrorHandler(config));
+  // Here, outside the session and CSRF hooks: an unknown path must not touch the stores.
+  if (options.answersUnknownPaths !== false) answerUnknownPaths(app);
 
   await app.register(fastifyStatic, {
     root: publicDir,

@@ -1,6 +1,6 @@
 import { OAuthError, ServerError, TemporarilyUnavailableError } from '@gatehouse/core';
 import { bearerChallenge, needsBearerChallenge } from '@gatehouse/core/resource';
-import { toOAuthError } from '@gatehouse/service-kit';
+import { apiFamilyOf, toOAuthError } from '@gatehouse/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { ApiError } from './envelope.js';
 
@@ -9,12 +9,9 @@ export const REALM = 'gatehouse';
 /** Seconds a client should wait before retrying after a store outage. */
 const RETRY_AFTER_SECONDS = '5';
 
-type Family = 'oauth' | 'api';
-
 /** `/api/oauth2/*` answers in RFC 6749/6750 form; the developer and admin APIs in the wrapper. */
-function familyOf(request: FastifyRequest): Family {
-  const path = request.routeOptions.url ?? request.url;
-  return path.startsWith('/api/oauth2/') ? 'oauth' : 'api';
+function familyOf(request: FastifyRequest): 'oauth' | 'api' {
+  return apiFamilyOf(request.routeOptions.url ?? request.url) === 'oauth' ? 'oauth' : 'api';
 }
 
 /** `/redirect_uris/0` → `redirect_uris[0]`. */

@@ -6,7 +6,7 @@ import {
   revokeToken,
   type TokenContext,
 } from '@gatehouse/core/token';
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { answerUnknownPaths, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   HttpRequestMeta,
@@ -36,6 +36,7 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', setNoStore);
   app.setErrorHandler(sendOAuthError);
+  if (options.answersUnknownPaths !== false) answerUnknownPaths(app);
 
   app.post('/api/oauth2/token', { schema: tokenRouteSchema }, async (request) => {
     const params = readRequestParams(request);

@@ -112,8 +112,19 @@ describe('browser helper', () => {
       fake.popup.closed = true; // e.g. the provider's COOP cut the link: the user is still in the popup
       await vi.advanceTimersByTimeAsync(2000);
       focused = true;
-      await vi.advanceTimersByTimeAsync(600);
+      await vi.advanceTimersByTimeAsync(1100);
       expect(await outcome).toMatchObject({ error: 'popup_closed' });
+    });
+
+    it('a result posted just before the popup closed still counts when a poll sees it closed first', async () => {
+      const login = loginWithPopup({ backendPath: '/start', expectedOrigin: ORIGIN });
+      await vi.advanceTimersByTimeAsync(400);
+      // The callback page posted and closed; this page runs its poll before the message.
+      fake.popup.closed = true;
+      focused = true;
+      await vi.advanceTimersByTimeAsync(100);
+      fake.win.dispatch({ type: 'gatehouse:login', ok: true }, ORIGIN, fake.popup);
+      await expect(login).resolves.toBeUndefined();
     });
   });
 

@@ -96,11 +96,16 @@ export function loginWithPopup(options: PopupLoginOptions): Promise<void> {
     }
     // A closed popup hands focus back to this page. Requiring both tells "the user closed
     // it" apart from "the provider's COOP header cut the link" (then `closed` reads true
-    // while the user is still typing in the popup).
+    // while the user is still typing in the popup). And on two polls in a row: the callback
+    // page posts its result and then closes, and on a busy machine this page can run a poll
+    // that sees it closed before it has handled that message.
+    let closedAtLastPoll = false;
     const poll = setInterval(() => {
-      if (popup.closed && document.hasFocus()) {
+      const closed = popup.closed && document.hasFocus();
+      if (closed && closedAtLastPoll) {
         finish(new PopupLoginError('popup_closed', 'the login popup was closed before the login finished'));
       }
+      closedAtLastPoll = closed;
     }, 500);
     const timer = setTimeout(
       () => finish(new PopupLoginError('timeout', 'the login popup did not finish in time')),

@@ -1,6 +1,6 @@
 import { type Config, InvalidClientError, InvalidRedirectUriError, type OAuthError } from '@gatehouse/core';
 import { errorRedirectUrl } from '@gatehouse/core/authorize';
-import { toOAuthError } from '@gatehouse/service-kit';
+import { apiFamilyOf, EndpointNotFoundError, toOAuthError } from '@gatehouse/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PageError } from './page-error.js';
 import { renderToString } from './render.js';
@@ -30,6 +30,14 @@ interface ErrorPage {
 }
 
 function describe(error: OAuthError): ErrorPage {
+  if (error instanceof EndpointNotFoundError) {
+    return {
+      status: 404,
+      title: 'Page not found',
+      detail: 'There is no page at this address.',
+      hint: 'Check the address for a typo, or start again from your account.',
+    };
+  }
   if (error.status === 503) {
     return {
       status: 503,
@@ -62,11 +70,25 @@ function fallbackHtml(page: ErrorPage): string {
 }
 
 /**
+ * An unknown API path answers JSON in the format of the API it sits in (API.md §10): the
+ * OAuth body under `/api/oauth2/`, the developer/admin wrapper elsewhere under `/api/`.
+ * The gateway sends unknown paths here, so this service speaks for the whole origin.
+ */
+function sendApiNotFound(error: EndpointNotFoundError, request: FastifyRequest, reply: FastifyReply) {
+  const body =
+    apiFamilyOf(request.url) === 'oauth'
+      ? error.body
+      : { success: false, message: error.description, data: null };
+  return reply.code(404).send(body);
+}
+
+/**
  * The service's one error handler. Redirectable OAuth errors of an authorization request
  * go back to the client (error, error_description, state, iss; 302, or 303 after a POST).
  * Everything else is an HTML page that never carries a Location header: 400 for bad
  * requests (unknown client, unregistered redirect URI...), the PageError's own status
- * (403 CSRF), 503 when a store is down, a generic 500 otherwise.
+ * (403 CSRF), 404 for an unknown page (unknown API paths get JSON), 503 when a store is
+ * down, a generic 500 otherwise.
  */
 export function browserErrorHandler(config: Pick<Config, 'issuer'>) {
   return async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -76,6 +98,9 @@ export function browserErrorHandler(config: Pick<Config, 'issuer'>) {
     if (error instanceof PageError) {
       view = { status: error.status, title: error.title, detail: error.detail, hint: null };
     } else {
+      if (error instanceof EndpointNotFoundError && apiFamilyOf(request.url) !== null) {
+        return sendApiNotFound(error, request, reply);
+      }
       const oauth = toOAuthError(error, request.log);
       const target = request.authorizationResponse;
       if (target && oauth.redirectable) {

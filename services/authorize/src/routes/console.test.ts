@@ -170,6 +170,24 @@ describe('registering an app', () => {
     expect(await stores.db.clients.listByOwner(user.id)).toEqual([]);
   });
 
+  it('focuses the first field with an error, and only that one', async () => {
+    const { browser } = await signedInBrowser(app, stores);
+    const autofocused = (html: string) =>
+      [...html.matchAll(/<(?:input|textarea) id="([a-z_]+)"[^>]*>/g)]
+        .filter((m) => /\sautofocus[\s>]/.test(m[0]))
+        .map((m) => m[1]);
+    expect(autofocused((await browser.get('/console/apps/new')).body)).toEqual(['name']);
+    const badHomepage = await register(browser, {
+      ...validApp,
+      homepage_url: 'javascript:alert(1)',
+      redirect_uris: 'https://ok.example.com/cb#x',
+    });
+    expect(badHomepage.statusCode).toBe(400);
+    expect(autofocused(badHomepage.body)).toEqual(['homepage_url']);
+    const badRedirect = await register(browser, { ...validApp, redirect_uris: 'data:text/html,hi' });
+    expect(autofocused(badRedirect.body)).toEqual(['redirect_uris']);
+  });
+
   it('http on a non-loopback host: refused in production, allowed in development mode', async () => {
     const form = { ...validApp, redirect_uris: 'http://app.internal/cb' };
     const prod = await signedInBrowser(production, stores, 'https://id.example.com');
@@ -213,8 +231,8 @@ describe('managing an app', () => {
   it('rotates the secret: the new one is shown once, the old hash is gone at once', async () => {
     const { user, browser } = await signedInBrowser(app, stores);
     const { client, secret } = await registered(browser, user.id);
-    const page = await browser.get(`/console/apps/${client.id}`);
     const action = `/console/apps/${client.id}/secret`;
+    const page = await browser.get(action);
     const rotated = await browser.post(action, { _csrf: csrfOf(page, action) });
     expect(rotated.statusCode).toBe(200);
     const shown = rotated.body.match(SECRET)!;
@@ -228,6 +246,29 @@ describe('managing an app', () => {
     const events = await stores.db.audit.list({ userId: user.id, type: 'client.secret_rotated', limit: 5 });
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(shown[0]!);
+  });
+
+  it('rotating asks for confirmation first, as deleting does: the app page only links to it', async () => {
+    const { user, browser } = await signedInBrowser(app, stores);
+    const { client } = await registered(browser, user.id);
+    const before = (await stores.db.clients.findById(client.id))!.secretHash;
+    const action = `/console/apps/${client.id}/secret`;
+
+    const appPage = await browser.get(`/console/apps/${client.id}`);
+    expect(appPage.body).not.toContain(`action="${action}"`);
+    expect(appPage.body).toContain(`<a class="button danger" href="${action}">Rotate secret…</a>`);
+
+    const confirm = await browser.get(action);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain(`Rotate the secret of ${client.name}?`);
+    expect(confirm.body).toContain(`<form method="post" action="${action}"`);
+    expect(confirm.body).toContain(`href="/console/apps/${client.id}">Keep the current secret</a>`);
+    expect(confirm.body).not.toMatch(SECRET);
+    // Looking at the question changes nothing.
+    expect((await stores.db.clients.findById(client.id))!.secretHash).toBe(before);
+    expect(await stores.db.audit.list({ userId: user.id, type: 'client.secret_rotated', limit: 5 })).toEqual(
+      [],
+    );
   });
 
   it('a reload after registering (the same form posted again) creates nothing and shows no secret', async () => {
@@ -250,8 +291,8 @@ describe('managing an app', () => {
   it('a reload after rotating (the same form posted again) keeps the secret just shown', async () => {
     const { user, browser } = await signedInBrowser(app, stores);
     const { client } = await registered(browser, user.id);
-    const page = await browser.get(`/console/apps/${client.id}`);
     const action = `/console/apps/${client.id}/secret`;
+    const page = await browser.get(action);
     const form = { _csrf: csrfOf(page, action), form_id: hiddenField(page.body, 'form_id', action) };
     const rotated = await browser.post(action, form);
     const shown = rotated.body.match(SECRET)![0]!;
@@ -340,7 +381,7 @@ describe('managing an app', () => {
     const tokens = await grantAndIssue(stores, await seedUser(stores), client);
     const { browser } = await signedInBrowser(app, stores);
     const csrf = await browser.sessionCsrf();
-    for (const path of ['', '/edit', '/delete', '/try?scope=profile']) {
+    for (const path of ['', '/edit', '/delete', '/secret', '/try?scope=profile']) {
       const response = await browser.get(`/console/apps/${client.id}${path}`);
       expect(response.statusCode, path).toBe(404);
       expect(response.body).not.toContain(client.clientId);

@@ -320,6 +320,21 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
     return reply.redirect(`/console/apps/${updated.id}?notice=updated`, 303);
   });
 
+  // Like deletion, rotation is confirmed on a page of its own: the app page only links here
+  // (the pages run no script, so there is no confirm() dialog).
+  app.get('/console/apps/:id/secret', { preHandler: requireSession }, async (request, reply) => {
+    const { csrfToken } = signedIn(request);
+    const client = await ownApp(request);
+    if (client.secretHash === null) return reply.redirect(`/console/apps/${client.id}`, 302);
+    return page(reply, 'console-app-rotate.eta', {
+      title: `Rotate the secret of ${client.name}`,
+      nav: 'console',
+      csrfToken,
+      app: appView(client, 0),
+      formId: formNonce(),
+    });
+  });
+
   app.post('/console/apps/:id/secret', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
     const client = await ownApp(request);

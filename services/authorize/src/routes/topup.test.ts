@@ -7,6 +7,7 @@ import {
   Browser,
   buildApp,
   hiddenField,
+  ISSUER,
   PASSWORD,
   type SeededClient,
   seedClient,
@@ -99,8 +100,21 @@ function topupUrl(params: Record<string, string | undefined>): string {
   return search ? `/topup?${search}` : '/topup';
 }
 
-/** Opens the top-up page and submits its form with `code` (the hidden fields as the page set them). */
+/**
+ * Opens the top-up page and submits its form with `code` (the hidden fields as the page set
+ * them). A success is a 303 to the result page, which this follows as a browser does.
+ */
 async function redeem(
+  browser: Browser,
+  code: string,
+  params: Record<string, string | undefined> = {},
+): Promise<LightMyRequestResponse> {
+  const posted = await postRedeem(browser, code, params);
+  if (posted.statusCode !== 303) return posted;
+  return browser.get(resultPath(posted));
+}
+
+async function postRedeem(
   browser: Browser,
   code: string,
   params: Record<string, string | undefined> = {},
@@ -112,6 +126,28 @@ async function redeem(
     if (params[name]) fields[name] = hiddenField(form.body, name, '/topup');
   }
   return browser.post('/topup', fields);
+}
+
+/** Where a successful POST sends the browser: /topup/done, never with the code. */
+function resultPath(posted: LightMyRequestResponse): string {
+  const location = String(posted.headers.location);
+  expect(location).toMatch(/^\/topup\/done\?result=[A-Za-z0-9_-]{22}(&|$)/);
+  expect(location).not.toContain(TOPUP_PREFIX);
+  return location;
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&(quot|#34);/g, '"')
+    .replace(/&(lt|#60);/g, '<')
+    .replace(/&(gt|#62);/g, '>')
+    .replace(/&(#39|apos);/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function codeFieldValue(html: string): string | undefined {
+  const input = /<input id="code"[^>]*>/.exec(html)?.[0];
+  return input ? /\svalue="([^"]*)"/.exec(input)?.[1] : undefined;
 }
 
 function alertOf(html: string): string | undefined {
@@ -303,6 +339,75 @@ describe('POST /topup', () => {
     expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(2);
   });
 
+  it('POST-redirect-GET: the result page reloads without redeeming again, and is this user’s only', async () => {
+    const { user, browser } = await signedIn();
+    const { codes } = await createCodes(2n * USD);
+    const returnUri = 'https://app.example.com/wallet';
+    const posted = await postRedeem(browser, codes[0]!, {
+      client_id: wallet.client.clientId,
+      return_uri: returnUri,
+    });
+    expect(posted.statusCode).toBe(303);
+    const path = resultPath(posted);
+    expect(new URL(path, ISSUER).searchParams.get('return_uri')).toBe(returnUri);
+
+    for (let reload = 0; reload < 2; reload++) {
+      const shown = await browser.get(path);
+      expect(shown.statusCode).toBe(200);
+      expect(shown.headers['cache-control']).toBe('no-store');
+      expect(shown.body).toMatch(/<strong>2\.00 USD<\/strong> was added/);
+      expect(backButtonUrl(shown.body)).toBe(`${returnUri}?topup=success`);
+    }
+    expect(await quotaOf(user)).toBe(2n * USD);
+    expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(1);
+
+    // Another user holding the link sees their own top-up form, not this result.
+    const { browser: other } = await signedIn();
+    const foreign = await other.get(path);
+    expect(foreign.statusCode).toBe(302);
+    expect(foreign.headers.location).toBe(
+      topupUrl({ client_id: wallet.client.clientId, return_uri: returnUri }),
+    );
+    // An unknown or malformed result id: the form.
+    expect((await browser.get('/topup/done?result=AAAAAAAAAAAAAAAAAAAAAA')).headers.location).toBe('/topup');
+    expect((await browser.get('/topup/done?result=../x')).headers.location).toBe('/topup');
+    // Signed out: to the login page, which brings the user back here.
+    const signedOut = await new Browser(app).get(path);
+    expect(signedOut.statusCode).toBe(302);
+    expect(String(signedOut.headers.location)).toMatch(/^\/login\?return_to=/);
+  });
+
+  it('without the cache to keep the result in, the POST shows the committed credit itself', async () => {
+    const failing = { ...stores.cache.stamps, set: async () => Promise.reject(new Error('cache down')) };
+    const cache = new Proxy(stores.cache, {
+      get: (target, prop) => (prop === 'stamps' ? failing : Reflect.get(target, prop)),
+    });
+    const broken = await buildApp({ ...stores, cache });
+    try {
+      const user = await seedUser(stores);
+      const browser = new Browser(broken);
+      expect((await browser.login(user.username)).statusCode).toBe(303);
+      const { codes } = await createCodes(4n * USD);
+      const response = await postRedeem(browser, codes[0]!);
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toMatch(/<strong>4\.00 USD<\/strong> was added/);
+      expect(await quotaOf(user)).toBe(4n * USD);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('a refused code stays in the field as typed, so the user can correct it', async () => {
+    const { browser } = await signedIn();
+    const typo = `${randomToken(TOPUP_PREFIX).slice(0, -2)}"<`;
+    const response = await redeem(browser, typo);
+    expect(response.statusCode).toBe(400);
+    // Escaped in the attribute: the page does not break out of it.
+    expect(response.body).not.toContain('"<');
+    expect(decodeEntities(codeFieldValue(response.body) ?? '')).toBe(typo);
+    expect(codeFieldValue((await browser.get('/topup')).body)).toBe('');
+  });
+
   it('shows no way back to an app when none was given', async () => {
     const { user, browser } = await signedIn();
     const { codes } = await createCodes(USD);
@@ -492,10 +597,11 @@ describe('one code, 100 concurrent redemptions over HTTP (SEC-25)', () => {
       ),
     );
 
-    const won = responses.filter((r) => r.statusCode === 200);
+    const won = responses.filter((r) => r.statusCode === 303);
     expect(won).toHaveLength(1);
-    expect(won[0]!.body).toContain('Top-up complete');
-    for (const lost of responses.filter((r) => r.statusCode !== 200)) {
+    const winnerPage = await sessions[responses.indexOf(won[0]!)]!.browser.get(resultPath(won[0]!));
+    expect(winnerPage.body).toContain('Top-up complete');
+    for (const lost of responses.filter((r) => r.statusCode !== 303)) {
       expect(lost.statusCode).toBe(400);
       expect(alertOf(lost.body)).toBe(TOPUP_MESSAGES.used);
     }

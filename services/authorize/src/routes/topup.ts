@@ -3,6 +3,7 @@ import {
   formatQuota,
   type LedgerEntry,
   type RedeemResult,
+  randomId,
   sha256Hex,
   TOKEN_PREFIX,
 } from '@gatehouse/core';
@@ -15,6 +16,23 @@ import { checkTopupTarget, successReturnUrl, type TopupTarget } from '../topup/t
 import { topupThrottle } from '../topup/throttle.js';
 
 export const TOPUP_PATH = '/topup';
+/** Where a successful redemption lands (POST-redirect-GET), so a reload never resubmits. */
+export const TOPUP_DONE_PATH = '/topup/done';
+
+/** How long the result page can be reloaded; afterwards it leads to the form. */
+const RESULT_SECONDS = 3600;
+const RESULT_ID = /^[A-Za-z0-9_-]{22}$/;
+/** Per user: another user's result id names nothing. */
+const resultKey = (userId: number, id: string) => `topup-result:${userId}:${id}`;
+
+/** What the result page shows, kept in the cache under a random id (no code, nothing secret). */
+interface TopupResult {
+  credited: string;
+  /** Shown if the balance cannot be read fresh: the credit is committed either way. */
+  balanceAfter: string;
+}
+
+const INTEGER = /^-?\d{1,30}$/;
 
 /** What the admin API hands out: `gth_tc_` + 43 base64url characters (256 bits). */
 const CODE_FORMAT = new RegExp(`^${TOKEN_PREFIX.topupCode}[A-Za-z0-9_-]{43}$`);
@@ -55,12 +73,27 @@ function appView(client: Client | null) {
 }
 
 /** `/topup?client_id=…&return_uri=…` for the checked target (a relative link to this page). */
-function topupPath(target: TopupTarget): string {
-  const query = new URLSearchParams();
+function topupPath(target: TopupTarget, path = TOPUP_PATH, extra: Record<string, string> = {}): string {
+  const query = new URLSearchParams(extra);
   if (target.client) query.set('client_id', target.client.clientId);
   if (target.returnUri) query.set('return_uri', target.returnUri);
   const search = query.toString();
-  return search ? `${TOPUP_PATH}?${search}` : TOPUP_PATH;
+  return search ? `${path}?${search}` : path;
+}
+
+function readResult(raw: string | null): TopupResult | null {
+  if (raw === null) return null;
+  try {
+    const { credited, balanceAfter } = JSON.parse(raw) as Partial<TopupResult>;
+    return typeof credited === 'string' &&
+      INTEGER.test(credited) &&
+      typeof balanceAfter === 'string' &&
+      INTEGER.test(balanceAfter)
+      ? { credited, balanceAfter }
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -70,9 +103,11 @@ function topupPath(target: TopupTarget): string {
  * GET: checkTopupTarget (400 page for an unknown/disabled client or a bad return_uri, which
  * is never quoted) → signed out: 302 to /login?return_to=<this page> → the form.
  * POST: CSRF (hook) → checkTopupTarget again from the hidden fields (so a bad return address
- * never costs a code) → empty code → throttle → format → redeem → audit. Failed
- * redemptions are a 400 form with a message next to the field and change nothing;
- * throttled ones are 429 with Retry-After and are not looked up.
+ * never costs a code) → empty code → throttle → format → redeem → audit → 303 to
+ * /topup/done. Failed redemptions are a 400 form with a message next to the field (the
+ * code as typed kept in it) and change nothing; throttled ones are 429 with Retry-After
+ * and are not looked up.
+ * GET /topup/done: the result, found by a random id under the signed-in user; reloadable.
  */
 export async function topupRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
   const { config, stores } = options;
@@ -86,6 +121,7 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
     target: TopupTarget,
     error: string | null = null,
     status = 200,
+    code = '',
   ) => {
     // Read fresh: the page shows what the user holds now.
     const balance = await stores.db.ledger.getBalance(session.userId);
@@ -102,6 +138,7 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
         returnUri: target.returnUri,
         cancel: back ? { href: back.href, host: back.host } : null,
         error,
+        code,
       },
       status,
     );
@@ -130,7 +167,7 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
       // Not audited: a flood must not turn into a flood of database writes.
       reply.header('retry-after', String(throttled.retryAfterSeconds));
       const message = `Too many attempts with codes that did not work. Try again in ${minutes(throttled.retryAfterSeconds)}.`;
-      return showForm(reply, session, target, message, 429);
+      return showForm(reply, session, target, message, 429, code);
     }
 
     const wellFormed = CODE_FORMAT.test(code);
@@ -143,14 +180,47 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
       await audit(request, session, target, 'balance.topup_failed', {
         reason: wellFormed ? result.kind : 'malformed',
       });
-      return showForm(reply, session, target, TOPUP_MESSAGES[result.kind], 400);
+      return showForm(reply, session, target, TOPUP_MESSAGES[result.kind], 400, code);
     }
-    return showSuccess(request, reply, session, target, result.entry);
+    await auditSuccess(request, session, target, result.entry);
+    const id = randomId();
+    const remembered: TopupResult = {
+      credited: result.entry.amount.toString(),
+      balanceAfter: result.entry.balanceAfter.toString(),
+    };
+    try {
+      await stores.cache.stamps.set(
+        resultKey(session.userId, id),
+        JSON.stringify(remembered),
+        RESULT_SECONDS,
+      );
+    } catch (err) {
+      // The credit is committed: without the cache, show the result now (a reload would ask to resubmit).
+      request.log.warn({ err }, 'top-up result not kept; showing it directly');
+      return showSuccess(reply, session, target, remembered);
+    }
+    return reply.redirect(topupPath(target, TOPUP_DONE_PATH, { result: id }), 303);
   });
 
-  const showSuccess = async (
+  app.get<{ Querystring: { result?: unknown } }>(TOPUP_DONE_PATH, async (request, reply) => {
+    const target = await checkTopupTarget(request.query, findClient);
+    if (!request.session) {
+      await requireSession(request, reply);
+      return reply;
+    }
+    const id = request.query.result;
+    const raw =
+      typeof id === 'string' && RESULT_ID.test(id)
+        ? await stores.cache.stamps.get(resultKey(request.session.userId, id))
+        : null;
+    const result = readResult(raw);
+    // Expired, flushed or not this user's: the form shows the balance as it is.
+    if (!result) return reply.redirect(topupPath(target), 302);
+    return showSuccess(reply, request.session, target, result);
+  });
+
+  const auditSuccess = async (
     request: FastifyRequest,
-    reply: FastifyReply,
     session: BrowserSession,
     target: TopupTarget,
     entry: LedgerEntry,
@@ -166,13 +236,22 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
       // The credit is committed: the user must see it even if the audit write failed.
       request.log.error({ err, ledgerEntryId: entry.id }, 'audit of a top-up failed');
     }
+  };
+
+  const showSuccess = async (
+    reply: FastifyReply,
+    session: BrowserSession,
+    target: TopupTarget,
+    result: TopupResult,
+  ) => {
+    // Read fresh: the page shows what the user holds now.
     const balance = await stores.db.ledger.getBalance(session.userId).catch(() => null);
     const backUrl = target.returnUri ? successReturnUrl(target.returnUri) : null;
     return page(reply, 'topup-success.eta', {
       title: 'Top-up complete',
       app: appView(target.client),
-      credited: money(entry.amount),
-      balance: money(balance?.quota ?? entry.balanceAfter),
+      credited: money(BigInt(result.credited)),
+      balance: money(balance?.quota ?? BigInt(result.balanceAfter)),
       back: backUrl ? { href: backUrl.href, host: backUrl.host } : null,
       another: topupPath(target),
     });

@@ -1,0 +1,52 @@
+import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminHeaders, openTestApp, registerResource, type TestApp } from './testing/fixtures.js';
+
+let t: TestApp;
+let withoutAdmin: FastifyInstance;
+beforeAll(async () => {
+  t = await openTestApp();
+  withoutAdmin = await buildTestApp(registerResource, { stores: t.stores, config: testConfig() });
+});
+afterAll(async () => {
+  await withoutAdmin?.close();
+  await t?.close();
+});
+
+describe('unknown paths and methods (API.md §10)', () => {
+  it.each([
+    ['GET', '/api/oauth_apps/1/nothing'],
+    ['PATCH', '/api/oauth_apps'],
+    ['GET', '/api/admin/nothing'],
+  ] as const)('%s %s: 404 in the wrapper', async (method, url) => {
+    const response = await t.app.inject({ method, url, headers: adminHeaders });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.json()).toEqual({
+      success: false,
+      message: `there is no ${method} ${url} endpoint`,
+      data: null,
+    });
+  });
+
+  it('the admin API without an admin token: the same wrapper 404 on every route', async () => {
+    const response = await withoutAdmin.inject({ url: '/api/admin/users?q=x', headers: adminHeaders });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      success: false,
+      message: 'there is no GET /api/admin/users endpoint',
+      data: null,
+    });
+  });
+
+  it('under /api/oauth2/ the OAuth error body', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/oauth2/userinfo' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      error: 'not_found',
+      error_description: 'there is no POST /api/oauth2/userinfo endpoint',
+    });
+  });
+});
