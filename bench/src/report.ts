@@ -93,6 +93,14 @@ export function buildReport(input: ReportInput): Report {
         });
       }
     }
+    const peerCpu = (s.kind === 'token' ? peerToken : undefined)?.cpuUsPerRequest;
+    if (s.kind === 'token' && s.cpuUsPerRequest !== null && peerCpu) {
+      targets.push({
+        target: `${s.id}: server CPU per request ≤ the in-memory peer's refresh grant (${n0(peerCpu)} µs)`,
+        measured: `${n0(s.cpuUsPerRequest)} µs (${(s.cpuUsPerRequest / peerCpu).toFixed(2)}× the peer's)`,
+        pass: s.cpuUsPerRequest <= peerCpu,
+      });
+    }
     if (['code-exchange', 'refresh', 'userinfo'].includes(s.id)) {
       targets.push({
         target: `${s.id}: p99 < 25 ms at ${input.options.connections} connections`,
@@ -149,17 +157,18 @@ const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
 /** autocannon's histogram counts whole milliseconds: 0 means under 1 ms. */
 const ms = (n: number) =>
   n === 0 ? '<1' : Number.isInteger(n) || n >= 100 ? n.toFixed(0) : n.toFixed(n >= 10 ? 1 : 2);
+const cpu = (us: number | null | undefined) => (us === null || us === undefined ? '—' : n0(us));
 const x = (r: number | null) => (r === null ? '—' : r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`);
 
 export function markdownTable(report: Report): string {
   const lines = [
-    '| scenario | data | req/s | p50 ms | p99 ms | errors | server RSS peak MiB | vs baseline | vs peer | vs small data | load avg |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | data | req/s | p50 ms | p99 ms | server CPU µs/req | errors | server RSS peak MiB | vs baseline | vs peer | vs small data | load avg |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of report.scenarios) {
     const rate = s.kind === 'flow' ? `${n0(s.rps)} flows/s (${n0(s.httpRps ?? 0)} req/s)` : n0(s.rps);
     lines.push(
-      `| ${s.title} | ${s.data} | ${rate} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.warmupErrors} | ${s.rssPeakMb.toFixed(0)} | ${x(s.vsBaseline)} | ${x(s.vsPeer)} | ${x(s.vsSmall)} | ${s.loadAtStart.toFixed(1)} |`,
+      `| ${s.title} | ${s.data} | ${rate} | ${ms(s.p50)} | ${ms(s.p99)} | ${cpu(s.cpuUsPerRequest)} | ${s.errors + s.warmupErrors} | ${s.rssPeakMb.toFixed(0)} | ${x(s.vsBaseline)} | ${x(s.vsPeer)} | ${x(s.vsSmall)} | ${s.loadAtStart.toFixed(1)} |`,
     );
   }
   return lines.join('\n');
@@ -193,6 +202,23 @@ export function markdownReport(report: Report): string {
           .join('; '),
       '',
     );
+  }
+  const parts = [...new Set(report.scenarios.flatMap((sc) => Object.keys(sc.cpuByPart ?? {})))];
+  if (parts.length > 0) {
+    out.push(
+      '## Server CPU per request',
+      '',
+      'CPU time (user + system, from `/proc/<pid>/stat`) that every server-side process used during the window, divided by the requests completed in it: the stack process, every Postgres backend of the bench database and the Redis server for Gatehouse on real stores; the server process itself for the baseline and the peer. The load generator is not counted.',
+      '',
+      `| scenario | data | total µs/req | ${parts.join(' | ')} |`,
+      `|---|---|---:|${parts.map(() => '---:').join('|')}|`,
+    );
+    for (const sc of report.scenarios) {
+      out.push(
+        `| ${sc.title} | ${sc.data} | ${cpu(sc.cpuUsPerRequest)} | ${parts.map((part) => cpu(sc.cpuByPart?.[part])).join(' | ')} |`,
+      );
+    }
+    out.push('');
   }
   out.push(
     '## Server processes',

@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { type CpuProcesses, startCpuMeter } from './cpu.js';
 import type { LoadResult, Phase } from './load.js';
 import type { BenchOptions } from './options.js';
 import { type ServerProcess, sampleRss } from './processes.js';
@@ -19,6 +20,14 @@ export interface ScenarioResult extends LoadResult {
   warmupErrors: number;
   /** 1-minute load average as the window started (other work on the machine skews the figure). */
   loadAtStart: number;
+  /**
+   * Server CPU per completed request, µs: every server-side process (the server, its Postgres
+   * backends, Redis) over the window, divided by the requests. Steadier than req/s on a
+   * shared machine, and what a second core would buy.
+   */
+  cpuUsPerRequest: number | null;
+  /** The same, by part (`stack`, `postgres`, `redis`, or the server's name). */
+  cpuByPart: Record<string, number>;
   notes: string[];
 }
 
@@ -30,6 +39,8 @@ export interface Measure {
   server: ServerProcess;
   /** Drives load for `seconds` (used for the warm-up and for the window). */
   run(seconds: number, phase: Phase): Promise<LoadResult>;
+  /** The server-side processes whose CPU counts; by default the server's own. */
+  cpu?: CpuProcesses;
   notes?: string[];
 }
 
@@ -45,8 +56,11 @@ export async function measure(options: BenchOptions, m: Measure): Promise<Scenar
   }
   const loadAtStart = loadavg()[0] ?? 0;
   const sampler = sampleRss(m.server.pid);
+  const meter = await startCpuMeter(m.cpu ?? (async () => [{ part: m.server.name, pid: m.server.pid }]));
   const result = await m.run(options.duration, 'window');
+  const cpu = await meter.stop();
   const rssPeakMb = sampler.stop();
+  const perRequest = (us: number) => (result.completed > 0 ? us / result.completed : 0);
   if (result.windowSeconds < options.duration * 0.9) {
     notes.push(
       `window ${result.windowSeconds.toFixed(1)} s of ${options.duration} s: the pre-minted credentials ran out (raise --pool-rate)`,
@@ -62,11 +76,13 @@ export async function measure(options: BenchOptions, m: Measure): Promise<Scenar
     rssPeakMb,
     warmupErrors,
     loadAtStart,
+    cpuUsPerRequest: result.completed > 0 ? perRequest(cpu.totalUs) : null,
+    cpuByPart: Object.fromEntries(Object.entries(cpu.byPart).map(([part, us]) => [part, perRequest(us)])),
     notes,
   };
   const errors = scenario.errors + warmupErrors;
   process.stderr.write(
-    `  ${fmt(scenario.rps)} ${m.kind === 'flow' ? 'flows' : 'req'}/s   p50 ${scenario.p50} ms   p99 ${scenario.p99} ms   errors ${errors}   RSS peak ${scenario.rssPeakMb.toFixed(0)} MiB${errors ? `   (${[...scenario.errorSamples].join('; ')})` : ''}\n`,
+    `  ${fmt(scenario.rps)} ${m.kind === 'flow' ? 'flows' : 'req'}/s   p50 ${scenario.p50} ms   p99 ${scenario.p99} ms   server CPU ${scenario.cpuUsPerRequest === null ? '—' : fmt(scenario.cpuUsPerRequest)} µs/req   errors ${errors}   RSS peak ${scenario.rssPeakMb.toFixed(0)} MiB${errors ? `   (${[...scenario.errorSamples].join('; ')})` : ''}\n`,
   );
   return scenario;
 }

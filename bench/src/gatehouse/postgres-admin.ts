@@ -34,3 +34,15 @@ export async function recreateDatabase(serverUrl: string, databaseName: string):
 export async function dropDatabase(serverUrl: string, databaseName: string): Promise<void> {
   await onMaintenance(serverUrl, [`drop database if exists "${databaseName}" with (force)`]);
 }
+
+/** The server processes of every connection to the bench database but the asking one. */
+export async function backendPids(databaseUrl: string): Promise<number[]> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    const rows = await sql<{ pid: number }[]>`
+      select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+    return rows.map((row) => Number(row.pid));
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

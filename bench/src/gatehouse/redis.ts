@@ -117,3 +117,10 @@ export async function redisUsedMemoryMb(url: string): Promise<number | null> {
     return null;
   }
 }
+
+/** The redis-server process behind `url` (INFO server's process_id), for CPU accounting. */
+export async function redisPid(url: string): Promise<number | null> {
+  const [info] = (await redisCommands(url, [['INFO', 'server']])) as [string];
+  const pid = /process_id:(\d+)/.exec(info)?.[1];
+  return pid ? Number(pid) : null;
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createRedisCache } from '@gatehouse/cache';
 import type { CacheStores, DurableStores } from '@gatehouse/core';
 import { createDurableStores, type Database, type Db, migrateDatabase, openDatabase } from '@gatehouse/db';
+import type { CpuProcesses } from '../cpu.js';
 import type { Machine } from '../machine.js';
 import { type BenchOptions, poolSizeFor, wants } from '../options.js';
 import { readMemory, type ServerProcess } from '../processes.js';
@@ -19,8 +20,8 @@ import {
   userinfo,
 } from '../scenarios/gatehouse.js';
 import { exchangeCodesOverHttp, mintCodesOverHttp } from './http-mint.js';
-import { benchDatabaseUrl, dropDatabase, recreateDatabase } from './postgres-admin.js';
-import { flushBenchRedis, redisCommands } from './redis.js';
+import { backendPids, benchDatabaseUrl, dropDatabase, recreateDatabase } from './postgres-admin.js';
+import { flushBenchRedis, redisCommands, redisPid } from './redis.js';
 import {
   countRows,
   seedAccessTokens,
@@ -169,7 +170,7 @@ export async function runGatehouse(
           });
           stack = live.shared;
         }
-        const result = await body({ options, stack, seed });
+        const result = await body({ options, stack, seed, cpu: await serverSide(stack, shape) });
         outcome.results.push(...(Array.isArray(result) ? result : [result]));
       } catch (error) {
         const message = `${id}: ${(error as Error).message}`;
@@ -272,6 +273,20 @@ export async function runGatehouse(
       );
     }
   }
+}
+
+/**
+ * Whose CPU a Gatehouse request costs: the stack process and, on real stores, every Postgres
+ * backend of the bench database and the Redis server (embedded, both live inside the stack).
+ */
+async function serverSide(stack: ServerProcess, shape: StackShape): Promise<CpuProcesses> {
+  if (shape.kind === 'embedded') return async () => [{ part: 'stack', pid: stack.pid }];
+  const redis = await redisPid(shape.redisUrl);
+  return async () => [
+    { part: 'stack', pid: stack.pid },
+    ...(await backendPids(shape.databaseUrl)).map((pid) => ({ part: 'postgres', pid })),
+    ...(redis === null ? [] : [{ part: 'redis', pid: redis }]),
+  ];
 }
 
 async function openSeedingDatabase(shape: StackShape): Promise<Database> {

@@ -1,4 +1,5 @@
 import { authorizeAsUser } from '@gatehouse/stack/testing';
+import type { CpuProcesses } from '../cpu.js';
 import { BenchBrowser, codeFrom, postToken, tokenForm } from '../gatehouse/http-mint.js';
 import type { BaseSeed } from '../gatehouse/seed.js';
 import { type Phase, Pool, Ring, runHttpLoad, runLoops } from '../load.js';
@@ -11,6 +12,8 @@ export interface GatehouseTarget {
   options: BenchOptions;
   stack: ServerProcess;
   seed: BaseSeed;
+  /** The stack's process, its Postgres backends and Redis: whose CPU a request costs. */
+  cpu: CpuProcesses;
 }
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -43,6 +46,7 @@ async function tokenGrantScenario(
     kind: 'token',
     data: scenario.data,
     server: stack,
+    cpu: t.cpu,
     run: (seconds, phase) =>
       runHttpLoad(
         {
@@ -105,6 +109,7 @@ export async function userinfo(
     kind: 'userinfo',
     data,
     server: stack,
+    cpu: t.cpu,
     run: (seconds, phase) =>
       runHttpLoad(
         {
@@ -138,6 +143,7 @@ export async function introspect(t: GatehouseTarget, accessTokens: string[]): Pr
     title: '5 Gatehouse: POST introspect',
     kind: 'userinfo',
     server: stack,
+    cpu: t.cpu,
     run: (seconds, phase) =>
       runHttpLoad(
         {
@@ -191,6 +197,7 @@ export async function browserFlow(t: GatehouseTarget): Promise<ScenarioResult> {
     title: '6 Gatehouse: whole browser flow (login → code → token)',
     kind: 'flow',
     server: stack,
+    cpu: t.cpu,
     notes: [
       `${options.flowLoops} concurrent browsers; each flow is ~6 HTTP requests and one argon2id verification`,
     ],
