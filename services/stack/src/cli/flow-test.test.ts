@@ -44,7 +44,7 @@ describe('gatehouse flow-test', () => {
     await stack?.close();
   });
 
-  const flowTest = (extra: string[]) =>
+  const flowTest = (extra: string[], redirect = redirectUri) =>
     startProcess(
       process.execPath,
       [
@@ -55,7 +55,7 @@ describe('gatehouse flow-test', () => {
         '--client-id',
         client.clientId,
         '--redirect-uri',
-        redirectUri,
+        redirect,
         ...extra,
       ],
       { PATH: process.env.PATH },
@@ -107,25 +107,9 @@ describe('gatehouse flow-test', () => {
 
   it('an unregistered redirect URI fails with the error the page states, never its HTML', async () => {
     const unregistered = redirectUri.replace('127.0.0.1', 'localhost');
-    const run = startProcess(
-      process.execPath,
-      [
-        BIN,
-        'flow-test',
-        '--issuer',
-        stack.origin,
-        '--client-id',
-        client.clientId,
-        '--client-secret',
-        client.clientSecret,
-        '--redirect-uri',
-        unregistered,
-        '--username',
-        'flow',
-        '--password',
-        'flow-password',
-      ],
-      { PATH: process.env.PATH },
+    const run = flowTest(
+      ['--client-secret', client.clientSecret, '--username', 'flow', '--password', 'flow-password'],
+      unregistered,
     );
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/^FAIL {2}authorize\s+\d+ ms {2}authorization stopped with status 400: \S/m);
