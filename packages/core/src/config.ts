@@ -33,6 +33,10 @@ export interface Config {
   trustProxy: boolean | string;
   /** How long /readyz answers 503 after SIGTERM before the server stops accepting. */
   drainDelayMs: number;
+  /** Port of the separate Prometheus `/metrics` listener; null: no metrics listener. */
+  metricsPort: number | null;
+  /** Address the metrics listener binds. */
+  metricsHost: string;
 }
 
 export class ConfigError extends Error {
@@ -331,6 +335,22 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
       "After SIGTERM, how long /readyz answers 503 (while requests are still served) before the server closes; keep it above the gateway's probe interval.",
     defaultText: '0',
     parse: (raw) => int(0, 120_000)('DRAIN_DELAY_MS', 0)(raw),
+  },
+  {
+    key: 'metricsPort',
+    variable: 'METRICS_PORT',
+    description:
+      'Port of a separate listener serving Prometheus metrics at `/metrics` (never routed by the gateway; 0 picks a free one). Unset: no metrics listener.',
+    defaultText: '(unset)',
+    parse: (raw) => (optional(raw) === null ? null : int(0, 65535)('METRICS_PORT', 0)(raw)),
+  },
+  {
+    key: 'metricsHost',
+    variable: 'METRICS_HOST',
+    description:
+      'Address the metrics listener binds. Use 0.0.0.0 in containers, on a network only Prometheus reaches.',
+    defaultText: '127.0.0.1',
+    parse: (raw) => raw || '127.0.0.1',
   },
 ];
 

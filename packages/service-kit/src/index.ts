@@ -2,6 +2,7 @@ export * from './config-summary.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './logger.js';
+export * from './metrics.js';
 export * from './not-found.js';
 export * from './passwords.js';
 export * from './run-server.js';

@@ -2,6 +2,7 @@ import { type Config, ConfigError, loadConfig, type Stores } from '@gatehouse/co
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { healthRoutes } from './health.js';
 import { loggerOptions, prettyLogStream, requestLine } from './logger.js';
+import { createMetrics, recordHttpMetrics, startMetricsServer } from './metrics.js';
 import { openStores } from './stores.js';
 
 export interface ServerDefinition {
@@ -38,6 +39,7 @@ export function createFastify(
       request.log.info(requestLine(request.method, request.url, reply.statusCode, reply.elapsedTime));
     });
   }
+  recordHttpMetrics(app, createMetrics());
   app.register(healthRoutes, { stores, isDraining });
   return app;
 }
@@ -72,6 +74,12 @@ export async function runServer(definition: ServerDefinition): Promise<void> {
 
   const address = await app.listen({ port: config.port, host: config.host });
   console.log(`${definition.name} listening on ${address} (issuer ${config.issuer})`);
+  const metrics =
+    config.metricsPort === null
+      ? null
+      : await startMetricsServer(app.metrics, config.metricsPort, config.metricsHost);
+  if (metrics)
+    console.log(`${definition.name} metrics at http://${config.metricsHost}:${metrics.port}/metrics`);
   for (const line of definition.banner?.({ config }) ?? []) console.log(line);
 
   const shutdown = async (signal: string) => {
@@ -81,6 +89,7 @@ export async function runServer(definition: ServerDefinition): Promise<void> {
     // Give the gateway a moment to see /readyz turn 503 before we stop accepting.
     await new Promise((resolve) => setTimeout(resolve, config.drainDelayMs));
     await app.close();
+    await metrics?.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

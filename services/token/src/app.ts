@@ -6,7 +6,7 @@ import {
   revokeToken,
   type TokenContext,
 } from '@gatehouse/core/token';
-import { answerUnknownPaths, type ServiceOptions } from '@gatehouse/service-kit';
+import { answerUnknownPaths, grantTypeLabel, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   HttpRequestMeta,
@@ -40,7 +40,17 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
 
   app.post('/api/oauth2/token', { schema: tokenRouteSchema }, async (request) => {
     const params = readRequestParams(request);
-    return exchangeToken(ctx, params, request.headers.authorization, new HttpRequestMeta(request));
+    const tokens = await exchangeToken(
+      ctx,
+      params,
+      request.headers.authorization,
+      new HttpRequestMeta(request),
+    );
+    request.server.metrics?.tokenGrants.inc({
+      grant_type: grantTypeLabel(params.grant_type),
+      outcome: 'success',
+    });
+    return tokens;
   });
 
   app.post('/api/oauth2/revoke', { schema: revokeRouteSchema }, async (request) => {

@@ -1,6 +1,6 @@
 import type { RequestMeta, TokenParams } from '@gatehouse/core/token';
 import { readParams, refuseSecretsInQuery } from '@gatehouse/core/token';
-import { toOAuthError } from '@gatehouse/service-kit';
+import { grantTypeLabel, toOAuthError } from '@gatehouse/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** RFC 6749 §5.1 / SEC-13: no response of this service may be cached, errors included. */
@@ -22,6 +22,13 @@ const BASIC_SCHEME = /^\s*basic(\s|$)/i;
  */
 export function sendOAuthError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const oauth = toOAuthError(error, request.log);
+  if (request.routeOptions.url === '/api/oauth2/token') {
+    const grantType = (request.body as { grant_type?: unknown } | undefined)?.grant_type;
+    request.server.metrics?.tokenGrants.inc({
+      grant_type: grantTypeLabel(grantType),
+      outcome: oauth.body.error,
+    });
+  }
   if (oauth.status === 401 && BASIC_SCHEME.test(request.headers.authorization ?? '')) {
     reply.header('www-authenticate', 'Basic realm="gatehouse"');
   }
