@@ -2,6 +2,7 @@ export * from './clients/remembered-clients.js';
 export * from './config.js';
 export * from './crypto.js';
 export * from './errors.js';
+export * from './input/index.js';
 export * from './money/format.js';
 export * from './oauth/client-credentials.js';
 export * from './oauth/http-auth.js';

@@ -3,5 +3,6 @@ export * from './health.js';
 export * from './logger.js';
 export * from './passwords.js';
 export * from './run-server.js';
+export * from './safe-input.js';
 export * from './stores.js';
 export type * from './types.js';

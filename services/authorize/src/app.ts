@@ -5,7 +5,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { Config } from '@gatehouse/core';
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { parseStrictForm, refuseUnsafeInput, type ServiceOptions } from '@gatehouse/service-kit';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { csrfProtection } from './browser/csrf.js';
@@ -80,7 +80,8 @@ export const authorizeService: FastifyPluginAsync<ServiceOptions> = async (app, 
   const { config } = options;
   await app.register(fastifyHelmet, helmetOptions(config));
   await app.register(fastifyCookie);
-  await app.register(fastifyFormbody);
+  await app.register(fastifyFormbody, { parser: parseStrictForm });
+  app.addHook('preValidation', refuseUnsafeInput);
   await app.register(fastifyView, {
     engine: { eta: new Eta({ autoEscape: true }) },
     root: viewsDir,

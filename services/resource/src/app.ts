@@ -1,4 +1,4 @@
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { refuseUnsafeInput, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatSchemaErrors, resourceErrorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
@@ -16,6 +16,7 @@ import { userinfoRoute } from './routes/userinfo.js';
 export const resourceService: FastifyPluginAsync<ServiceOptions> = async (app, options) => {
   app.setSchemaErrorFormatter(formatSchemaErrors);
   app.setErrorHandler(resourceErrorHandler);
+  app.addHook('preValidation', refuseUnsafeInput);
   // Every answer here is per-user and may carry secrets or balances: never cached.
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('cache-control', 'no-store');

@@ -6,7 +6,7 @@ import {
   revokeToken,
   type TokenContext,
 } from '@gatehouse/core/token';
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { parseStrictForm, refuseUnsafeInput, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   HttpRequestMeta,
@@ -32,9 +32,10 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
 
   // Bodies: form-encoded (RFC 6749) or JSON. Any other content type is refused with
   // 415, which the error handler turns into invalid_request.
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseStrictForm });
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', setNoStore);
+  app.addHook('preValidation', refuseUnsafeInput);
   app.setErrorHandler(sendOAuthError);
 
   app.post('/api/oauth2/token', { schema: tokenRouteSchema }, async (request) => {
