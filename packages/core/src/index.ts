@@ -4,6 +4,7 @@ export * from './crypto.js';
 export * from './errors.js';
 export * from './input/index.js';
 export * from './money/format.js';
+export * from './money/limits.js';
 export * from './oauth/client-credentials.js';
 export * from './oauth/http-auth.js';
 export * from './oauth/pkce.js';
