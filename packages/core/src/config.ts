@@ -29,6 +29,8 @@ export interface Config {
   demoAppUrl: string;
   /** Fastify `trustProxy`: false, or a comma-separated list of addresses/CIDRs of the gateway. */
   trustProxy: boolean | string;
+  /** HMAC key of the device cookie (SEC-34); null: a random key per process. */
+  deviceCookieSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -301,6 +303,20 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
       if (raw === 'true')
         throw new ConfigError('TRUST_PROXY', 'must name the gateway addresses, not trust everyone');
       return raw;
+    },
+  },
+  {
+    key: 'deviceCookieSecret',
+    variable: 'DEVICE_COOKIE_SECRET',
+    description:
+      'Key that signs the device cookie, which exempts recognised devices from account-wide login throttling. At least 32 characters; the same on every process. Unset: a random key per process (devices are recognised until restart).',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      const value = optional(raw);
+      if (value !== null && value.length < 32) {
+        throw new ConfigError('DEVICE_COOKIE_SECRET', 'must be at least 32 characters long');
+      }
+      return value;
     },
   },
 ];

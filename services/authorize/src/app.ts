@@ -14,7 +14,7 @@ import { browserSessions } from './browser/session.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
-import { loginRoutes } from './routes/login.js';
+import { type LoginRouteOptions, loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
@@ -60,7 +60,7 @@ function helmetOptions(config: Config) {
  * state-changing request passes the CSRF/Origin check, then the routes run. New pages
  * (signup, account, console, top-up) are registered here too.
  */
-async function browserPages(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+async function browserPages(app: FastifyInstance, options: AuthorizeServiceOptions): Promise<void> {
   await app.register(browserSessions, options);
   await app.register(csrfProtection, options);
   // Pages and authorization responses carry per-user data and one-time values.
@@ -75,8 +75,11 @@ async function browserPages(app: FastifyInstance, options: ServiceOptions): Prom
   await app.register(topupRoutes, options);
 }
 
+/** What the stack passes (ServiceOptions); tests may also shorten the login delays. */
+export type AuthorizeServiceOptions = ServiceOptions & Pick<LoginRouteOptions, 'loginThrottle'>;
+
 /** The authorize service as an encapsulated Fastify plugin. Never listens: see server.ts. */
-export const authorizeService: FastifyPluginAsync<ServiceOptions> = async (app, options) => {
+export const authorizeService: FastifyPluginAsync<AuthorizeServiceOptions> = async (app, options) => {
   const { config } = options;
   await app.register(fastifyHelmet, helmetOptions(config));
   await app.register(fastifyCookie);

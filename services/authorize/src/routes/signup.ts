@@ -89,7 +89,9 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
     // constraints still decide when two sign-ups race (DuplicateError below).
     const taken: ('username' | 'email')[] = [];
     if (await stores.db.users.findByLogin(values.username)) taken.push('username');
-    if (await stores.db.users.findByLogin(values.email)) taken.push('email');
+    // The canonical address (SEC-35): every spelling of one mailbox is one account.
+    const email = checked.value.email;
+    if (await stores.db.users.findByLogin(email)) taken.push('email');
     const duplicateForm = (fields: ('username' | 'email')[]) =>
       signupForm(request, reply, {
         values,
@@ -103,7 +105,7 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
     try {
       user = await stores.db.users.create({
         username: values.username,
-        email: values.email,
+        email,
         passwordHash: await hashPassword(password),
       });
     } catch (error) {
