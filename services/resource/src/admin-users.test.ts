@@ -48,7 +48,8 @@ describe('POST /api/admin/users', () => {
       data: {
         id: expect.any(Number),
         username,
-        email: `${username}@example.com`,
+        // Stored and shown in canonical form (SEC-35).
+        email: `${username.toLowerCase()}@example.com`,
         status: 'active',
         created_time: expect.any(Number),
       },
