@@ -8,6 +8,7 @@ import type { Config } from '@gatehouse/core';
 import { parseStrictForm, refuseUnsafeInput, type ServiceOptions } from '@gatehouse/service-kit';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { cspDirectives } from './browser/csp.js';
 import { csrfProtection } from './browser/csrf.js';
 import { browserErrorHandler } from './browser/error-handler.js';
 import { browserSessions } from './browser/session.js';
@@ -25,25 +26,15 @@ const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 /**
  * SEC-18: a strict CSP without any script (`frame-ancestors 'none'` keeps the
  * consent page out of frames), X-Frame-Options DENY, Referrer-Policy no-referrer, HSTS in
- * production only. There is deliberately no `form-action`: browsers apply it to the
- * redirects after a form post, and the login and consent forms end in a redirect to the
- * application's own origin.
+ * production only. `form-action 'self'` (SEC-37); the consent, login and sign-up pages
+ * add the one redirect origin their form's redirect chain ends at (browser/csp.ts).
  */
 function helmetOptions(config: Config) {
   const production = config.env === 'production';
   return {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        'default-src': ["'none'"],
-        'base-uri': ["'none'"],
-        'script-src': ["'none'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        'object-src': ["'none'"],
-        'frame-ancestors': ["'none'"],
-        ...(production ? { 'upgrade-insecure-requests': [] } : {}),
-      },
+      directives: cspDirectives(config),
     },
     // The integration guide's popup login opens our pages in a popup that must report
     // back to the app through window.opener; COOP same-origin would sever that link.

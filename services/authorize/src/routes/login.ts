@@ -11,6 +11,7 @@ import {
 import { dummyPasswordHash, type ServiceOptions, verifyPassword } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cookieName, cookieOptions } from '../browser/cookies.js';
+import { allowFormRedirectOfReturnTo } from '../browser/csp.js';
 import { preSessionCsrfToken } from '../browser/csrf.js';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
@@ -49,12 +50,13 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
   const returnToOf = (request: FastifyRequest) =>
     safeReturnTo(field(request.query, 'return_to'), config.issuer);
 
-  const loginForm = (
+  const loginForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
     options: { status?: number; error?: string | null; username?: string } = {},
   ) => {
     const returnTo = returnToOf(request);
+    await allowFormRedirectOfReturnTo(reply, config, stores, returnTo);
     return page(
       reply,
       'login.eta',

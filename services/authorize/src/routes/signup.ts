@@ -2,6 +2,7 @@ import { DuplicateError } from '@gatehouse/core';
 import { validateNewUser } from '@gatehouse/core/accounts';
 import { hashPassword, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { allowFormRedirectOfReturnTo } from '../browser/csp.js';
 import { preSessionCsrfToken } from '../browser/csrf.js';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
@@ -30,12 +31,13 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
   const returnToOf = (request: FastifyRequest) =>
     safeReturnTo(field(request.query, 'return_to'), config.issuer);
 
-  const signupForm = (
+  const signupForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
     form: { values?: SignupValues; errors?: FieldErrors; alert?: string | null; status?: number } = {},
   ) => {
     const returnTo = returnToOf(request);
+    await allowFormRedirectOfReturnTo(reply, config, stores, returnTo);
     const query = returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : '';
     return page(
       reply,
