@@ -9,3 +9,4 @@ export * from './limits.js';
 export * from './login-throttle.js';
 export * from './new-user.js';
 export * from './problems.js';
+export * from './window-limits.js';

@@ -1,3 +1,5 @@
+import { exceeds, retryAfter, type WindowCount } from './window-limits.js';
+
 /**
  * Login throttling (SEC-19, SEC-34): what may a login attempt do, given the counters the
  * adapter read for it. Counters live in fixed windows of `windowSeconds` in the rate-limit
@@ -36,12 +38,6 @@ export const LOGIN_THROTTLE = {
 
 export type LoginThrottleLimits = { readonly [K in keyof typeof LOGIN_THROTTLE]: number };
 
-/** A counter as the rate-limit store reports it. */
-export interface WindowCount {
-  count: number;
-  retryAfterSeconds: number;
-}
-
 export interface LoginAttemptCounters {
   /** Attempts from this address group, this one included. */
   addressAttempts: WindowCount;
@@ -59,9 +55,9 @@ export type LoginAttemptDecision =
   | { kind: 'proceed'; delayMs: number; recognisedDevice: boolean }
   | { kind: 'refuse'; retryAfterSeconds: number };
 
-const refuse = (retryAfterSeconds: number): LoginAttemptDecision => ({
+const refuse = (counter: WindowCount): LoginAttemptDecision => ({
   kind: 'refuse',
-  retryAfterSeconds: Math.max(1, retryAfterSeconds),
+  retryAfterSeconds: retryAfter(counter),
 });
 
 /** True when the device cookie names this account and has not been used for guessing. */
@@ -70,7 +66,9 @@ export function isRecognisedDevice(
   deviceFailures: WindowCount,
   limits: LoginThrottleLimits = LOGIN_THROTTLE,
 ): boolean {
-  return cookieNamesAccount && deviceFailures.count < limits.failuresPerDevice;
+  return (
+    cookieNamesAccount && !exceeds({ kind: 'failures', limit: limits.failuresPerDevice }, deviceFailures)
+  );
 }
 
 /** The growing delay of the account-wide limit (0 below it). */
@@ -86,17 +84,20 @@ export function decideLoginAttempt(
   device: { namesAccount: boolean },
   limits: LoginThrottleLimits = LOGIN_THROTTLE,
 ): LoginAttemptDecision {
-  if (counters.addressAttempts.count > limits.attemptsPerAddress) {
-    return refuse(counters.addressAttempts.retryAfterSeconds);
+  if (exceeds({ kind: 'attempts', limit: limits.attemptsPerAddress }, counters.addressAttempts)) {
+    return refuse(counters.addressAttempts);
   }
-  if (counters.addressFailures.count >= limits.failuresPerAddress) {
-    return refuse(counters.addressFailures.retryAfterSeconds);
+  if (exceeds({ kind: 'failures', limit: limits.failuresPerAddress }, counters.addressFailures)) {
+    return refuse(counters.addressFailures);
   }
   if (isRecognisedDevice(device.namesAccount, counters.deviceFailures, limits)) {
     return { kind: 'proceed', delayMs: 0, recognisedDevice: true };
   }
-  if (counters.accountAddressAttempts.count > limits.failuresPerAccountAndAddress) {
-    return refuse(counters.accountAddressAttempts.retryAfterSeconds);
+  // Counted up front as pending and cleared by a success: in effect, failures.
+  if (
+    exceeds({ kind: 'attempts', limit: limits.failuresPerAccountAndAddress }, counters.accountAddressAttempts)
+  ) {
+    return refuse(counters.accountAddressAttempts);
   }
   return {
     kind: 'proceed',

@@ -3,17 +3,51 @@ import {
   addressGroup,
   type DeviceCookie,
   decideLoginAttempt,
+  exceeds,
   isRecognisedDevice,
   LOGIN_THROTTLE,
   type LoginAttemptDecision,
   type LoginThrottleLimits,
+  retryAfter,
   throttleAccount,
   type WindowCount,
+  type WindowRule,
 } from '@gatehouse/core/accounts';
 
 export { LOGIN_THROTTLE } from '@gatehouse/core/accounts';
 
 export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * One throttle for the whole service: the login decision below (core `decideLoginAttempt`)
+ * and the simple gates of top-up codes and sign-up are all made of core's window rules.
+ */
+export interface KeyedWindowRule extends WindowRule {
+  key: string;
+  windowSeconds: number;
+}
+/** Checks `rules` in order, counting or reading each; a later counter is touched only when the earlier ones let the attempt through. */
+export async function checkWindows(
+  rateLimits: RateLimitStore,
+  rules: readonly KeyedWindowRule[],
+): Promise<ThrottleResult> {
+  for (const rule of rules) {
+    const counter =
+      rule.kind === 'attempts'
+        ? await rateLimits.hit(rule.key, rule.windowSeconds)
+        : await rateLimits.peek(rule.key);
+    if (exceeds(rule, counter)) return { allowed: false, retryAfterSeconds: retryAfter(counter) };
+  }
+  return { allowed: true };
+}
+
+/** Records a failure on each `failures` rule. */
+export async function countFailure(
+  rateLimits: RateLimitStore,
+  rules: readonly KeyedWindowRule[],
+): Promise<void> {
+  for (const rule of rules) if (rule.kind === 'failures') await rateLimits.hit(rule.key, rule.windowSeconds);
+}
 
 /** One login attempt as the throttle sees it. */
 export interface LoginAttempt {

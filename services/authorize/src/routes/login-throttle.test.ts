@@ -152,3 +152,28 @@ describe('lockout-proof login throttling (SEC-34)', () => {
     expect(await lastSignIn(user)).toMatchObject({ device: 'new' });
   });
 });
+
+describe('one throttle for the service: sign-up groups IPv6 by /64 too (SEC-34)', () => {
+  it('addresses of one /64 share the sign-up limit', async () => {
+    const { SIGNUP_THROTTLE } = await import('./signup.js');
+    const attempt = async (address: string, n: number) => {
+      const browser = new Browser(app, address);
+      const form = await browser.get('/signup');
+      const csrf = /name="_csrf" value="([^"]*)"/.exec(form.body)?.[1] ?? '';
+      // An invalid password: refused after the throttle, so no account (and no argon2 hash) is made.
+      return browser.post('/signup', {
+        username: `v6user${n}`,
+        email: `v6user${n}@example.test`,
+        password: 'x',
+        _csrf: csrf,
+      });
+    };
+    for (let i = 1; i <= SIGNUP_THROTTLE.perAddress; i++) {
+      expect((await attempt(`2001:db8:cc:1::${i.toString(16)}`, i)).statusCode).toBe(400);
+    }
+    const blocked = await attempt('2001:db8:cc:1:abcd::1', 99);
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt('2001:db8:cc:2::1', 100)).statusCode).toBe(400);
+  });
+});

@@ -1,5 +1,5 @@
 import { DuplicateError } from '@gatehouse/core';
-import { validateNewUser } from '@gatehouse/core/accounts';
+import { addressGroup, validateNewUser } from '@gatehouse/core/accounts';
 import { hashPassword, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allowFormRedirectOfReturnTo } from '../browser/csp.js';
@@ -8,6 +8,7 @@ import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '../browser/return-to.js';
 import { startSession } from '../browser/session.js';
+import { checkWindows } from '../browser/throttle.js';
 import { auditUserAction } from '../pages/audit.js';
 import { type FieldErrors, fieldErrors } from '../pages/forms.js';
 
@@ -64,12 +65,17 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
     };
     const password = field(request.body, 'password') ?? '';
 
-    const throttled = await stores.cache.rateLimits.hit(
-      `signup:addr:${request.ip}`,
-      SIGNUP_THROTTLE.windowSeconds,
-    );
-    if (throttled.count > SIGNUP_THROTTLE.perAddress) {
-      reply.header('retry-after', String(Math.max(1, throttled.retryAfterSeconds)));
+    // Per address group, like login (SEC-34: an IPv6 /64 is one subscriber).
+    const throttled = await checkWindows(stores.cache.rateLimits, [
+      {
+        kind: 'attempts',
+        key: `signup:addr:${addressGroup(request.ip)}`,
+        limit: SIGNUP_THROTTLE.perAddress,
+        windowSeconds: SIGNUP_THROTTLE.windowSeconds,
+      },
+    ]);
+    if (!throttled.allowed) {
+      reply.header('retry-after', String(throttled.retryAfterSeconds));
       return signupForm(request, reply, {
         values,
         status: 429,
