@@ -37,6 +37,8 @@ export interface Config {
   metricsPort: number | null;
   /** Address the metrics listener binds. */
   metricsHost: string;
+  /** HMAC key of the device cookie (SEC-34); null: a random key per process. */
+  deviceCookieSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -351,6 +353,20 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
       'Address the metrics listener binds. Use 0.0.0.0 in containers, on a network only Prometheus reaches.',
     defaultText: '127.0.0.1',
     parse: (raw) => raw || '127.0.0.1',
+  },
+  {
+    key: 'deviceCookieSecret',
+    variable: 'DEVICE_COOKIE_SECRET',
+    description:
+      'Key that signs the device cookie, which exempts recognised devices from account-wide login throttling. At least 32 characters; the same on every process. Unset: a random key per process (devices are recognised until restart).',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      const value = optional(raw);
+      if (value !== null && value.length < 32) {
+        throw new ConfigError('DEVICE_COOKIE_SECRET', 'must be at least 32 characters long');
+      }
+      return value;
+    },
   },
 ];
 

@@ -1,10 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { describe, expect, it } from 'vitest';
 import { connectPostgres, openDatabase } from './connection.js';
-import { migrateDatabase } from './migrate.js';
+import { migrateDatabase, migrationsFolder } from './migrate.js';
+
+/** Every committed migration, in order, however many branches have added. */
+const MIGRATIONS: string[] = JSON.parse(
+  readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8'),
+).entries.map((e: { tag: string }) => e.tag);
+
 import { createDurableStores } from './stores/index.js';
 import { createTestDatabase } from './testing.js';
 
@@ -36,10 +43,7 @@ describe('openDatabase', () => {
       const database = await openDatabase({ databaseUrl: null, dataDir });
       expect(database.kind).toBe('pglite');
       expect((await stat(dataDir)).isDirectory()).toBe(true);
-      expect(await migrateDatabase(database)).toEqual({
-        applied: ['0000_init', '0001_refresh_tokens_fillfactor'],
-        total: 2,
-      });
+      expect(await migrateDatabase(database)).toEqual({ applied: MIGRATIONS, total: MIGRATIONS.length });
       const stores = createDurableStores(database);
       await stores.users.create({ username: 'kept', email: 'kept@example.test', passwordHash: 'x' });
       await stores.close();
@@ -47,7 +51,7 @@ describe('openDatabase', () => {
 
       const reopened = await openDatabase({ dataDir });
       try {
-        expect(await migrateDatabase(reopened)).toEqual({ applied: [], total: 2 });
+        expect(await migrateDatabase(reopened)).toEqual({ applied: [], total: MIGRATIONS.length });
         expect(await createDurableStores(reopened).users.findByLogin('KEPT')).toMatchObject({
           username: 'kept',
         });

@@ -1,4 +1,9 @@
 export {
+  canonicaliseStoredEmails,
+  type EmailCanonicalisationReport,
+  type EmailDuplicate,
+} from './canonical-emails.js';
+export {
   type Database,
   type Db,
   type OpenDatabaseOptions,

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { loadConfig } from '@gatehouse/core';
+import { canonicaliseStoredEmails } from './canonical-emails.js';
 import { openDatabase } from './connection.js';
 import { migrateDatabase } from './migrate.js';
 
@@ -20,6 +21,15 @@ async function main(): Promise<void> {
         ? `${target}: already up to date (${total} migrations).`
         : `${target}: applied ${applied.length} of ${total} migrations: ${applied.join(', ')}.`,
     );
+    const emails = await canonicaliseStoredEmails(database);
+    if (emails.changed > 0)
+      console.log(`${target}: ${emails.changed} e-mail addresses put in canonical form.`);
+    for (const d of emails.duplicates) {
+      // Reported, never merged or deleted: which account keeps the mailbox is a person's decision.
+      console.log(
+        `duplicate mailbox: user ${d.userId} (${d.email}) is ${d.canonical}, already held by user ${d.heldByUserId}; left unchanged`,
+      );
+    }
   } finally {
     await database.close();
   }

@@ -6,5 +6,6 @@ export * from './metrics.js';
 export * from './not-found.js';
 export * from './passwords.js';
 export * from './run-server.js';
+export * from './safe-input.js';
 export * from './stores.js';
 export type * from './types.js';

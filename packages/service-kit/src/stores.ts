@@ -1,6 +1,6 @@
 import { openCache } from '@gatehouse/cache';
 import { type Config, type Stores, withRememberedClients } from '@gatehouse/core';
-import { createDurableStores, migrateDatabase, openDatabase } from '@gatehouse/db';
+import { canonicaliseStoredEmails, createDurableStores, migrateDatabase, openDatabase } from '@gatehouse/db';
 
 /**
  * Opens the database (Postgres, or embedded PGlite when DATABASE_URL is unset),
@@ -17,6 +17,13 @@ export async function openStores(
   });
   try {
     await migrateDatabase(database);
+    const emails = await canonicaliseStoredEmails(database);
+    if (emails.duplicates.length > 0) {
+      // SEC-35: never merged or deleted here; `pnpm db:migrate` lists them.
+      process.emitWarning(
+        `${emails.duplicates.length} accounts share a mailbox with another account; run db:migrate to list them`,
+      );
+    }
     const cache = await openCache({ redisUrl: config.redisUrl });
     const db = createDurableStores(database);
     return withRememberedClients({

@@ -5,16 +5,22 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { Config } from '@gatehouse/core';
-import { answerUnknownPaths, type ServiceOptions } from '@gatehouse/service-kit';
+import {
+  answerUnknownPaths,
+  parseStrictForm,
+  refuseUnsafeInput,
+  type ServiceOptions,
+} from '@gatehouse/service-kit';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { cspDirectives } from './browser/csp.js';
 import { csrfProtection } from './browser/csrf.js';
 import { browserErrorHandler } from './browser/error-handler.js';
 import { browserSessions } from './browser/session.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
-import { loginRoutes } from './routes/login.js';
+import { type LoginRouteOptions, loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
@@ -25,25 +31,15 @@ const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 /**
  * SEC-18: a strict CSP without any script (`frame-ancestors 'none'` keeps the
  * consent page out of frames), X-Frame-Options DENY, Referrer-Policy no-referrer, HSTS in
- * production only. There is deliberately no `form-action`: browsers apply it to the
- * redirects after a form post, and the login and consent forms end in a redirect to the
- * application's own origin.
+ * production only. `form-action 'self'` (SEC-37); the consent, login and sign-up pages
+ * add the one redirect origin their form's redirect chain ends at (browser/csp.ts).
  */
 function helmetOptions(config: Config) {
   const production = config.env === 'production';
   return {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        'default-src': ["'none'"],
-        'base-uri': ["'none'"],
-        'script-src': ["'none'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        'object-src': ["'none'"],
-        'frame-ancestors': ["'none'"],
-        ...(production ? { 'upgrade-insecure-requests': [] } : {}),
-      },
+      directives: cspDirectives(config),
     },
     // The integration guide's popup login opens our pages in a popup that must report
     // back to the app through window.opener; COOP same-origin would sever that link.
@@ -60,7 +56,7 @@ function helmetOptions(config: Config) {
  * state-changing request passes the CSRF/Origin check, then the routes run. New pages
  * (signup, account, console, top-up) are registered here too.
  */
-async function browserPages(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+async function browserPages(app: FastifyInstance, options: AuthorizeServiceOptions): Promise<void> {
   await app.register(browserSessions, options);
   await app.register(csrfProtection, options);
   // Pages and authorization responses carry per-user data and one-time values.
@@ -75,12 +71,16 @@ async function browserPages(app: FastifyInstance, options: ServiceOptions): Prom
   await app.register(topupRoutes, options);
 }
 
+/** What the stack passes (ServiceOptions); tests may also shorten the login delays. */
+export type AuthorizeServiceOptions = ServiceOptions & Pick<LoginRouteOptions, 'loginThrottle'>;
+
 /** The authorize service as an encapsulated Fastify plugin. Never listens: see server.ts. */
-export const authorizeService: FastifyPluginAsync<ServiceOptions> = async (app, options) => {
+export const authorizeService: FastifyPluginAsync<AuthorizeServiceOptions> = async (app, options) => {
   const { config } = options;
   await app.register(fastifyHelmet, helmetOptions(config));
   await app.register(fastifyCookie);
-  await app.register(fastifyFormbody);
+  await app.register(fastifyFormbody, { parser: parseStrictForm });
+  app.addHook('preValidation', refuseUnsafeInput);
   await app.register(fastifyView, {
     engine: { eta: new Eta({ autoEscape: true }) },
     root: viewsDir,

@@ -215,9 +215,26 @@ describe('admin clients', () => {
     expect(response.json()).toEqual({ success: false, message: expect.stringMatching(message), data: null });
   });
 
+  it('lists clients in pages, oldest first, like users (limit, offset)', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await admin('POST', '/api/admin/clients', first)).statusCode).toBe(201);
+    const all = (await admin('GET', '/api/admin/clients?limit=200')).json().data as { id: number }[];
+    const ids = all.map((c) => c.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const page = (offset: number) =>
+      admin('GET', `/api/admin/clients?limit=2&offset=${offset}`).then((r) =>
+        r.json().data.map((c: { id: number }) => c.id),
+      );
+    expect(await page(0)).toEqual(ids.slice(0, 2));
+    expect(await page(2)).toEqual(ids.slice(2, 4));
+    const tooMany = await admin('GET', '/api/admin/clients?limit=1000');
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().message).toBe('limit must be <= 200');
+  });
+
   it('lists clients without secrets', async () => {
     const created = (await admin('POST', '/api/admin/clients', first)).json().data;
-    const response = await admin('GET', '/api/admin/clients');
+    const response = await admin('GET', '/api/admin/clients?limit=200');
     expect(response.statusCode).toBe(200);
     const listed = response.json().data.find((c: { client_id: string }) => c.client_id === created.client_id);
     expect(listed).toMatchObject({ id: created.id, trusted: false, disabled: false });

@@ -48,7 +48,8 @@ describe('POST /api/admin/users', () => {
       data: {
         id: expect.any(Number),
         username,
-        email: `${username}@example.com`,
+        // Stored and shown in canonical form (SEC-35).
+        email: `${username.toLowerCase()}@example.com`,
         status: 'active',
         created_time: expect.any(Number),
       },
@@ -135,13 +136,14 @@ describe('GET /api/admin/users', () => {
   });
 });
 
-describe('5xx in the wrapper', () => {
-  it('is generic: a balance beyond 2^53 - 1 is a 500 without internals, not a rounded number', async () => {
+describe('balances at the cap (SEC-32)', () => {
+  it('are listed exactly: no change can take a balance past 2^53 - 1', async () => {
     const user = await createUser(t.stores);
-    await creditUser(t.stores, user.id, BigInt(Number.MAX_SAFE_INTEGER) + 1n);
+    await creditUser(t.stores, user.id, BigInt(Number.MAX_SAFE_INTEGER));
+    await expect(creditUser(t.stores, user.id, 1n)).rejects.toThrow(/balance_limit/);
     const response = await admin('GET', `/api/admin/users?q=${user.username}`);
-    expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ success: false, message: 'an unexpected error occurred', data: null });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data[0]).toMatchObject({ quota: Number.MAX_SAFE_INTEGER });
   });
 });
 

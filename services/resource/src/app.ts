@@ -1,4 +1,4 @@
-import { answerUnknownPaths, type ServiceOptions } from '@gatehouse/service-kit';
+import { answerUnknownPaths, refuseUnsafeInput, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatSchemaErrors, resourceErrorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
@@ -17,6 +17,7 @@ export const resourceService: FastifyPluginAsync<ServiceOptions> = async (app, o
   app.setSchemaErrorFormatter(formatSchemaErrors);
   app.setErrorHandler(resourceErrorHandler);
   if (options.answersUnknownPaths !== false) answerUnknownPaths(app);
+  app.addHook('preValidation', refuseUnsafeInput);
   // Every answer here is per-user and may carry secrets or balances: never cached.
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('cache-control', 'no-store');

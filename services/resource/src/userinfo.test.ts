@@ -175,21 +175,16 @@ describe('GET /api/oauth2/userinfo fields by scope (API.md §4)', () => {
   });
 });
 
-describe('balances a JSON number cannot carry exactly', () => {
-  it('answer a generic 500 rather than a rounded balance (SEC-29)', async () => {
+describe('balances at the cap (SEC-32)', () => {
+  it('are answered exactly, and no change can take them past what a JSON number carries', async () => {
     const { user, token } = await userWithToken(['balance']);
-    await creditUser(t.stores, user.id, BigInt(Number.MAX_SAFE_INTEGER));
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    await creditUser(t.stores, user.id, max - 375_000_000n);
+    await expect(creditUser(t.stores, user.id, 1n)).rejects.toThrow(/balance_limit/);
     const response = await userinfo(bearer(token));
-    expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({
-      error: 'server_error',
-      error_description: 'an unexpected error occurred',
-    });
-    // The profile alone carries no amount and still works.
-    const { token: profileOnly } = await issueAccessToken(t.stores, user, await createClient(t.stores), [
-      'profile',
-    ]);
-    expect((await userinfo(bearer(profileOnly))).statusCode).toBe(200);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ quota: Number.MAX_SAFE_INTEGER });
+    expect(response.body).toContain(`"quota":${max}`);
   });
 });
 

@@ -6,7 +6,13 @@ import {
   revokeToken,
   type TokenContext,
 } from '@gatehouse/core/token';
-import { answerUnknownPaths, grantTypeLabel, type ServiceOptions } from '@gatehouse/service-kit';
+import {
+  answerUnknownPaths,
+  grantTypeLabel,
+  parseStrictForm,
+  refuseUnsafeInput,
+  type ServiceOptions,
+} from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   HttpRequestMeta,
@@ -32,9 +38,10 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
 
   // Bodies: form-encoded (RFC 6749) or JSON. Any other content type is refused with
   // 415, which the error handler turns into invalid_request.
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseStrictForm });
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', setNoStore);
+  app.addHook('preValidation', refuseUnsafeInput);
   app.setErrorHandler(sendOAuthError);
   if (options.answersUnknownPaths !== false) answerUnknownPaths(app);
 

@@ -3,6 +3,7 @@ import { revokeClientTokens } from '../oauth/revocation.js';
 import { KNOWN_SCOPES } from '../oauth/scopes.js';
 import type { Client, Stores } from '../ports/index.js';
 import type { AppRegistration } from './app-registration.js';
+import { ACCOUNT_LIMITS, AccountLimitError } from './limits.js';
 
 /**
  * What registering, rotating and deleting an app means, shared by every place a developer
@@ -18,12 +19,19 @@ export interface AppWithSecret {
   clientSecret: string;
 }
 
-/** Registers a confidential app owned by `ownerUserId`, allowed every known scope, not trusted. */
+/**
+ * Registers a confidential app owned by `ownerUserId`, allowed every known scope, not
+ * trusted. Throws AccountLimitError when the owner already has `appsPerUser` apps (SEC-36).
+ */
 export async function registerApp(
   stores: Stores,
   ownerUserId: number,
   registration: AppRegistration,
+  limit: number = ACCOUNT_LIMITS.appsPerUser,
 ): Promise<AppWithSecret> {
+  if ((await stores.db.clients.listByOwner(ownerUserId)).length >= limit) {
+    throw new AccountLimitError('apps', limit);
+  }
   const credentials = newClientCredentials();
   const client = await stores.db.clients.create({
     clientId: credentials.clientId,

@@ -1,5 +1,6 @@
 import { randomToken, sha256Hex, TOKEN_PREFIX } from '../crypto.js';
 import type { DeveloperToken, Stores } from '../ports/index.js';
+import { ACCOUNT_LIMITS, AccountLimitError } from './limits.js';
 
 export const DEVELOPER_TOKEN_RULES = { nameMax: 100 } as const;
 
@@ -23,12 +24,19 @@ export interface IssuedDeveloperToken {
   record: DeveloperToken;
 }
 
-/** Creates a developer token for the user (the name must have passed `developerTokenNameProblem`). */
+/**
+ * Creates a developer token for the user (the name must have passed `developerTokenNameProblem`).
+ * Throws AccountLimitError when the user already has `developerTokensPerUser` active ones (SEC-36).
+ */
 export async function createDeveloperToken(
   stores: Stores,
   userId: number,
   name: string,
+  limit: number = ACCOUNT_LIMITS.developerTokensPerUser,
 ): Promise<IssuedDeveloperToken> {
+  if ((await stores.db.developerTokens.listByUser(userId)).length >= limit) {
+    throw new AccountLimitError('developer tokens', limit);
+  }
   const token = randomToken(TOKEN_PREFIX.developerToken);
   const record = await stores.db.developerTokens.create({
     userId,

@@ -1,3 +1,4 @@
+import { canonicalEmail } from './canonical-email.js';
 import type { FieldProblem, Validation } from './problems.js';
 
 export const USERNAME_RULE = { min: 3, max: 32, pattern: /^[A-Za-z0-9_.-]+$/ } as const;
@@ -64,8 +65,9 @@ export function passwordProblem(password: unknown): string | null {
 
 /**
  * Validates a sign-up or an admin-created user. Every field is checked, so a form
- * can show all problems at once. Values are returned as given: usernames and
- * emails are matched case-insensitively by the store, and a password is never altered.
+ * can show all problems at once. The username and password are returned as given
+ * (usernames are matched case-insensitively by the store; a password is never altered);
+ * the e-mail address in its canonical form (SEC-35).
  */
 export function validateNewUser(input: {
   username?: unknown;
@@ -79,12 +81,17 @@ export function validateNewUser(input: {
   check('username', usernameProblem(input.username));
   check('email', emailProblem(input.email));
   check('password', passwordProblem(input.password));
+  // SEC-35: stored (and compared) only in its canonical form.
+  const email = typeof input.email === 'string' ? canonicalEmail(input.email) : null;
+  if (email === null && !problems.some((p) => p.field === 'email')) {
+    check('email', 'must have a domain such as example.com after the "@"');
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     value: {
       username: input.username as string,
-      email: input.email as string,
+      email: email as string,
       password: input.password as string,
     },
   };

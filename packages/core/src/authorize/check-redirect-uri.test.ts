@@ -46,3 +46,14 @@ describe('checkRedirectUri', () => {
     expect(check([registered, registered])).toThrow(InvalidRedirectUriError);
   });
 });
+
+describe('checkRedirectUri and legacy URIs (SEC-31)', () => {
+  it('never returns a registered URI that is not visible ASCII', () => {
+    const legacy = { redirectUris: ['https://app.example.com/cb\tx', 'https://app.example.com/日本'] };
+    for (const uri of legacy.redirectUris) {
+      expect(() => checkRedirectUri(readAuthorizationRequest({ redirect_uri: uri }), legacy)).toThrow(
+        InvalidRedirectUriError,
+      );
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { InvalidRedirectUriError } from '../errors.js';
-import { isRegisteredRedirectUri } from '../oauth/redirect-uri.js';
+import { isRegisteredRedirectUri, isVisibleAscii } from '../oauth/redirect-uri.js';
 import type { Client } from '../ports/clients.js';
 import { type RawAuthorizationRequest, single } from './parameters.js';
 
@@ -15,6 +15,10 @@ export function checkRedirectUri(raw: RawAuthorizationRequest, client: Pick<Clie
     () => new InvalidRedirectUriError('redirect_uri must not be repeated'),
   );
   if (redirectUri === undefined) throw new InvalidRedirectUriError('the request has no redirect_uri');
+  // SEC-31: a URI registered before that rule existed is never redirected to.
+  if (!isVisibleAscii(redirectUri)) {
+    throw new InvalidRedirectUriError('redirect_uri must contain only visible ASCII characters');
+  }
   if (!isRegisteredRedirectUri(redirectUri, client.redirectUris)) {
     throw new InvalidRedirectUriError('redirect_uri is not registered for this application');
   }

@@ -86,7 +86,7 @@ export function rememberClients(
     findByClientId,
     findById: (id) => clients.findById(id),
     listByOwner: (ownerUserId) => clients.listByOwner(ownerUserId),
-    listAll: () => clients.listAll(),
+    listAll: (page) => clients.listAll(page),
     update: (id: number, patch: ClientPatch) => writing(() => clients.update(id, patch)),
     delete: (id: number) => writing(() => clients.delete(id)),
     countAuthorizedUsers: (id) => clients.countAuthorizedUsers(id),

@@ -1,4 +1,5 @@
 import { InvalidClientError, InvalidRequestError } from '../errors.js';
+import { isSafeText, UnsafeTextError } from '../input/safe-text.js';
 
 export interface ClientCredentials {
   clientId: string;
@@ -21,14 +22,20 @@ export function parseBasicCredentials(header: string | undefined): ClientCredent
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new InvalidClientError('malformed Basic credentials');
+  let credentials: ClientCredentials;
   try {
-    return {
+    credentials = {
       clientId: formDecode(decoded.slice(0, colon)),
       clientSecret: formDecode(decoded.slice(colon + 1)),
     };
   } catch {
     throw new InvalidClientError('malformed Basic credentials');
   }
+  // SEC-30: NUL or invalid UTF-8 never reaches the client lookup.
+  if (!isSafeText(credentials.clientId) || !isSafeText(credentials.clientSecret)) {
+    throw new UnsafeTextError('the Basic credentials');
+  }
+  return credentials;
 }
 
 /**

@@ -74,3 +74,22 @@ describe('top-up return URI origin rule', () => {
     expect(sharesOriginWithRegistered(uri, uris)).toBe(false);
   });
 });
+
+describe('redirect URIs are visible ASCII only (SEC-31)', () => {
+  it.each([
+    ['a tab', 'https://app.example.com/cb\tx'],
+    ['a line feed', 'https://app.example.com/cb\nx'],
+    ['a carriage return', 'https://app.example.com/\rcb'],
+    ['a space inside', 'https://app.example.com/c b'],
+    ['non-ASCII', 'https://app.example.com/cb/日本'],
+    ['a fullwidth host', 'https://ａpp.example.com/cb'],
+  ])('refuses %s at registration', (_label, uri) => {
+    expect(redirectUriProblem(uri, { development: true })).toMatch(/visible ASCII/);
+  });
+
+  it('accepts the percent-encoded form', () => {
+    expect(
+      redirectUriProblem('https://app.example.com/cb/%E6%97%A5?x=%09', { development: false }),
+    ).toBeNull();
+  });
+});

@@ -6,6 +6,15 @@ export function isRegisteredRedirectUri(candidate: string, registered: readonly 
   return registered.includes(candidate);
 }
 
+/**
+ * SEC-31: a redirect URI is visible ASCII only (U+0021–U+007E). The URL parser silently
+ * drops tab, CR and LF and accepts raw non-ASCII, so such a string would not be the URL a
+ * browser is sent to, and it cannot be put in a `Location` header as it is.
+ */
+export function isVisibleAscii(uri: string): boolean {
+  return /^[\x21-\x7e]+$/.test(uri);
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -20,6 +29,9 @@ export function isLoopbackHost(hostname: string): boolean {
 export function redirectUriProblem(uri: string, options: { development: boolean }): string | null {
   if (uri.trim() !== uri || uri === '') return 'must not be empty or have surrounding spaces';
   if (uri.length > 2000) return 'must be at most 2000 characters';
+  if (!isVisibleAscii(uri)) {
+    return 'must contain only visible ASCII characters (percent-encode anything else, e.g. %20 for a space)';
+  }
   if (uri.includes('*')) return 'must not contain wildcards';
   let url: URL;
   try {

@@ -49,7 +49,8 @@ export interface ClientStore {
   findByClientId(clientId: string): Promise<Client | null>;
   findById(id: number): Promise<Client | null>;
   listByOwner(ownerUserId: number): Promise<Client[]>;
-  listAll(): Promise<Client[]>;
+  /** Oldest first; a page of them when `page` is given (the admin list). */
+  listAll(page?: { limit: number; offset: number }): Promise<Client[]>;
   update(id: number, patch: ClientPatch): Promise<Client | null>;
   delete(id: number): Promise<boolean>;
   /** Distinct users holding an active grant for this client. */

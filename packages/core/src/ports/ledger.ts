@@ -31,17 +31,25 @@ export interface BalanceChange {
   kind: LedgerKind;
   reference?: string | null;
   idempotencyKey?: string | null;
+  /**
+   * Whose idempotency key this is (SEC-33): the caller — the admin token, a client — never
+   * the user it names. Defaults to `actor`. The same scope and key name one change only:
+   * another user, amount or kind under it is an `idempotency_conflict`.
+   */
+  idempotencyScope?: string | null;
   actor: string;
 }
 
 export type ApplyResult =
   | { kind: 'applied'; entry: LedgerEntry }
-  /** Same user × idempotency key × amount as an earlier change: its first result. */
+  /** Same scope × idempotency key, and the same user, amount and kind as an earlier change: its first result. */
   | { kind: 'replayed'; entry: LedgerEntry }
-  /** Same user × idempotency key, different amount or kind. Nothing written. */
+  /** Same scope × idempotency key, another user, amount or kind. Nothing written. */
   | { kind: 'idempotency_conflict'; entry: LedgerEntry }
   /** The change would take the balance below zero. Nothing written. */
   | { kind: 'insufficient_funds'; balance: Balance }
+  /** The change would take the balance or the used quota past MAX_BALANCE (money/limits). Nothing written. */
+  | { kind: 'balance_limit'; balance: Balance }
   | { kind: 'user_not_found' };
 
 export interface LedgerStore {

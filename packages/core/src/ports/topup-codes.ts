@@ -14,7 +14,9 @@ export type RedeemResult =
   | { kind: 'redeemed'; entry: LedgerEntry }
   | { kind: 'not_found' }
   | { kind: 'used' }
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  /** Crediting the code would pass MAX_BALANCE: the code stays unused. */
+  | { kind: 'balance_limit' };
 
 export interface TopupCodeStore {
   createBatch(batch: NewTopupBatch): Promise<void>;

@@ -18,13 +18,16 @@ export const ledgerEntries = pgTable(
     kind: text('kind', { enum: ledgerKinds }).notNull(),
     reference: text('reference'),
     idempotencyKey: text('idempotency_key'),
+    // SEC-33: whose key it is (the caller: `admin`, a client...), set whenever a key is.
+    idempotencyScope: text('idempotency_scope'),
     actor: text('actor').notNull(),
     balanceAfter: bigint('balance_after', { mode: 'bigint' }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // Concurrent duplicates are settled here, not by a read-then-write race.
-    uniqueIndex('ledger_entries_user_idempotency_key').on(t.userId, t.idempotencyKey),
+    // A key belongs to its caller, not to the user it names (SEC-33).
+    uniqueIndex('ledger_entries_idempotency_scope_key').on(t.idempotencyScope, t.idempotencyKey),
     // listEntries: a user's entries newest first.
     index('ledger_entries_user_id_id_idx').on(t.userId, t.id),
     check('ledger_entries_amount_check', sql`${t.amount} <> 0`),

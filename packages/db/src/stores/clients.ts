@@ -78,8 +78,9 @@ export function createClientStore(db: Db): ClientStore {
       return rows.map(toClient);
     },
 
-    async listAll(): Promise<Client[]> {
-      const rows = await db.select().from(clients).orderBy(asc(clients.id));
+    async listAll(page?: { limit: number; offset: number }): Promise<Client[]> {
+      const query = db.select().from(clients).orderBy(asc(clients.id));
+      const rows = page ? await query.limit(page.limit).offset(page.offset) : await query;
       return rows.map(toClient);
     },
 

@@ -40,6 +40,8 @@ describe('LedgerStore (property)', () => {
             kind: amount > 0n ? 'credit' : 'debit',
             actor: 'property',
             idempotencyKey: key,
+            // Keys belong to their caller (SEC-33): each run is its own caller.
+            idempotencyScope: `property:${user.id}`,
           };
           const result = await ledger.apply(request);
           const first = key === null ? undefined : firstByKey.get(key);

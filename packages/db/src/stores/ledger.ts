@@ -4,7 +4,14 @@ import type { Db } from '../connection.js';
 import { isUniqueViolation, translateErrors } from '../errors.js';
 import { balances } from '../schema/balances.js';
 import { ledgerEntries } from '../schema/ledger.js';
-import { balanceChangeStatement, balanceChangeValues, toBalance, toEntry } from './balance-change.js';
+import {
+  balanceChangeStatement,
+  balanceChangeValues,
+  idempotencyScopeOf,
+  passesBalanceLimit,
+  toBalance,
+  toEntry,
+} from './balance-change.js';
 
 export function createLedgerStore(db: Db): LedgerStore {
   const getBalance = db
@@ -19,7 +26,7 @@ export function createLedgerStore(db: Db): LedgerStore {
     return row ? toBalance(row) : null;
   }
 
-  /** Why a change wrote nothing: a used idempotency key, a missing user, or too little money. */
+  /** Why a change wrote nothing: a used idempotency key, a missing user, the cap, or too little money. */
   async function explainRefusal(change: BalanceChange): Promise<ApplyResult> {
     if (change.idempotencyKey != null) {
       const [first] = await db
@@ -27,17 +34,21 @@ export function createLedgerStore(db: Db): LedgerStore {
         .from(ledgerEntries)
         .where(
           and(
-            eq(ledgerEntries.userId, change.userId),
+            eq(ledgerEntries.idempotencyScope, idempotencyScopeOf(change)),
             eq(ledgerEntries.idempotencyKey, change.idempotencyKey),
           ),
         );
       if (first) {
-        const same = first.amount === change.amount && first.kind === change.kind;
+        const same =
+          first.userId === change.userId && first.amount === change.amount && first.kind === change.kind;
         return { kind: same ? 'replayed' : 'idempotency_conflict', entry: toEntry(first) };
       }
     }
     const balance = await balanceOf(change.userId);
-    return balance ? { kind: 'insufficient_funds', balance } : { kind: 'user_not_found' };
+    if (!balance) return { kind: 'user_not_found' };
+    return passesBalanceLimit(balance, change)
+      ? { kind: 'balance_limit', balance }
+      : { kind: 'insufficient_funds', balance };
   }
 
   return translateErrors({
@@ -49,7 +60,7 @@ export function createLedgerStore(db: Db): LedgerStore {
         if (row) return { kind: 'applied', entry: toEntry(row) };
       } catch (error) {
         // A concurrent duplicate committed first and this statement rolled back: report the winner.
-        if (!isUniqueViolation(error, 'ledger_entries_user_idempotency_key')) throw error;
+        if (!isUniqueViolation(error, 'ledger_entries_idempotency_scope_key')) throw error;
       }
       return explainRefusal(change);
     },

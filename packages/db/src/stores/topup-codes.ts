@@ -1,9 +1,19 @@
-import type { NewTopupBatch, RedeemResult, TopupCodeStore } from '@gatehouse/core';
+import type { LedgerEntry, NewTopupBatch, RedeemResult, TopupCodeStore } from '@gatehouse/core';
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { DatabaseError, translateErrors } from '../errors.js';
+import { balances } from '../schema/balances.js';
 import { topupCodes } from '../schema/topup-codes.js';
-import { balanceChangeStatement, balanceChangeValues, toEntry } from './balance-change.js';
+import {
+  balanceChangeStatement,
+  balanceChangeValues,
+  passesBalanceLimit,
+  toBalance,
+  toEntry,
+} from './balance-change.js';
+
+/** Thrown inside the redemption transaction to roll the code back when its credit is over the cap. */
+class OverBalanceLimit extends Error {}
 
 export function createTopupCodeStore(db: Db): TopupCodeStore {
   return translateErrors({
@@ -21,37 +31,13 @@ export function createTopupCodeStore(db: Db): TopupCodeStore {
     },
 
     async redeem(codeHash: string, userId: number, now: Date): Promise<RedeemResult> {
-      const entry = await db.transaction(async (tx) => {
-        // The row lock taken here makes concurrent redeemers wait; after the winner
-        // commits they re-check `redeemed_at IS NULL` and match nothing.
-        const [code] = await tx
-          .update(topupCodes)
-          .set({ redeemedAt: now, redeemedBy: userId })
-          .where(
-            and(
-              eq(topupCodes.codeHash, codeHash),
-              isNull(topupCodes.redeemedAt),
-              or(isNull(topupCodes.expiresAt), gt(topupCodes.expiresAt, now)),
-            ),
-          )
-          .returning({ quota: topupCodes.quota, batchId: topupCodes.batchId });
-        if (!code) return null;
-        const [row] = await balanceChangeStatement(tx).execute(
-          balanceChangeValues({
-            userId,
-            amount: code.quota,
-            kind: 'topup',
-            reference: code.batchId,
-            // Keyed by the code: even a code whose row was reset by hand cannot credit twice.
-            idempotencyKey: `topup:${codeHash}`,
-            actor: `topup-code:${code.batchId}`,
-          }),
-        );
-        // A credit cannot overdraw: nothing returned means no balance row or a code that
-        // already credited. Throwing rolls the redemption back.
-        if (!row) throw new DatabaseError('top-up credit refused', undefined);
-        return toEntry(row);
-      });
+      let entry: LedgerEntry | null;
+      try {
+        entry = await redeemInTransaction(codeHash, userId, now);
+      } catch (error) {
+        if (error instanceof OverBalanceLimit) return { kind: 'balance_limit' };
+        throw error;
+      }
       if (entry) return { kind: 'redeemed', entry };
 
       const [code] = await db
@@ -62,4 +48,44 @@ export function createTopupCodeStore(db: Db): TopupCodeStore {
       return code.redeemedAt ? { kind: 'used' } : { kind: 'expired' };
     },
   });
+
+  function redeemInTransaction(codeHash: string, userId: number, now: Date) {
+    return db.transaction(async (tx) => {
+      // The row lock taken here makes concurrent redeemers wait; after the winner
+      // commits they re-check `redeemed_at IS NULL` and match nothing.
+      const [code] = await tx
+        .update(topupCodes)
+        .set({ redeemedAt: now, redeemedBy: userId })
+        .where(
+          and(
+            eq(topupCodes.codeHash, codeHash),
+            isNull(topupCodes.redeemedAt),
+            or(isNull(topupCodes.expiresAt), gt(topupCodes.expiresAt, now)),
+          ),
+        )
+        .returning({ quota: topupCodes.quota, batchId: topupCodes.batchId });
+      if (!code) return null;
+      const [row] = await balanceChangeStatement(tx).execute(
+        balanceChangeValues({
+          userId,
+          amount: code.quota,
+          kind: 'topup',
+          reference: code.batchId,
+          // Keyed by the code: even a code whose row was reset by hand cannot credit twice.
+          idempotencyKey: `topup:${codeHash}`,
+          actor: `topup-code:${code.batchId}`,
+        }),
+      );
+      // A credit cannot overdraw: nothing returned means the cap (SEC-32), no balance
+      // row, or a code that already credited. Throwing rolls the redemption back.
+      if (!row) {
+        const [balance] = await tx.select().from(balances).where(eq(balances.userId, userId));
+        if (balance && passesBalanceLimit(toBalance(balance), { amount: code.quota })) {
+          throw new OverBalanceLimit();
+        }
+        throw new DatabaseError('top-up credit refused', undefined);
+      }
+      return toEntry(row);
+    });
+  }
 }

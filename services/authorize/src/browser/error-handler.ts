@@ -1,4 +1,10 @@
-import { type Config, InvalidClientError, InvalidRedirectUriError, type OAuthError } from '@gatehouse/core';
+import {
+  type Config,
+  InvalidClientError,
+  InvalidRedirectUriError,
+  isVisibleAscii,
+  type OAuthError,
+} from '@gatehouse/core';
 import { errorRedirectUrl } from '@gatehouse/core/authorize';
 import { apiFamilyOf, EndpointNotFoundError, toOAuthError } from '@gatehouse/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -64,6 +70,24 @@ function describe(error: OAuthError): ErrorPage {
   return { status: 400, title: 'Invalid request', detail: error.description, hint: null };
 }
 
+/** The error redirect, or null when it could not be sent as a `Location` header. */
+function redirectTarget(
+  target: AuthorizationResponseTarget,
+  oauth: OAuthError,
+  issuer: string,
+): string | null {
+  try {
+    const location = errorRedirectUrl(target.redirectUri, oauth, target.state, issuer);
+    return isVisibleAscii(location) ? location : null;
+  } catch {
+    return null;
+  }
+}
+
+function unusableRedirect(): OAuthError {
+  return new InvalidRedirectUriError('the redirect address of this application cannot be used');
+}
+
 function fallbackHtml(page: ErrorPage): string {
   const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html><meta charset="utf-8"><title>${escapeHtml(page.title)}</title><h1>${escapeHtml(page.title)}</h1><p>${escapeHtml(page.detail)}</p>`;
@@ -103,14 +127,13 @@ export function browserErrorHandler(config: Pick<Config, 'issuer'>) {
       }
       const oauth = toOAuthError(error, request.log);
       const target = request.authorizationResponse;
-      if (target && oauth.redirectable) {
+      const location = target && oauth.redirectable ? redirectTarget(target, oauth, config.issuer) : null;
+      if (location) {
         const status = request.method === 'GET' || request.method === 'HEAD' ? 302 : 303;
-        return reply.redirect(
-          errorRedirectUrl(target.redirectUri, oauth, target.state, config.issuer),
-          status,
-        );
+        return reply.redirect(location, status);
       }
-      view = describe(oauth);
+      // SEC-29/SEC-31: a redirect that cannot be sent as a header is a page, never a raw 500.
+      view = target && oauth.redirectable ? describe(unusableRedirect()) : describe(oauth);
     }
     if (view.status === 503) reply.header('retry-after', '5');
     let html: string;

@@ -1,82 +1,130 @@
 import { type RateLimitStore, sha256Hex } from '@gatehouse/core';
+import {
+  addressGroup,
+  type DeviceCookie,
+  decideLoginAttempt,
+  exceeds,
+  isRecognisedDevice,
+  LOGIN_THROTTLE,
+  type LoginAttemptDecision,
+  type LoginThrottleLimits,
+  retryAfter,
+  throttleAccount,
+  type WindowCount,
+  type WindowRule,
+} from '@gatehouse/core/accounts';
 
-/**
- * Login throttling (SEC-19), in fixed windows of `windowSeconds`, checked in this
- * order; a later counter is touched only when the earlier ones let the attempt through:
- *
- * 1. failures per address (read before, counted after a failure) — one address cannot
- *    spray guesses across many accounts; the address's successful logins do not count, so
- *    people behind one NAT do not throttle each other;
- * 2. attempts per address (counted up front, a generous cap) — a burst of parallel
- *    requests cannot all slip past the read in (1) before any failure is counted;
- * 3. attempts per account × address (counted up front, cleared by a success) — one
- *    address cannot keep guessing one account;
- * 4. attempts per account, globally (counted up front) — many addresses cannot guess one
- *    account together.
- *
- * An address stops at (3) after `perAccountAndAddress` attempts on an account, so it adds
- * at most that many to the account's global counter: a flood from one address can never
- * reach `perAccount` and lock the real user out from another address.
- */
-export const LOGIN_THROTTLE = {
-  windowSeconds: 15 * 60,
-  failuresPerAddress: 20,
-  attemptsPerAddress: 100,
-  perAccountAndAddress: 5,
-  perAccount: 30,
-} as const;
+export { LOGIN_THROTTLE } from '@gatehouse/core/accounts';
 
 export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export interface LoginThrottle {
-  /** Counts one attempt; refuses it when a window is full. Call before checking the password. */
-  attempt(login: string, address: string): Promise<ThrottleResult>;
-  /** The password was wrong (or the user unknown). */
-  failed(login: string, address: string): Promise<void>;
-  /** The right password: this address may try this account afresh. */
-  succeeded(login: string, address: string): Promise<void>;
+/**
+ * One throttle for the whole service: the login decision below (core `decideLoginAttempt`)
+ * and the simple gates of top-up codes and sign-up are all made of core's window rules.
+ */
+export interface KeyedWindowRule extends WindowRule {
+  key: string;
+  windowSeconds: number;
+}
+/** Checks `rules` in order, counting or reading each; a later counter is touched only when the earlier ones let the attempt through. */
+export async function checkWindows(
+  rateLimits: RateLimitStore,
+  rules: readonly KeyedWindowRule[],
+): Promise<ThrottleResult> {
+  for (const rule of rules) {
+    const counter =
+      rule.kind === 'attempts'
+        ? await rateLimits.hit(rule.key, rule.windowSeconds)
+        : await rateLimits.peek(rule.key);
+    if (exceeds(rule, counter)) return { allowed: false, retryAfterSeconds: retryAfter(counter) };
+  }
+  return { allowed: true };
 }
 
-function keys(login: string, address: string) {
+/** Records a failure on each `failures` rule. */
+export async function countFailure(
+  rateLimits: RateLimitStore,
+  rules: readonly KeyedWindowRule[],
+): Promise<void> {
+  for (const rule of rules) if (rule.kind === 'failures') await rateLimits.hit(rule.key, rule.windowSeconds);
+}
+
+/** One login attempt as the throttle sees it. */
+export interface LoginAttempt {
+  /** What was typed (username or e-mail). */
+  login: string;
+  /** The account it names, once looked up (null: no such account). */
+  userId: number | null;
+  address: string;
+  device: DeviceCookie | null;
+}
+
+/**
+ * The rate-limit adapter of the login decision (core `decideLoginAttempt`, SEC-19 and
+ * SEC-34): it reads and counts the windows the decision needs, and records outcomes.
+ */
+export interface LoginThrottle {
+  /** Counts the attempt up front where the rules say so, then decides. Call before checking the password. */
+  check(attempt: LoginAttempt): Promise<LoginAttemptDecision>;
+  /** The password was wrong or the account unknown. */
+  failed(attempt: LoginAttempt): Promise<void>;
+  /** The right password: this address may try this account afresh. */
+  succeeded(attempt: LoginAttempt): Promise<void>;
+}
+
+const NONE: WindowCount = { count: 0, retryAfterSeconds: 0 };
+
+function keys(attempt: LoginAttempt) {
+  const group = addressGroup(attempt.address);
+  const account = throttleAccount(attempt.login, attempt.userId);
   // Hashed: bounded key length, and no typed user names lying around in the cache.
-  const account = sha256Hex(login.trim().toLowerCase());
+  const accountKey = account.kind === 'user' ? `u${account.id}` : `n${sha256Hex(account.name)}`;
   return {
-    addressFailures: `login:addr-fail:${address}`,
-    addressAttempts: `login:addr:${address}`,
-    accountAddress: `login:acct-addr:${account}:${address}`,
-    account: `login:acct:${account}`,
+    addressAttempts: `login:addr:${group}`,
+    addressFailures: `login:addr-fail:${group}`,
+    accountAddress: `login:acct-addr:${accountKey}:${group}`,
+    accountFailures: `login:acct-fail:${accountKey}`,
+    deviceFailures: attempt.device ? `login:device-fail:${attempt.device.deviceId}` : null,
   };
 }
 
-const blocked = (retryAfterSeconds: number): ThrottleResult => ({
-  allowed: false,
-  retryAfterSeconds: Math.max(1, retryAfterSeconds),
-});
+function namesAccount(attempt: LoginAttempt): boolean {
+  return attempt.userId !== null && (attempt.device?.userIds.includes(attempt.userId) ?? false);
+}
 
-export function loginThrottle(rateLimits: RateLimitStore, limits = LOGIN_THROTTLE): LoginThrottle {
+export function loginThrottle(
+  rateLimits: RateLimitStore,
+  limits: LoginThrottleLimits = LOGIN_THROTTLE,
+): LoginThrottle {
+  const window = limits.windowSeconds;
   return {
-    async attempt(login, address) {
-      const k = keys(login, address);
-      const failures = await rateLimits.peek(k.addressFailures);
-      if (failures.count >= limits.failuresPerAddress) return blocked(failures.retryAfterSeconds);
-      const counted: [string, number][] = [
-        [k.addressAttempts, limits.attemptsPerAddress],
-        [k.accountAddress, limits.perAccountAndAddress],
-        [k.account, limits.perAccount],
-      ];
-      for (const [key, limit] of counted) {
-        const state = await rateLimits.hit(key, limits.windowSeconds);
-        if (state.count > limit) return blocked(state.retryAfterSeconds);
-      }
-      return { allowed: true };
+    async check(attempt) {
+      const k = keys(attempt);
+      const addressAttempts = await rateLimits.hit(k.addressAttempts, window);
+      const addressFailures = await rateLimits.peek(k.addressFailures);
+      const deviceFailures = k.deviceFailures ? await rateLimits.peek(k.deviceFailures) : NONE;
+      const accountFailures = await rateLimits.peek(k.accountFailures);
+      // A recognised device is not counted against the account × address limit it skips.
+      const recognised = isRecognisedDevice(namesAccount(attempt), deviceFailures, limits);
+      const accountAddressAttempts = recognised
+        ? await rateLimits.peek(k.accountAddress)
+        : await rateLimits.hit(k.accountAddress, window);
+      return decideLoginAttempt(
+        { addressAttempts, addressFailures, accountAddressAttempts, accountFailures, deviceFailures },
+        { namesAccount: namesAccount(attempt) },
+        limits,
+      );
     },
 
-    async failed(login, address) {
-      await rateLimits.hit(keys(login, address).addressFailures, limits.windowSeconds);
+    async failed(attempt) {
+      const k = keys(attempt);
+      await rateLimits.hit(k.addressFailures, window);
+      await rateLimits.hit(k.accountFailures, window);
+      if (k.deviceFailures) await rateLimits.hit(k.deviceFailures, window);
     },
 
-    async succeeded(login, address) {
-      await rateLimits.reset(keys(login, address).accountAddress);
+    async succeeded(attempt) {
+      await rateLimits.reset(keys(attempt).accountAddress);
     },
   };
 }

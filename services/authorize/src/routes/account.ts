@@ -1,5 +1,10 @@
 import { type Config, normalizeScopes, type Stores, type User } from '@gatehouse/core';
-import { createDeveloperToken, developerTokenNameProblem, disconnectApp } from '@gatehouse/core/accounts';
+import {
+  AccountLimitError,
+  createDeveloperToken,
+  developerTokenNameProblem,
+  disconnectApp,
+} from '@gatehouse/core/accounts';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../browser/fields.js';
@@ -145,7 +150,17 @@ export async function accountRoutes(app: FastifyInstance, options: ServiceOption
         status: 400,
       });
     }
-    const issued = await createDeveloperToken(stores, user.id, name);
+    let issued: Awaited<ReturnType<typeof createDeveloperToken>>;
+    try {
+      issued = await createDeveloperToken(stores, user.id, name);
+    } catch (error) {
+      if (!(error instanceof AccountLimitError)) throw error;
+      return accountPage(request, reply, {
+        tokenName: name,
+        errors: oneError('name', `You already have ${error.limit} developer tokens. Revoke one first.`),
+        status: 409,
+      });
+    }
     await auditUserAction(stores, request, user.id, {
       type: 'developer_token.created',
       data: { token_id: issued.record.id, name: issued.record.name },

@@ -8,6 +8,7 @@ import {
   type Scope,
   type Stores,
 } from '@gatehouse/core';
+import { ACCOUNT_LIMITS } from '@gatehouse/core/accounts';
 import {
   type AuthorizationQuery,
   type AuthorizationRequest,
@@ -26,6 +27,7 @@ import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkSession } from '../authorize/check-session.js';
 import { issueAuthorizationCode } from '../authorize/codes.js';
+import { allowFormRedirectTo } from '../browser/csp.js';
 import { field } from '../browser/fields.js';
 import { PageError } from '../browser/page-error.js';
 import { page } from '../browser/render.js';
@@ -141,6 +143,17 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
     decision: Extract<ConsentDecision, { kind: 'ask' }>,
   ) => {
     const { client } = authorization;
+    // SEC-36: a session may hold only so many open consent requests (each lives
+    // PENDING_REQUEST_TTL): a script with one session cannot fill the cache with them.
+    const opened = await stores.cache.rateLimits.hit(`consent:pending:${session.key}`, PENDING_REQUEST_TTL);
+    if (opened.count > ACCOUNT_LIMITS.pendingConsentsPerSession) {
+      reply.header('retry-after', String(Math.max(1, opened.retryAfterSeconds)));
+      throw new PageError(
+        429,
+        'Too many open authorization requests',
+        'This browser has opened too many consent pages recently. Finish or close them and try again in a few minutes.',
+      );
+    }
     const requestId = randomId();
     await stores.cache.pendingRequests.put(
       pendingKey(session.userId, requestId),
@@ -157,6 +170,8 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
     );
     const owner = client.ownerUserId === null ? null : await stores.db.users.findById(client.ownerUserId);
     request.log.debug({ clientId: client.clientId, reason: decision.reason }, 'consent page shown');
+    // The consent form's answer is a redirect to the application (SEC-37).
+    allowFormRedirectTo(reply, config, authorization.redirectUri);
     return page(reply, 'consent.eta', {
       title: `Authorize ${client.name}`,
       client: {

@@ -1,5 +1,6 @@
 import { type Client, type Config, randomId, randomToken, s256 } from '@gatehouse/core';
 import {
+  AccountLimitError,
   type AppRegistrationInput,
   deleteApp,
   findOwnedApp,
@@ -263,7 +264,18 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
     if (!(await firstSubmission(stores, user.id, formIdOf(request.body)))) {
       return reply.redirect('/console?notice=already_registered', 303);
     }
-    const { client, clientSecret } = await registerApp(stores, user.id, checked.value);
+    let registered: Awaited<ReturnType<typeof registerApp>>;
+    try {
+      registered = await registerApp(stores, user.id, checked.value);
+    } catch (error) {
+      if (!(error instanceof AccountLimitError)) throw error;
+      throw new PageError(
+        409,
+        'Too many apps',
+        `You already have ${error.limit} apps. Delete one you no longer use first.`,
+      );
+    }
+    const { client, clientSecret } = registered;
     await auditUserAction(stores, request, user.id, {
       type: 'client.created',
       clientId: client.clientId,

@@ -1,12 +1,23 @@
-import type { User } from '@gatehouse/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomToken, type User } from '@gatehouse/core';
+import {
+  canonicalLogin,
+  DEVICE_COOKIE_TTL_SECONDS,
+  type LoginThrottleLimits,
+  readDeviceCookie,
+  rememberDevice,
+  signDeviceCookie,
+} from '@gatehouse/core/accounts';
 import { dummyPasswordHash, type ServiceOptions, verifyPassword } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cookieName, cookieOptions } from '../browser/cookies.js';
+import { allowFormRedirectOfReturnTo } from '../browser/csp.js';
 import { preSessionCsrfToken } from '../browser/csrf.js';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '../browser/return-to.js';
 import { endSession, startSession } from '../browser/session.js';
-import { loginThrottle } from '../browser/throttle.js';
+import { type LoginAttempt, loginThrottle } from '../browser/throttle.js';
 
 /** One message for an unknown user and a wrong password: the form is no account oracle. */
 export const LOGIN_FAILED_MESSAGE = 'Incorrect username or password.';
@@ -19,22 +30,33 @@ function minutes(seconds: number): string {
   return m === 1 ? '1 minute' : `${m} minutes`;
 }
 
+/** Without DEVICE_COOKIE_SECRET: one random key for this process (devices recognised until restart). */
+const PROCESS_DEVICE_SECRET = randomToken('device-', 32);
+
+export interface LoginRouteOptions extends ServiceOptions {
+  /** Tests shorten the delays; production uses LOGIN_THROTTLE. */
+  loginThrottle?: LoginThrottleLimits;
+}
+
 /** GET/POST /login and POST /logout (API.md §8). */
-export async function loginRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptions): Promise<void> {
   const { config, stores } = options;
-  const throttle = loginThrottle(stores.cache.rateLimits);
+  const throttle = loginThrottle(stores.cache.rateLimits, options.loginThrottle);
+  const deviceSecret = config.deviceCookieSecret ?? PROCESS_DEVICE_SECRET;
+  const deviceCookie = cookieName(config, 'gh_device');
   // Computed once up front, so the first unknown-user login costs the same as the others.
   await dummyPasswordHash();
 
   const returnToOf = (request: FastifyRequest) =>
     safeReturnTo(field(request.query, 'return_to'), config.issuer);
 
-  const loginForm = (
+  const loginForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
     options: { status?: number; error?: string | null; username?: string } = {},
   ) => {
     const returnTo = returnToOf(request);
+    await allowFormRedirectOfReturnTo(reply, config, stores, returnTo);
     return page(
       reply,
       'login.eta',
@@ -59,23 +81,33 @@ export async function loginRoutes(app: FastifyInstance, options: ServiceOptions)
       return loginForm(request, reply, { status: 400, error: 'Enter your username and password.', username });
     }
 
-    const throttled = await throttle.attempt(username, request.ip);
-    if (!throttled.allowed) {
+    const tooLong = username.length > MAX_LOGIN_LENGTH || password.length > MAX_PASSWORD_LENGTH;
+    // Looked up first: every spelling of one account (username in any case, e-mail) shares
+    // one counter, keyed by the user id (SEC-34).
+    const user = tooLong ? null : await stores.db.users.findByLogin(canonicalLogin(username));
+    const attempt: LoginAttempt = {
+      login: username,
+      userId: user?.id ?? null,
+      address: request.ip,
+      device: readDeviceCookie(deviceSecret, request.cookies[deviceCookie]),
+    };
+    const decision = await throttle.check(attempt);
+    if (decision.kind === 'refuse') {
       // Not audited: a flood must not turn into a flood of database writes.
-      reply.header('retry-after', String(throttled.retryAfterSeconds));
+      reply.header('retry-after', String(decision.retryAfterSeconds));
       return loginForm(request, reply, {
         status: 429,
-        error: `Too many sign-in attempts. Try again in ${minutes(throttled.retryAfterSeconds)}.`,
+        error: `Too many sign-in attempts. Try again in ${minutes(decision.retryAfterSeconds)}.`,
         username,
       });
     }
+    // The account-wide limit slows guessing down instead of locking the owner out.
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
 
-    const tooLong = username.length > MAX_LOGIN_LENGTH || password.length > MAX_PASSWORD_LENGTH;
-    const user = tooLong ? null : await stores.db.users.findByLogin(username);
     // Unknown users are verified against a dummy hash so both failures take the same time.
     const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
     if (!user || !valid) {
-      await throttle.failed(username, request.ip);
+      await throttle.failed(attempt);
       await audit(request, user, 'login.failed', { reason: user ? 'wrong_password' : 'unknown_user' });
       return loginForm(request, reply, { status: 400, error: LOGIN_FAILED_MESSAGE, username });
     }
@@ -84,9 +116,17 @@ export async function loginRoutes(app: FastifyInstance, options: ServiceOptions)
       return loginForm(request, reply, { status: 403, error: 'This account has been disabled.', username });
     }
 
-    await throttle.succeeded(username, request.ip);
+    await throttle.succeeded(attempt);
     await startSession(request, reply, { config, stores, user });
-    await audit(request, user, 'login.succeeded', {});
+    reply.setCookie(
+      deviceCookie,
+      signDeviceCookie(deviceSecret, rememberDevice(attempt.device, user.id)),
+      cookieOptions(config, DEVICE_COOKIE_TTL_SECONDS),
+    );
+    await audit(request, user, 'login.succeeded', {
+      device: decision.recognisedDevice ? 'recognised' : 'new',
+      delay_ms: decision.delayMs,
+    });
     return reply.redirect(returnToOf(request) ?? DEFAULT_RETURN_TO, 303);
   });
 

@@ -1,12 +1,14 @@
 import { DuplicateError } from '@gatehouse/core';
-import { validateNewUser } from '@gatehouse/core/accounts';
+import { addressGroup, validateNewUser } from '@gatehouse/core/accounts';
 import { hashPassword, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { allowFormRedirectOfReturnTo } from '../browser/csp.js';
 import { preSessionCsrfToken } from '../browser/csrf.js';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '../browser/return-to.js';
 import { startSession } from '../browser/session.js';
+import { checkWindows } from '../browser/throttle.js';
 import { auditUserAction } from '../pages/audit.js';
 import { type FieldErrors, fieldErrors } from '../pages/forms.js';
 
@@ -30,12 +32,13 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
   const returnToOf = (request: FastifyRequest) =>
     safeReturnTo(field(request.query, 'return_to'), config.issuer);
 
-  const signupForm = (
+  const signupForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
     form: { values?: SignupValues; errors?: FieldErrors; alert?: string | null; status?: number } = {},
   ) => {
     const returnTo = returnToOf(request);
+    await allowFormRedirectOfReturnTo(reply, config, stores, returnTo);
     const query = returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : '';
     return page(
       reply,
@@ -62,12 +65,17 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
     };
     const password = field(request.body, 'password') ?? '';
 
-    const throttled = await stores.cache.rateLimits.hit(
-      `signup:addr:${request.ip}`,
-      SIGNUP_THROTTLE.windowSeconds,
-    );
-    if (throttled.count > SIGNUP_THROTTLE.perAddress) {
-      reply.header('retry-after', String(Math.max(1, throttled.retryAfterSeconds)));
+    // Per address group, like login (SEC-34: an IPv6 /64 is one subscriber).
+    const throttled = await checkWindows(stores.cache.rateLimits, [
+      {
+        kind: 'attempts',
+        key: `signup:addr:${addressGroup(request.ip)}`,
+        limit: SIGNUP_THROTTLE.perAddress,
+        windowSeconds: SIGNUP_THROTTLE.windowSeconds,
+      },
+    ]);
+    if (!throttled.allowed) {
+      reply.header('retry-after', String(throttled.retryAfterSeconds));
       return signupForm(request, reply, {
         values,
         status: 429,
@@ -89,7 +97,9 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
     // constraints still decide when two sign-ups race (DuplicateError below).
     const taken: ('username' | 'email')[] = [];
     if (await stores.db.users.findByLogin(values.username)) taken.push('username');
-    if (await stores.db.users.findByLogin(values.email)) taken.push('email');
+    // The canonical address (SEC-35): every spelling of one mailbox is one account.
+    const email = checked.value.email;
+    if (await stores.db.users.findByLogin(email)) taken.push('email');
     const duplicateForm = (fields: ('username' | 'email')[]) =>
       signupForm(request, reply, {
         values,
@@ -103,7 +113,7 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
     try {
       user = await stores.db.users.create({
         username: values.username,
-        email: values.email,
+        email,
         passwordHash: await hashPassword(password),
       });
     } catch (error) {

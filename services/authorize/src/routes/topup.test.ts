@@ -524,6 +524,22 @@ describe('POST /topup', () => {
   });
 });
 
+describe('the balance cap (SEC-32)', () => {
+  it('refuses a code that would pass 2^53 - 1 with a 409 page; the code stays usable by another account', async () => {
+    const { user, browser } = await signedIn();
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    await credit(user, max - USD + 1n);
+    const { codes } = await createCodes(USD);
+    const response = await redeem(browser, codes[0]!);
+    expect(response.statusCode).toBe(409);
+    expect(alertOf(response.body)).toBe(TOPUP_MESSAGES.balance_limit);
+    expect(await quotaOf(user)).toBe(max - USD + 1n);
+    const other = await signedIn();
+    expect((await redeem(other.browser, codes[0]!)).statusCode).toBe(200);
+    expect(await quotaOf(other.user)).toBe(USD);
+  });
+});
+
 describe('throttling failed redemptions', () => {
   it('answers 429 with Retry-After after repeated failures; successes do not count', async () => {
     const { user, browser } = await signedIn();

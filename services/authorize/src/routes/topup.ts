@@ -45,6 +45,8 @@ export const TOPUP_MESSAGES: Record<Failure | 'empty', string> = {
   not_found: 'We do not recognise this code. Check that you copied all of it.',
   used: 'This code has already been used. Nothing was added to your balance.',
   expired: 'This code has expired. Nothing was added to your balance.',
+  balance_limit:
+    'This code would take your balance above the largest amount an account can hold. The code was not used.',
 };
 
 function minutes(seconds: number): string {
@@ -175,6 +177,11 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
       ? await stores.db.topupCodes.redeem(sha256Hex(code), session.userId, new Date())
       : { kind: 'not_found' };
 
+    if (result.kind === 'balance_limit') {
+      // A real code that stays unused (SEC-32): not a guess, so not counted by the throttle.
+      await audit(request, session, target, 'balance.topup_failed', { reason: result.kind });
+      return showForm(reply, session, target, TOPUP_MESSAGES[result.kind], 409);
+    }
     if (result.kind !== 'redeemed') {
       await throttle.failed(session.userId);
       await audit(request, session, target, 'balance.topup_failed', {

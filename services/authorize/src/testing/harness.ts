@@ -6,17 +6,18 @@ import { type Client, type Config, newClientCredentials, type Stores, type User 
 import { hashPassword } from '@gatehouse/service-kit';
 import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { authorizeService } from '../app.js';
+import { type AuthorizeServiceOptions, authorizeService } from '../app.js';
 
 export const ISSUER = 'http://localhost:3000';
 
 export async function buildApp(
   stores: Stores,
   config: Config = testConfig({ ISSUER }),
+  extra: Pick<AuthorizeServiceOptions, 'loginThrottle'> = {},
 ): Promise<FastifyInstance> {
   return buildTestApp(
     async (app, options) => {
-      await app.register(authorizeService, options);
+      await app.register(authorizeService, { ...options, ...extra });
     },
     { stores, config },
   );

@@ -1,5 +1,10 @@
 import type { RateLimitStore } from '@gatehouse/core';
-import type { ThrottleResult } from '../browser/throttle.js';
+import {
+  checkWindows,
+  countFailure,
+  type KeyedWindowRule,
+  type ThrottleResult,
+} from '../browser/throttle.js';
 
 /**
  * Top-up code guessing (SEC-25), per user, in fixed windows of `windowSeconds`:
@@ -24,24 +29,23 @@ export interface TopupThrottle {
   failed(userId: number): Promise<void>;
 }
 
-const blocked = (retryAfterSeconds: number): ThrottleResult => ({
-  allowed: false,
-  retryAfterSeconds: Math.max(1, retryAfterSeconds),
-});
-
 export function topupThrottle(rateLimits: RateLimitStore, limits = TOPUP_THROTTLE): TopupThrottle {
-  const failuresKey = (userId: number) => `topup:fail:${userId}`;
+  const rules = (userId: number): KeyedWindowRule[] => [
+    {
+      kind: 'failures',
+      key: `topup:fail:${userId}`,
+      limit: limits.failuresPerUser,
+      windowSeconds: limits.windowSeconds,
+    },
+    {
+      kind: 'attempts',
+      key: `topup:try:${userId}`,
+      limit: limits.attemptsPerUser,
+      windowSeconds: limits.windowSeconds,
+    },
+  ];
   return {
-    async attempt(userId) {
-      const failures = await rateLimits.peek(failuresKey(userId));
-      if (failures.count >= limits.failuresPerUser) return blocked(failures.retryAfterSeconds);
-      const attempts = await rateLimits.hit(`topup:try:${userId}`, limits.windowSeconds);
-      if (attempts.count > limits.attemptsPerUser) return blocked(attempts.retryAfterSeconds);
-      return { allowed: true };
-    },
-
-    async failed(userId) {
-      await rateLimits.hit(failuresKey(userId), limits.windowSeconds);
-    },
+    attempt: (userId) => checkWindows(rateLimits, rules(userId)),
+    failed: (userId) => countFailure(rateLimits, rules(userId)),
   };
 }

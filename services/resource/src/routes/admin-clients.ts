@@ -30,6 +30,16 @@ const patchSchema = {
   },
 } as const;
 
+const listSchema = {
+  querystring: {
+    type: 'object',
+    properties: {
+      limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+      offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+    },
+  },
+} as const;
+
 /** First-party and managed clients: create (optionally trusted), list, trust or disable. */
 export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   app.post(
@@ -73,8 +83,10 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
     },
   );
 
-  app.get('/api/admin/clients', async () => {
-    const clients = await stores.db.clients.listAll();
+  // Paginated like the users list (API.md §7): a long client list is never one answer.
+  app.get('/api/admin/clients', { schema: listSchema }, async (request) => {
+    const { limit, offset } = request.query as { limit: number; offset: number };
+    const clients = await stores.db.clients.listAll({ limit, offset });
     return ok(`${clients.length} client(s)`, clients.map(adminClientJson));
   });
 

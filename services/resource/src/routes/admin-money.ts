@@ -1,5 +1,5 @@
-import type { LedgerEntry, Stores } from '@gatehouse/core';
-import { MAX_JSON_QUOTA, quotaToJson } from '@gatehouse/core/resource';
+import { type LedgerEntry, MAX_BALANCE, type Stores } from '@gatehouse/core';
+import { quotaToJson } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, notFound, ok } from '../envelope.js';
@@ -21,21 +21,6 @@ const moveSchema = {
 
 type Direction = 'credit' | 'debit';
 
-/** Step: a credit may not push the balance past what a JSON number carries exactly. */
-async function checkCreditFits(stores: Stores, userId: number, amount: bigint, raw: string): Promise<void> {
-  const balance = await stores.db.ledger.getBalance(userId);
-  if (!balance) throw notFound(`no user with id ${raw}`);
-  if (balance.quota + amount > MAX_JSON_QUOTA) {
-    throw new ApiError(
-      409,
-      `the credit would take the balance above ${MAX_JSON_QUOTA} quota, the largest supported`,
-      {
-        quota: quotaToJson(balance.quota),
-      },
-    );
-  }
-}
-
 function entryResult(entry: LedgerEntry, format: MoneyFormat) {
   return {
     entry_id: entry.id,
@@ -45,7 +30,7 @@ function entryResult(entry: LedgerEntry, format: MoneyFormat) {
 }
 
 /**
- * `POST /api/admin/users/:id/credits|debits` (API.md §7, SEC-23–SEC-24): one
+ * `POST /api/admin/users/:id/credits|debits` (API.md §7, SEC-23, SEC-24, SEC-32, SEC-33): one
  * ledger row and one balance update in one transaction; an `Idempotency-Key` per
  * change; a retry returns the first result, the same key with another amount is
  * 422, a debit below zero is 409 and writes nothing.
@@ -57,8 +42,7 @@ function moveMoney(stores: Stores, format: MoneyFormat, direction: Direction) {
     if (userId === null) throw notFound(`no user with id ${raw}`);
     const idempotencyKey = idempotencyKeyOf(request);
     const body = request.body as { quota?: number; amount?: string; reason: string };
-    const amount = quotaOfBody(body, format.quotaPerUnit, MAX_JSON_QUOTA);
-    if (direction === 'credit') await checkCreditFits(stores, userId, amount, raw);
+    const amount = quotaOfBody(body, format.quotaPerUnit, MAX_BALANCE);
 
     const result = await stores.db.ledger.apply({
       userId,
@@ -86,7 +70,7 @@ function moveMoney(stores: Stores, format: MoneyFormat, direction: Direction) {
       case 'idempotency_conflict':
         throw new ApiError(
           422,
-          'this Idempotency-Key was already used for a different amount or kind; use a new key for a new change',
+          'this Idempotency-Key was already used for another user, amount or kind; use a new key for a new change',
         );
       case 'insufficient_funds':
         throw new ApiError(
@@ -95,6 +79,13 @@ function moveMoney(stores: Stores, format: MoneyFormat, direction: Direction) {
           {
             quota: quotaToJson(result.balance.quota),
           },
+        );
+      case 'balance_limit':
+        // SEC-32: refused by the statement itself, not by a read before it.
+        throw new ApiError(
+          409,
+          `the change would take the balance or used quota above ${MAX_BALANCE} quota, the largest supported; nothing was changed`,
+          { quota: quotaToJson(result.balance.quota) },
         );
       case 'user_not_found':
         throw notFound(`no user with id ${raw}`);

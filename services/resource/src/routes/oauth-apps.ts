@@ -1,5 +1,6 @@
 import { type Client, type Stores, sha256Hex } from '@gatehouse/core';
 import {
+  AccountLimitError,
   type AppRegistrationInput,
   deleteApp,
   describeProblems,
@@ -79,7 +80,10 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
       requireDescription: true,
     });
     if (!checked.ok) throw badRequest(describeProblems(checked.problems));
-    const { client, clientSecret } = await registerApp(stores, userId, checked.value);
+    const { client, clientSecret } = await registerApp(stores, userId, checked.value).catch((error) => {
+      if (error instanceof AccountLimitError) throw new ApiError(409, error.message);
+      throw error;
+    });
     await audit(stores, request, {
       type: 'client.created',
       actor: `user:${userId}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_BALANCE } from '../../money/limits.js';
 import type { BalanceChange, User } from '../../ports/index.js';
 import { countKinds, createUser, expectKind, type OpenDurableStores, unique, useStores } from './fixtures.js';
 
@@ -84,12 +85,44 @@ export function describeLedgerStoreContract(open: OpenDurableStores): void {
       );
     });
 
-    it('keeps exact integers far beyond 2^53', async () => {
+    it('keeps exact integers up to MAX_BALANCE (2^53 - 1)', async () => {
       const user = await createUser(stores());
-      const huge = 2n ** 62n + 1n;
-      expectKind(await stores().ledger.apply(credit(user, huge)), 'applied');
+      expectKind(await stores().ledger.apply(credit(user, MAX_BALANCE)), 'applied');
       expectKind(await stores().ledger.apply(debit(user, 1n)), 'applied');
-      expect((await stores().ledger.getBalance(user.id))?.quota).toBe(2n ** 62n);
+      expect(await stores().ledger.getBalance(user.id)).toMatchObject({
+        quota: MAX_BALANCE - 1n,
+        usedQuota: 1n,
+      });
+    });
+
+    it('SEC-32: refuses a credit past MAX_BALANCE in the statement itself, writing nothing', async () => {
+      const user = await funded(MAX_BALANCE - 10n);
+      const before = await stores().ledger.listEntries(user.id, 10);
+      for (const amount of [11n, 2n ** 62n]) {
+        const result = expectKind(await stores().ledger.apply(credit(user, amount)), 'balance_limit');
+        expect(result.balance).toMatchObject({ quota: MAX_BALANCE - 10n });
+      }
+      expect(await stores().ledger.listEntries(user.id, 10)).toEqual(before);
+      expectKind(await stores().ledger.apply(credit(user, 10n)), 'applied');
+      expect((await stores().ledger.getBalance(user.id))?.quota).toBe(MAX_BALANCE);
+    });
+
+    it('SEC-32: concurrent credits never pass MAX_BALANCE together', async () => {
+      const user = await funded(MAX_BALANCE - 100n);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => stores().ledger.apply(credit(user, 30n))),
+      );
+      expect(countKinds(results)).toEqual({ applied: 3, balance_limit: 7 });
+      expect((await stores().ledger.getBalance(user.id))?.quota).toBe(MAX_BALANCE - 10n);
+    });
+
+    it('SEC-32: refuses a debit that would take the used quota past MAX_BALANCE', async () => {
+      const user = await funded(MAX_BALANCE);
+      expectKind(await stores().ledger.apply(debit(user, MAX_BALANCE - 5n)), 'applied');
+      expectKind(await stores().ledger.apply(credit(user, MAX_BALANCE - 5n)), 'applied');
+      const result = expectKind(await stores().ledger.apply(debit(user, 6n)), 'balance_limit');
+      expect(result.balance).toMatchObject({ usedQuota: MAX_BALANCE - 5n });
+      expectKind(await stores().ledger.apply(debit(user, 5n)), 'applied');
     });
 
     it('returns the first result to a retry with the same key, amount and kind', async () => {
@@ -136,11 +169,58 @@ export function describeLedgerStoreContract(open: OpenDurableStores): void {
       expect(await stores().ledger.listEntries(user.id, 10)).toHaveLength(1);
     });
 
-    it('scopes idempotency keys to the user', async () => {
+    it('SEC-33: a key belongs to the caller: the same key for another user is a conflict', async () => {
+      const [a, b] = [await createUser(stores()), await createUser(stores())];
+      const key = unique('key');
+      const first = expectKind(
+        await stores().ledger.apply(credit(a, 10n, { idempotencyKey: key })),
+        'applied',
+      );
+      const other = expectKind(
+        await stores().ledger.apply(credit(b, 10n, { idempotencyKey: key })),
+        'idempotency_conflict',
+      );
+      expect(other.entry).toEqual(first.entry);
+      expect((await stores().ledger.getBalance(b.id))?.quota).toBe(0n);
+      // The first result is still what a retry for A gets.
+      const retry = expectKind(
+        await stores().ledger.apply(credit(a, 10n, { idempotencyKey: key })),
+        'replayed',
+      );
+      expect(retry.entry).toEqual(first.entry);
+    });
+
+    it('SEC-33: another caller may use the same key (scope defaults to the actor)', async () => {
       const [a, b] = [await createUser(stores()), await createUser(stores())];
       const key = unique('key');
       expectKind(await stores().ledger.apply(credit(a, 10n, { idempotencyKey: key })), 'applied');
-      expectKind(await stores().ledger.apply(credit(b, 10n, { idempotencyKey: key })), 'applied');
+      expectKind(
+        await stores().ledger.apply(credit(b, 10n, { idempotencyKey: key, actor: 'client:7' })),
+        'applied',
+      );
+      expectKind(
+        await stores().ledger.apply(credit(b, 10n, { idempotencyKey: key, idempotencyScope: 'client:8' })),
+        'applied',
+      );
+      expect((await stores().ledger.getBalance(b.id))?.quota).toBe(20n);
+    });
+
+    it('SEC-33: concurrent uses of one key for different users credit one of them once', async () => {
+      const users = [await createUser(stores()), await createUser(stores()), await createUser(stores())];
+      const key = unique('key');
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          stores().ledger.apply(credit(users[i % 3]!, 5n, { idempotencyKey: key })),
+        ),
+      );
+      const counts = countKinds(results);
+      expect(counts.applied).toBe(1);
+      expect((counts.replayed ?? 0) + (counts.idempotency_conflict ?? 0)).toBe(11);
+      const balances = await Promise.all(
+        users.map(async (u) => (await stores().ledger.getBalance(u.id))?.quota),
+      );
+      expect(balances.filter((q) => q === 5n)).toHaveLength(1);
+      expect(balances.filter((q) => q === 0n)).toHaveLength(2);
     });
 
     it('a refused change does not use up its key', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_BALANCE } from '../../money/limits.js';
 import type { NewTopupBatch } from '../../ports/index.js';
 import {
   countKinds,
@@ -27,6 +28,24 @@ export function describeTopupCodeStoreContract(open: OpenDurableStores): void {
       await stores().topupCodes.createBatch(created);
       return created;
     }
+
+    it('SEC-32: a code that would pass MAX_BALANCE is refused and stays unused', async () => {
+      const user = await createUser(stores());
+      expectKind(
+        await stores().ledger.apply({
+          userId: user.id,
+          amount: MAX_BALANCE - 4999n,
+          kind: 'credit',
+          actor: 'admin',
+        }),
+        'applied',
+      );
+      const { codeHashes } = await batch();
+      expectKind(await stores().topupCodes.redeem(codeHashes[0]!, user.id, new Date()), 'balance_limit');
+      expect((await stores().ledger.getBalance(user.id))?.quota).toBe(MAX_BALANCE - 4999n);
+      const other = await createUser(stores());
+      expectKind(await stores().topupCodes.redeem(codeHashes[0]!, other.id, new Date()), 'redeemed');
+    });
 
     it('redeems a code once and credits its quota as a top-up', async () => {
       const user = await createUser(stores());

@@ -14,12 +14,23 @@ function patchCommand(name: string, summary: string, patch: Record<string, boole
   };
 }
 
+const PAGE = 200;
+
 export const clientCommands: Command[] = [
   {
     name: 'clients list',
     summary: 'list registered clients (never their secrets)',
     async run(_values, _positionals, { admin, json }) {
-      const clients = await admin.call<Record<string, unknown>[]>('GET', '/api/admin/clients');
+      // The admin list is paginated: read every page.
+      const clients: Record<string, unknown>[] = [];
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await admin.call<Record<string, unknown>[]>(
+          'GET',
+          `/api/admin/clients?limit=${PAGE}&offset=${offset}`,
+        );
+        clients.push(...page);
+        if (page.length < PAGE) break;
+      }
       printTable(clients, ['client_id', 'name', 'trusted', 'disabled', 'redirect_uris'], json);
     },
   },

@@ -1,0 +1,71 @@
+import { type Config, isRegisteredRedirectUri, isVisibleAscii, type Stores } from '@gatehouse/core';
+import type { FastifyReply } from 'fastify';
+
+/**
+ * SEC-18 / SEC-37: the pages' Content-Security-Policy. `form-action 'self'` keeps every
+ * form on our origin; browsers also apply it to the redirects that follow a form post, so a
+ * page whose form ends in a redirect to an application (consent, and login or sign-up on
+ * the way to an authorization request) also names that application's registered
+ * redirect origin — and only that one.
+ */
+export function cspDirectives(config: Pick<Config, 'env'>, formTargets: readonly string[] = []) {
+  return {
+    'default-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'script-src': ["'none'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:'],
+    'object-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+    'form-action': ["'self'", ...formTargets],
+    ...(config.env === 'production' ? { 'upgrade-insecure-requests': [] } : {}),
+  } as Record<string, string[]>;
+}
+
+function serialise(directives: Record<string, string[]>): string {
+  return Object.entries(directives)
+    .map(([name, values]) => (values.length > 0 ? `${name} ${values.join(' ')}` : name))
+    .join('; ');
+}
+
+/** The origin a registered redirect URI sends the browser to, when it can be named in a CSP. */
+function cspOrigin(redirectUri: string): string | null {
+  if (!isVisibleAscii(redirectUri)) return null;
+  try {
+    const url = new URL(redirectUri);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Replaces the page's CSP with one whose form-action also allows `redirectUri`'s origin. */
+export function allowFormRedirectTo(
+  reply: FastifyReply,
+  config: Pick<Config, 'env'>,
+  redirectUri: string,
+): void {
+  const origin = cspOrigin(redirectUri);
+  if (origin) reply.header('content-security-policy', serialise(cspDirectives(config, [origin])));
+}
+
+/**
+ * For the login and sign-up pages: when `returnTo` is an authorization request of a known
+ * client with a registered redirect URI, the form's redirect chain ends there.
+ */
+export async function allowFormRedirectOfReturnTo(
+  reply: FastifyReply,
+  config: Pick<Config, 'env' | 'issuer'>,
+  stores: Stores,
+  returnTo: string | null,
+): Promise<void> {
+  if (!returnTo?.startsWith('/api/oauth2/authorize?')) return;
+  const params = new URL(returnTo, config.issuer).searchParams;
+  const clientId = params.get('client_id');
+  const redirectUri = params.get('redirect_uri');
+  if (!clientId || !redirectUri) return;
+  const client = await stores.db.clients.findByClientId(clientId);
+  if (client && !client.disabled && isRegisteredRedirectUri(redirectUri, client.redirectUris)) {
+    allowFormRedirectTo(reply, config, redirectUri);
+  }
+}

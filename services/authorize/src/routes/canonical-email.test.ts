@@ -1,0 +1,48 @@
+import type { Stores } from '@gatehouse/core';
+import { createTestStores } from '@gatehouse/service-kit/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, buildApp, hiddenField, unique } from '../testing/harness.js';
+
+let stores: Stores & { close(): Promise<void> };
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  stores = await createTestStores();
+  app = await buildApp(stores);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await stores?.close();
+});
+
+const PASSWORD = 'a long enough password';
+
+async function signup(username: string, email: string) {
+  const browser = new Browser(app);
+  const form = await browser.get('/signup');
+  const response = await browser.post('/signup', {
+    username,
+    email,
+    password: PASSWORD,
+    _csrf: hiddenField(form.body, '_csrf', '/signup'),
+  });
+  return { browser, response };
+}
+
+describe('one mailbox, one account at sign-up (SEC-35)', () => {
+  it('m1@example.test and m1@ｅxample.test (fullwidth) are one mailbox', async () => {
+    const local = unique('m');
+    const first = await signup(unique('first'), `${local}@example.test`);
+    expect(first.response.statusCode).toBe(303);
+    const second = await signup(unique('second'), `${local}@ｅxample.test`);
+    expect(second.response.statusCode).toBe(409);
+    expect(second.response.body).toContain('already exists');
+
+    // Any spelling of the address signs in to the one account.
+    const login = await new Browser(app).login(`${local.toUpperCase()}@ｅxample.test`, PASSWORD);
+    expect(login.statusCode).toBe(303);
+    expect((await stores.db.users.findByLogin(`${local}@example.test`))?.email).toBe(`${local}@example.test`);
+  });
+});
