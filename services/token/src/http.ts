@@ -41,6 +41,9 @@ export class HttpRequestMeta implements RequestMeta {
   get ip(): string | null {
     return this.request.ip ?? null;
   }
+  get origin(): string | null {
+    return this.request.headers.origin ?? null;
+  }
 }
 
 const errorBody = {

@@ -1,4 +1,5 @@
 import { newClientCredentials, newClientSecret } from '../oauth/client-credentials.js';
+import { isPublicClient } from '../oauth/client-type.js';
 import { revokeClientTokens } from '../oauth/revocation.js';
 import { KNOWN_SCOPES } from '../oauth/scopes.js';
 import type { Client, Stores } from '../ports/index.js';
@@ -14,26 +15,31 @@ import type { AppRegistration } from './app-registration.js';
 /** An app together with its client secret: the only moment the secret exists in plain text. */
 export interface AppWithSecret {
   client: Client;
-  /** Show it once; only its SHA-256 is stored. */
-  clientSecret: string;
+  /** Show it once; only its SHA-256 is stored. Null for a public client, which has none (SEC-50). */
+  clientSecret: string | null;
 }
 
-/** Registers a confidential app owned by `ownerUserId`, allowed every known scope, not trusted. */
+/**
+ * Registers an app owned by `ownerUserId` (null: an admin-managed client), allowed every
+ * known scope. A confidential app gets a secret; a public one (`none`) gets no secret.
+ */
 export async function registerApp(
   stores: Stores,
-  ownerUserId: number,
+  ownerUserId: number | null,
   registration: AppRegistration,
+  options: { trusted?: boolean } = {},
 ): Promise<AppWithSecret> {
   const credentials = newClientCredentials();
+  const publicClient = isPublicClient(registration);
   const client = await stores.db.clients.create({
     clientId: credentials.clientId,
-    secretHash: credentials.secretHash,
+    secretHash: publicClient ? null : credentials.secretHash,
     ...registration,
     allowedScopes: [...KNOWN_SCOPES],
     ownerUserId,
-    trusted: false,
+    trusted: options.trusted ?? false,
   });
-  return { client, clientSecret: credentials.clientSecret };
+  return { client, clientSecret: publicClient ? null : credentials.clientSecret };
 }
 
 /**
@@ -42,8 +48,9 @@ export async function registerApp(
  */
 export async function rotateAppSecret(
   stores: Stores,
-  client: Pick<Client, 'id'>,
-): Promise<AppWithSecret | null> {
+  client: Pick<Client, 'id' | 'tokenEndpointAuthMethod'>,
+): Promise<{ client: Client; clientSecret: string } | null> {
+  if (isPublicClient(client)) return null;
   const { clientSecret, secretHash } = newClientSecret();
   const updated = await stores.db.clients.update(client.id, { secretHash });
   return updated ? { client: updated, clientSecret } : null;

@@ -4,7 +4,10 @@ import { checkRedirectUri } from './check-redirect-uri.js';
 import { readAuthorizationRequest } from './parameters.js';
 
 const registered = 'https://app.example.com/oauth/callback';
-const app = { redirectUris: ['https://other.example.com/cb', registered] };
+const app = {
+  redirectUris: ['https://other.example.com/cb', registered],
+  tokenEndpointAuthMethod: 'client_secret_basic' as const,
+};
 
 function check(redirect_uri: string | string[] | undefined) {
   return () => checkRedirectUri(readAuthorizationRequest({ redirect_uri }), app);

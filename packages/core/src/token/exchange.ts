@@ -1,4 +1,5 @@
 import { InvalidRequestError, UnsupportedGrantTypeError } from '../errors.js';
+import { checkBrowserCaller } from '../oauth/web-origins.js';
 import {
   type CodeGrantRequest,
   readCodeGrantRequest,
@@ -33,7 +34,8 @@ export function readTokenRequest(params: TokenParams): TokenRequest {
  * `POST /api/oauth2/token` (RFC 6749 §3.2): every syntax check first, then client
  * authentication, then the grant. Both grants authenticate before they touch their
  * credential: spending a code or rotating a refresh token is a side effect, and a
- * replay with wrong credentials must change nothing (SEC-10).
+ * replay with wrong credentials must change nothing (SEC-10) — and a browser call by a
+ * client that may not make one must change nothing either (SEC-54).
  */
 export async function exchangeToken(
   ctx: TokenContext,
@@ -44,6 +46,7 @@ export async function exchangeToken(
   const request = readTokenRequest(params);
   const presented = readClientCredentials(params, authorization);
   const client = await authenticateClient(ctx.stores.db.clients, presented, true);
+  checkBrowserCaller(client, meta.origin);
   if (request.grantType === 'authorization_code') {
     return redeemAuthorizationCode(ctx, client, request.grant, meta);
   }

@@ -21,6 +21,9 @@ function toClient(row: ClientRow): Client {
     redirectUris: row.redirectUris,
     allowedScopes: row.allowedScopes,
     ownerUserId: row.ownerUserId,
+    tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as Client['tokenEndpointAuthMethod'],
+    allowedOrigins: row.allowedOrigins,
+    deviceGrantEnabled: row.deviceGrantEnabled,
     trusted: row.trusted,
     disabled: row.disabled,
     createdAt: row.createdAt,
@@ -53,6 +56,10 @@ export function createClientStore(db: Db): ClientStore {
           redirectUris: client.redirectUris,
           allowedScopes: client.allowedScopes ?? DEFAULT_ALLOWED_SCOPES,
           ownerUserId: client.ownerUserId ?? null,
+          tokenEndpointAuthMethod:
+            client.tokenEndpointAuthMethod ?? (client.secretHash === null ? 'none' : 'client_secret_basic'),
+          allowedOrigins: client.allowedOrigins ?? [],
+          deviceGrantEnabled: client.deviceGrantEnabled ?? false,
           trusted: client.trusted ?? false,
         })
         .returning();
@@ -85,8 +92,18 @@ export function createClientStore(db: Db): ClientStore {
 
     async update(id: number, patch: ClientPatch): Promise<Client | null> {
       // Named one by one so that a caller's stray `id` or `clientId` can never be written.
-      const { name, description, homepageUrl, redirectUris, allowedScopes, trusted, disabled, secretHash } =
-        patch;
+      const {
+        name,
+        description,
+        homepageUrl,
+        redirectUris,
+        allowedScopes,
+        trusted,
+        disabled,
+        secretHash,
+        allowedOrigins,
+        deviceGrantEnabled,
+      } = patch;
       const [row] = await db
         .update(clients)
         // Drizzle skips undefined values: an absent field is left alone.
@@ -99,6 +116,8 @@ export function createClientStore(db: Db): ClientStore {
           trusted,
           disabled,
           secretHash,
+          allowedOrigins,
+          deviceGrantEnabled,
           updatedAt: sql`now()`,
         })
         .where(eq(clients.id, id))
