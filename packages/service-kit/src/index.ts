@@ -1,3 +1,4 @@
+export * from './cors.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './logger.js';

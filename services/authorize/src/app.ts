@@ -18,6 +18,7 @@ import { loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
+import { wellKnownCors } from './routes/well-known-cors.js';
 
 const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
@@ -97,6 +98,7 @@ export const authorizeService: FastifyPluginAsync<ServiceOptions> = async (app, 
     index: false,
     maxAge: config.env === 'production' ? '1d' : 0,
   });
+  await app.register(wellKnownCors);
   await app.register(metadataRoutes, options);
   await app.register(browserPages, options);
 };

@@ -8,6 +8,7 @@ import {
 } from '@gatehouse/core/token';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
+import { BROWSER_PATHS, browserCallers } from './cors.js';
 import {
   HttpRequestMeta,
   introspectRouteSchema,
@@ -36,6 +37,8 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', setNoStore);
   app.setErrorHandler(sendOAuthError);
+
+  browserCallers(app, ctx.stores, BROWSER_PATHS);
 
   app.post('/api/oauth2/token', { schema: tokenRouteSchema }, async (request) => {
     const params = readRequestParams(request);

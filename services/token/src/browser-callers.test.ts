@@ -113,3 +113,49 @@ describe('public clients from the browser', () => {
     expectOAuthError(response, 401, 'invalid_client');
   });
 });
+
+describe('CORS on the token endpoints (SEC-55)', () => {
+  const preflight = (url: string, origin: string) =>
+    app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+
+  it.each(['/api/oauth2/token', '/api/oauth2/revoke'])(
+    '%s: a public client origin passes the preflight, cached, no credentials',
+    async (url) => {
+      const response = await preflight(url, SPA_ORIGIN);
+      expect(response.statusCode).toBe(204);
+      expect(response.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
+      expect(response.headers['access-control-allow-methods']).toBe('POST');
+      expect(response.headers['access-control-max-age']).toBe('600');
+      expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+    },
+  );
+
+  it('an unregistered origin gets no Access-Control-Allow-Origin, on the preflight or the answer', async () => {
+    const response = await preflight('/api/oauth2/token', 'https://unregistered.example');
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    const { code } = await issueCode(stores, confidential.client, user);
+    const post = await redeem(code, confidential, { origin: 'https://unregistered.example' });
+    expect(post.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('the answer to a public client is readable by its origin', async () => {
+    const { code } = await issueCode(stores, spa.client, user, { codeChallenge: CHALLENGE });
+    const response = await redeem(code, spa, { origin: SPA_ORIGIN }, { code_verifier: VERIFIER });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
+    expect(response.headers.vary).toMatch(/Origin/);
+  });
+
+  it('introspection answers no preflight', async () => {
+    const response = await preflight('/api/oauth2/introspect', SPA_ORIGIN);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});

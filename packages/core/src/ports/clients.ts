@@ -71,6 +71,12 @@ export interface ClientStore {
   listAll(): Promise<Client[]>;
   update(id: number, patch: ClientPatch): Promise<Client | null>;
   delete(id: number): Promise<boolean>;
+  /**
+   * True when `origin` is a web origin of some enabled public client: one of its
+   * `allowed_origins`, or the origin of one of its https redirect URIs (compared as
+   * registered). CORS preflights ask this before any client is named (SEC-53).
+   */
+  hasPublicWebOrigin(origin: string): Promise<boolean>;
   /** Distinct users holding an active grant for this client. */
   countAuthorizedUsers(id: number): Promise<number>;
 }

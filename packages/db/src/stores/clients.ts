@@ -37,6 +37,20 @@ export function createClientStore(db: Db): ClientStore {
     .from(clients)
     .where(eq(clients.clientId, sql.placeholder('clientId')))
     .prepare('clients_find_by_client_id');
+  const hasPublicWebOrigin = db
+    .select({ found: sql<boolean>`true` })
+    .from(clients)
+    .where(
+      sql`${clients.tokenEndpointAuthMethod} = 'none' AND NOT ${clients.disabled} AND (
+        ${sql.placeholder('origin')}::text = ANY(${clients.allowedOrigins})
+        OR EXISTS (
+          SELECT 1 FROM unnest(${clients.redirectUris}) AS uri
+          WHERE starts_with(uri, 'https://') AND starts_with(uri, ${sql.placeholder('origin')}::text || '/')
+        )
+      )`,
+    )
+    .limit(1)
+    .prepare('clients_has_public_web_origin');
   const findById = db
     .select()
     .from(clients)
@@ -128,6 +142,13 @@ export function createClientStore(db: Db): ClientStore {
     // Grants and refresh tokens go with the client (ON DELETE CASCADE).
     async delete(id: number): Promise<boolean> {
       const rows = await db.delete(clients).where(eq(clients.id, id)).returning({ id: clients.id });
+      return rows.length > 0;
+    },
+
+    async hasPublicWebOrigin(origin: string): Promise<boolean> {
+      // An Origin header is short; anything longer is never registered.
+      if (origin.length > 300) return false;
+      const rows = await hasPublicWebOrigin.execute({ origin });
       return rows.length > 0;
     },
 

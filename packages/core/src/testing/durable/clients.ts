@@ -112,6 +112,32 @@ export function describeClientStoreContract(open: OpenDurableStores): void {
       ).rejects.toThrow();
     });
 
+    it('tells whether an origin belongs to some enabled public client (SEC-53)', async () => {
+      const host = unique('spa')
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '');
+      const origin = `https://${host}.example.test`;
+      const extra = `http://127.0.0.1:${5000 + Math.floor(Math.random() * 1000)}`;
+      expect(await stores().clients.hasPublicWebOrigin(origin)).toBe(false);
+      // A confidential client's redirect URIs are no web origins.
+      await createClient(stores(), { redirectUris: [`${origin}/cb`] });
+      expect(await stores().clients.hasPublicWebOrigin(origin)).toBe(false);
+      const pub = await stores().clients.create({
+        clientId: unique('gh_'),
+        secretHash: null,
+        name: 'SPA',
+        redirectUris: [`${origin}/cb`, `http://${host}.example.test/plain`],
+        allowedOrigins: [extra],
+      });
+      expect(await stores().clients.hasPublicWebOrigin(origin)).toBe(true);
+      expect(await stores().clients.hasPublicWebOrigin(extra)).toBe(true);
+      expect(await stores().clients.hasPublicWebOrigin(`http://${host}.example.test`)).toBe(false);
+      expect(await stores().clients.hasPublicWebOrigin(`${origin}.evil.test`)).toBe(false);
+      expect(await stores().clients.hasPublicWebOrigin(origin.slice(0, -2))).toBe(false);
+      await stores().clients.update(pub.id, { disabled: true });
+      expect(await stores().clients.hasPublicWebOrigin(origin)).toBe(false);
+    });
+
     it('answers null for unknown ids', async () => {
       expect(await stores().clients.findById(2_000_000_000)).toBeNull();
       expect(await stores().clients.findByClientId(unique('gh_'))).toBeNull();
