@@ -92,12 +92,12 @@ describe('SECURITY 18: security headers on pages', () => {
 });
 
 describe('SECURITY 8: no CORS headers on pages', () => {
+  // /.well-known/* is the one exception, readable by any origin (SEC-55, well-known-cors.test.ts).
   it('never answers with Access-Control-* headers, preflight included', async () => {
     const origin = { origin: 'https://evil.example' };
     const responses = [
       await app.inject({ url: '/login', headers: origin }),
       await app.inject({ url: '/account', headers: origin }),
-      await app.inject({ url: '/.well-known/oauth-authorization-server', headers: origin }),
       await app.inject({
         method: 'OPTIONS',
         url: '/login',
