@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { csrfProtection } from './browser/csrf.js';
 import { browserErrorHandler } from './browser/error-handler.js';
 import { browserSessions } from './browser/session.js';
+import { deviceRoutes } from './device/routes.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
@@ -74,6 +75,7 @@ async function browserPages(app: FastifyInstance, options: ServiceOptions): Prom
   await app.register(accountRoutes, options);
   await app.register(consoleRoutes, options);
   await app.register(topupRoutes, options);
+  await app.register(deviceRoutes, options);
 }
 
 /** The authorize service as an encapsulated Fastify plugin. Never listens: see server.ts. */

@@ -1,4 +1,5 @@
 import formbody from '@fastify/formbody';
+import { startDeviceAuthorization } from '@gatehouse/core/device';
 import {
   exchangeToken,
   introspectToken,
@@ -10,6 +11,7 @@ import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { BROWSER_PATHS, browserCallers } from './cors.js';
 import {
+  deviceAuthorizationRouteSchema,
   HttpRequestMeta,
   introspectRouteSchema,
   readRequestParams,
@@ -51,6 +53,22 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
     await revokeToken(ctx, presented, params, new HttpRequestMeta(request));
     return REVOKED;
   });
+
+  // RFC 8628 §3.1: the device asks for a user code to show.
+  app.post(
+    '/api/oauth2/device_authorization',
+    { schema: deviceAuthorizationRouteSchema },
+    async (request) => {
+      const params = readRequestParams(request);
+      return startDeviceAuthorization(
+        ctx.stores,
+        options.config.issuer,
+        params,
+        request.headers.authorization,
+        new HttpRequestMeta(request),
+      );
+    },
+  );
 
   app.post('/api/oauth2/introspect', { schema: introspectRouteSchema }, async (request) => {
     const params = readRequestParams(request);

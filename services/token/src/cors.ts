@@ -3,7 +3,7 @@ import { allowOrigin, answerPreflights, originOf } from '@gatehouse/service-kit'
 import type { FastifyInstance } from 'fastify';
 
 /** The endpoints public clients call from browser code; introspection stays server-only. */
-export const BROWSER_PATHS = ['/api/oauth2/token', '/api/oauth2/revoke'];
+export const BROWSER_PATHS = ['/api/oauth2/token', '/api/oauth2/revoke', '/api/oauth2/device_authorization'];
 
 /**
  * CORS for the token endpoints (API.md §10, SEC-55): readable by the registered web origins

@@ -103,3 +103,21 @@ export const introspectRouteSchema = {
     ...errorResponses,
   },
 } as const;
+
+export const deviceAuthorizationRouteSchema = {
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        device_code: { type: 'string' },
+        user_code: { type: 'string' },
+        verification_uri: { type: 'string' },
+        verification_uri_complete: { type: 'string' },
+        expires_in: { type: 'integer' },
+        interval: { type: 'integer' },
+      },
+      required: ['device_code', 'user_code', 'verification_uri', 'expires_in', 'interval'],
+    },
+    ...errorResponses,
+  },
+} as const;
