@@ -3,7 +3,9 @@
  * origin, registered as a public client, signs in with PKCE and no secret, then calls the
  * token endpoint, userinfo and the top-up link through CORS, refreshes and revokes (API.md §10).
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { randomId } from '@gatehouse/core';
 import { freePort } from '@gatehouse/stack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +52,32 @@ if (location.pathname === '/cb') {
 </script></body></html>`;
 }
 
+/** The SDK's browser public-client mode, served as the one module it is. */
+const SDK_MODULE = fileURLToPath(
+  new URL('../../packages/sdk/dist/browser/public-client.js', import.meta.url),
+);
+
+function sdkPage(provider: string, clientId: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>SDK SPA</title></head><body>
+<h1>SDK SPA</h1><button id="login">Sign in</button><pre id="out"></pre>
+<script type="module">
+import { GatehousePublicClient } from '/sdk/public-client.js';
+const gatehouse = new GatehousePublicClient({ issuer: ${JSON.stringify(provider)}, clientId: ${JSON.stringify(clientId)},
+  redirectUri: location.origin + '/sdk-spa/cb', scope: 'profile balance' });
+document.getElementById('login').onclick = () => gatehouse.login();
+if (location.pathname === '/sdk-spa/cb') {
+  await gatehouse.handleCallback();
+  const result = { username: (await gatehouse.userinfo()).username, balance: (await gatehouse.balance()).amount };
+  result.topup = await gatehouse.topupUrl();
+  const before = (await gatehouse.refresh()).refreshToken;
+  result.refreshed = typeof before === 'string';
+  await gatehouse.revoke();
+  result.signed_in_after_revoke = gatehouse.signedIn;
+  document.getElementById('out').textContent = JSON.stringify(result);
+}
+</script></body></html>`;
+}
+
 describe.skipIf(SKIP_BROWSER)('a browser app registered as a public client (Chromium)', () => {
   const suite = useSuite();
   let server: Server;
@@ -61,17 +89,24 @@ describe.skipIf(SKIP_BROWSER)('a browser app registered as a public client (Chro
     spa = `http://127.0.0.1:${port}`;
     server = createServer((request, response) => {
       const path = new URL(request.url ?? '/', spa).pathname;
-      if (path !== '/' && path !== '/cb') return response.writeHead(404).end();
-      response
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end(spaPage(suite.world.provider, clientId));
+      const html = { 'content-type': 'text/html; charset=utf-8' };
+      if (path === '/' || path === '/cb') {
+        return response.writeHead(200, html).end(spaPage(suite.world.provider, clientId));
+      }
+      if (path === '/sdk-spa' || path === '/sdk-spa/cb') {
+        return response.writeHead(200, html).end(sdkPage(suite.world.provider, clientId));
+      }
+      if (path === '/sdk/public-client.js') {
+        return response.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(SDK_MODULE));
+      }
+      response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     await suite.world.stack.stores.db.clients.create({
       clientId,
       secretHash: null,
       name: 'Wallet SPA',
-      redirectUris: ['http://127.0.0.1/cb'],
+      redirectUris: ['http://127.0.0.1/cb', 'http://127.0.0.1/sdk-spa/cb'],
       allowedOrigins: [spa],
       allowedScopes: ['profile', 'balance'],
     });
@@ -102,6 +137,28 @@ describe.skipIf(SKIP_BROWSER)('a browser app registered as a public client (Chro
       rotated: true,
       revoke_status: 200,
       after_revoke: 'invalid_grant',
+    });
+    expect(result.topup).toMatch(new RegExp(`^${suite.world.provider}/topup\\?`));
+  });
+
+  it('does the same through the SDK browser mode (GatehousePublicClient)', async () => {
+    const s = await suite.open('spa-sdk-public-client');
+    const user = await suite.world.seedUser('sam');
+    const page = await s.newPage();
+    await page.goto(`${spa}/sdk-spa`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAtProvider(s, page, user, 'sdk-spa-provider-login');
+    await waitForPath(page, suite.world.provider, '/api/oauth2/authorize');
+    await page.getByRole('button', { name: 'Allow access' }).click();
+    await waitForPath(page, spa, '/sdk-spa/cb');
+    await page.locator('#out').filter({ hasText: 'signed_in_after_revoke' }).waitFor();
+    const result = JSON.parse((await page.locator('#out').textContent()) ?? '{}');
+    await s.shot(page, 'sdk-spa-done');
+    expect(result).toMatchObject({
+      username: user.username,
+      balance: '750.00',
+      refreshed: true,
+      signed_in_after_revoke: false,
     });
     expect(result.topup).toMatch(new RegExp(`^${suite.world.provider}/topup\\?`));
   });
