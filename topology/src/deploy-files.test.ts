@@ -52,7 +52,12 @@ describe('deployment files stay in step', () => {
   it('the gateway routes exactly the token and resource prefixes of API.md', () => {
     const matcher = (name: string) =>
       new RegExp(`@${name} path (.*)`).exec(caddyfile)?.[1]?.trim().split(/\s+/).sort();
-    expect(matcher('token')).toEqual(['/api/oauth2/introspect', '/api/oauth2/revoke', '/api/oauth2/token']);
+    expect(matcher('token')).toEqual([
+      '/api/oauth2/device_authorization',
+      '/api/oauth2/introspect',
+      '/api/oauth2/revoke',
+      '/api/oauth2/token',
+    ]);
     expect(matcher('resource')).toEqual([
       '/api/admin/*',
       '/api/oauth2/topup',

@@ -9,6 +9,7 @@ export const TOKEN_PREFIX = {
   developerToken: 'gth_dt_',
   topupCode: 'gth_tc_',
   session: 'gth_ss_',
+  deviceCode: 'gth_dc_',
 } as const;
 
 /**

@@ -91,3 +91,18 @@ export class TemporarilyUnavailableError extends OAuthError {
   readonly code = 'temporarily_unavailable';
   override readonly status = 503;
 }
+
+/** RFC 8628 §3.5: the user has not decided yet; poll again after the interval. */
+export class AuthorizationPendingError extends OAuthError {
+  readonly code = 'authorization_pending';
+}
+
+/** RFC 8628 §3.5: polled too fast; the interval has grown by 5 seconds. */
+export class SlowDownError extends OAuthError {
+  readonly code = 'slow_down';
+}
+
+/** RFC 8628 §3.5: the device code expired; start a new device authorization. */
+export class ExpiredTokenError extends OAuthError {
+  readonly code = 'expired_token';
+}

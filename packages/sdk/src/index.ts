@@ -10,6 +10,12 @@ export {
 } from './client.js';
 export type { AuthorizationServerMetadata, GatehouseClientOptions } from './core.js';
 export {
+  DEVICE_CODE_GRANT_TYPE,
+  type DeviceLoginOptions,
+  type DevicePrompt,
+  deviceLogin,
+} from './device-login.js';
+export {
   GatehouseError,
   IssuerMismatchError,
   LoginRequiredError,

@@ -1,4 +1,5 @@
 export * from './config-summary.js';
+export * from './cors.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './logger.js';

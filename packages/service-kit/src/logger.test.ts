@@ -6,6 +6,7 @@ describe('log redaction', () => {
     expect(redactUrl('/cb?code=abc&state=xyz')).toBe('/cb?code=%5BRedacted%5D&state=xyz');
     expect(redactUrl('/x?ACCESS_TOKEN=t&client_secret=s')).not.toMatch(/=t&|=s$/);
     expect(redactUrl('/plain')).toBe('/plain');
+    expect(redactUrl('/device?user_code=BCDF-GHJK')).toBe('/device?user_code=%5BRedacted%5D');
   });
 
   it('redacts credential headers and body fields', () => {

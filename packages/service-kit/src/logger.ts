@@ -15,6 +15,9 @@ export const SECRET_FIELDS = [
   'access_token',
   'token',
   '_csrf',
+  // RFC 8628: the device code is a bearer secret; the user code travels in /device?user_code=…
+  'device_code',
+  'user_code',
 ];
 
 const REDACT_PATHS = [

@@ -92,12 +92,12 @@ describe('SECURITY 18: security headers on pages', () => {
 });
 
 describe('SECURITY 8: no CORS headers on pages', () => {
+  // /.well-known/* is the one exception, readable by any origin (SEC-55, well-known-cors.test.ts).
   it('never answers with Access-Control-* headers, preflight included', async () => {
     const origin = { origin: 'https://evil.example' };
     const responses = [
       await app.inject({ url: '/login', headers: origin }),
       await app.inject({ url: '/account', headers: origin }),
-      await app.inject({ url: '/.well-known/oauth-authorization-server', headers: origin }),
       await app.inject({
         method: 'OPTIONS',
         url: '/login',
@@ -122,10 +122,15 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       revocation_endpoint: `${ISSUER}/api/oauth2/revoke`,
       introspection_endpoint: `${ISSUER}/api/oauth2/introspect`,
       userinfo_endpoint: `${ISSUER}/api/oauth2/userinfo`,
+      device_authorization_endpoint: `${ISSUER}/api/oauth2/device_authorization`,
       scopes_supported: ['profile', 'balance'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code', 'refresh_token'],
+      grant_types_supported: [
+        'authorization_code',
+        'refresh_token',
+        'urn:ietf:params:oauth:grant-type:device_code',
+      ],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],

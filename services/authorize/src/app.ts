@@ -17,6 +17,7 @@ import { cspDirectives } from './browser/csp.js';
 import { csrfProtection } from './browser/csrf.js';
 import { browserErrorHandler } from './browser/error-handler.js';
 import { browserSessions } from './browser/session.js';
+import { deviceRoutes } from './device/routes.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
@@ -24,6 +25,7 @@ import { type LoginRouteOptions, loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
+import { wellKnownCors } from './routes/well-known-cors.js';
 
 const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
@@ -69,6 +71,7 @@ async function browserPages(app: FastifyInstance, options: AuthorizeServiceOptio
   await app.register(accountRoutes, options);
   await app.register(consoleRoutes, options);
   await app.register(topupRoutes, options);
+  await app.register(deviceRoutes, options);
 }
 
 /** What the stack passes (ServiceOptions); tests may also shorten the login delays. */
@@ -99,6 +102,7 @@ export const authorizeService: FastifyPluginAsync<AuthorizeServiceOptions> = asy
     index: false,
     maxAge: config.env === 'production' ? '1d' : 0,
   });
+  await app.register(wellKnownCors);
   await app.register(metadataRoutes, options);
   await app.register(browserPages, options);
 };

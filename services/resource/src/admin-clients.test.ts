@@ -287,7 +287,7 @@ describe('admin clients', () => {
     const client = await createClient(t.stores);
     const empty = await admin('PATCH', `/api/admin/clients/${client.clientId}`, {});
     expect(empty.statusCode).toBe(400);
-    expect(empty.json().message).toMatch(/trusted and\/or disabled/);
+    expect(empty.json().message).toMatch(/trusted, disabled and\/or device_grant_enabled/);
     const notBoolean = await admin('PATCH', `/api/admin/clients/${client.clientId}`, { disabled: 'true' });
     expect(notBoolean.statusCode).toBe(400);
     expect((await t.stores.db.clients.findById(client.id))?.disabled).toBe(false);

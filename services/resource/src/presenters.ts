@@ -27,6 +27,9 @@ export function appJson(client: Client) {
     client_id: client.clientId,
     redirect_uri: client.redirectUris[0] ?? null,
     redirect_uris: client.redirectUris,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    allowed_origins: client.allowedOrigins,
+    device_grant_enabled: client.deviceGrantEnabled,
     disabled: client.disabled,
     created_time: unixSeconds(client.createdAt),
     updated_time: unixSeconds(client.updatedAt),
@@ -68,4 +71,18 @@ export function auditJson(event: AuditEvent) {
     data: event.data,
     created_time: unixSeconds(event.createdAt),
   };
+}
+
+/** The registration answer: the app plus its secret, which exists only for confidential apps and only now. */
+export function withSecret<T extends object>(
+  json: T,
+  clientSecret: string | null,
+): T & { client_secret?: string } {
+  return clientSecret === null ? json : { ...json, client_secret: clientSecret };
+}
+
+export function createdMessage(clientSecret: string | null): string {
+  return clientSecret === null
+    ? 'app created as a public client (no secret): use PKCE from the browser or device'
+    : 'app created; the client secret is shown only once, store it now';
 }

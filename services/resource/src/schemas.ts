@@ -20,6 +20,9 @@ export const appFields = {
   homepage_url: { type: ['string', 'null'], maxLength: 10_000 },
   redirect_uri: { type: 'string', maxLength: 10_000 },
   redirect_uris: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 10_000 } },
+  token_endpoint_auth_method: { type: 'string', maxLength: 100 },
+  allowed_origins: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 10_000 } },
+  device_grant_enabled: { type: 'boolean' },
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import formbody from '@fastify/formbody';
+import { startDeviceAuthorization } from '@gatehouse/core/device';
 import {
   exchangeToken,
   introspectToken,
@@ -14,7 +15,9 @@ import {
   type ServiceOptions,
 } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
+import { BROWSER_PATHS, browserCallers } from './cors.js';
 import {
+  deviceAuthorizationRouteSchema,
   HttpRequestMeta,
   introspectRouteSchema,
   readRequestParams,
@@ -45,6 +48,8 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
   app.setErrorHandler(sendOAuthError);
   if (options.answersUnknownPaths !== false) answerUnknownPaths(app);
 
+  browserCallers(app, ctx.stores, BROWSER_PATHS);
+
   app.post('/api/oauth2/token', { schema: tokenRouteSchema }, async (request) => {
     const params = readRequestParams(request);
     const tokens = await exchangeToken(
@@ -66,6 +71,22 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
     await revokeToken(ctx, presented, params, new HttpRequestMeta(request));
     return REVOKED;
   });
+
+  // RFC 8628 §3.1: the device asks for a user code to show.
+  app.post(
+    '/api/oauth2/device_authorization',
+    { schema: deviceAuthorizationRouteSchema },
+    async (request) => {
+      const params = readRequestParams(request);
+      return startDeviceAuthorization(
+        ctx.stores,
+        options.config.issuer,
+        params,
+        request.headers.authorization,
+        new HttpRequestMeta(request),
+      );
+    },
+  );
 
   app.post('/api/oauth2/introspect', { schema: introspectRouteSchema }, async (request) => {
     const params = readRequestParams(request);

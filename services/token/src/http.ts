@@ -48,6 +48,9 @@ export class HttpRequestMeta implements RequestMeta {
   get ip(): string | null {
     return this.request.ip ?? null;
   }
+  get origin(): string | null {
+    return this.request.headers.origin ?? null;
+  }
 }
 
 const errorBody = {
@@ -103,6 +106,24 @@ export const introspectRouteSchema = {
         token_type: { type: 'string' },
       },
       required: ['active'],
+    },
+    ...errorResponses,
+  },
+} as const;
+
+export const deviceAuthorizationRouteSchema = {
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        device_code: { type: 'string' },
+        user_code: { type: 'string' },
+        verification_uri: { type: 'string' },
+        verification_uri_complete: { type: 'string' },
+        expires_in: { type: 'integer' },
+        interval: { type: 'integer' },
+      },
+      required: ['device_code', 'user_code', 'verification_uri', 'expires_in', 'interval'],
     },
     ...errorResponses,
   },

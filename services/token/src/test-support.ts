@@ -34,7 +34,7 @@ export interface TestClient {
 
 export async function createClient(
   stores: Stores,
-  options: { public?: boolean; clientId?: string; secret?: string } = {},
+  options: { public?: boolean; clientId?: string; secret?: string; allowedOrigins?: string[] } = {},
 ): Promise<TestClient> {
   const secret = options.public ? null : (options.secret ?? randomToken(TOKEN_PREFIX.clientSecret));
   const client = await stores.db.clients.create({
@@ -43,6 +43,7 @@ export async function createClient(
     name: 'Test app',
     redirectUris: [REDIRECT_URI],
     allowedScopes: ['profile', 'balance'],
+    allowedOrigins: options.allowedOrigins ?? [],
   });
   return { client, secret };
 }

@@ -1,6 +1,7 @@
 import type { CacheStores, PendingAuthorizationRequest, SessionData } from '@gatehouse/core';
 import { memoryAccessTokenStore } from './access-tokens.js';
 import { memoryCodeStore } from './codes.js';
+import { memoryDeviceGrantStore } from './device-grants.js';
 import { memoryExpiringStore } from './expiring.js';
 import { Keyspace } from './keyspace.js';
 import { memoryRateLimitStore } from './rate-limits.js';
@@ -17,6 +18,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): CacheStores
   return {
     sessions: memoryExpiringStore<SessionData>(keyspace),
     pendingRequests: memoryExpiringStore<PendingAuthorizationRequest>(keyspace),
+    deviceGrants: memoryDeviceGrantStore(keyspace),
     codes: memoryCodeStore(keyspace),
     accessTokens: memoryAccessTokenStore(keyspace),
     rateLimits: memoryRateLimitStore(keyspace),

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { redisAccessTokenStore } from './access-tokens.js';
 import { redisCodeStore } from './codes.js';
 import { connectRedis, disconnectRedis } from './connect.js';
+import { redisDeviceGrantStore } from './device-grants.js';
 import { redisExpiringStore } from './expiring.js';
 import { failClosed } from './fail-closed.js';
 import { redisKeys } from './keys.js';
@@ -31,6 +32,7 @@ export function redisCacheOn(client: Redis, keyPrefix = ''): CacheStores {
   return {
     sessions: redisExpiringStore<SessionData>(client, keys.session),
     pendingRequests: redisExpiringStore<PendingAuthorizationRequest>(client, keys.pendingRequest),
+    deviceGrants: redisDeviceGrantStore(client, keys),
     codes: redisCodeStore(client, keys),
     accessTokens: redisAccessTokenStore(client, keys),
     rateLimits: redisRateLimitStore(client, keys),

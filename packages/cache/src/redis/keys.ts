@@ -16,6 +16,9 @@ export function redisKeys(keyPrefix = '') {
     family: (familyId: string) => `${root}fam:${familyId}`,
     rateLimit: (key: string) => `${root}rl:${key}`,
     stamp: (key: string) => `${root}stamp:${key}`,
+    /** By the SHA-256 of the device code; the user code key points at it (RFC 8628). */
+    deviceGrant: (deviceCodeHash: string) => `${root}dev:${deviceCodeHash}`,
+    deviceUserCode: (userCode: string) => `${root}devuc:${userCode}`,
   };
 }
 

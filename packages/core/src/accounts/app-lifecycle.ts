@@ -1,4 +1,5 @@
 import { newClientCredentials, newClientSecret } from '../oauth/client-credentials.js';
+import { isPublicClient } from '../oauth/client-type.js';
 import { revokeClientTokens } from '../oauth/revocation.js';
 import { KNOWN_SCOPES } from '../oauth/scopes.js';
 import type { Client, Stores } from '../ports/index.js';
@@ -15,33 +16,37 @@ import { ACCOUNT_LIMITS, AccountLimitError } from './limits.js';
 /** An app together with its client secret: the only moment the secret exists in plain text. */
 export interface AppWithSecret {
   client: Client;
-  /** Show it once; only its SHA-256 is stored. */
-  clientSecret: string;
+  /** Show it once; only its SHA-256 is stored. Null for a public client, which has none (SEC-50). */
+  clientSecret: string | null;
 }
 
 /**
- * Registers a confidential app owned by `ownerUserId`, allowed every known scope, not
- * trusted. Throws AccountLimitError when the owner already has `appsPerUser` apps (SEC-36).
+ * Registers an app owned by `ownerUserId` (null: an admin-managed client), allowed every
+ * known scope. A confidential app gets a secret; a public one (`none`) gets no secret.
+ * Throws AccountLimitError when a user already owns `limit` apps (SEC-36); admin-managed
+ * clients have no such limit.
  */
 export async function registerApp(
   stores: Stores,
-  ownerUserId: number,
+  ownerUserId: number | null,
   registration: AppRegistration,
-  limit: number = ACCOUNT_LIMITS.appsPerUser,
+  options: { trusted?: boolean; limit?: number } = {},
 ): Promise<AppWithSecret> {
-  if ((await stores.db.clients.listByOwner(ownerUserId)).length >= limit) {
+  const limit = options.limit ?? ACCOUNT_LIMITS.appsPerUser;
+  if (ownerUserId !== null && (await stores.db.clients.listByOwner(ownerUserId)).length >= limit) {
     throw new AccountLimitError('apps', limit);
   }
   const credentials = newClientCredentials();
+  const publicClient = isPublicClient(registration);
   const client = await stores.db.clients.create({
     clientId: credentials.clientId,
-    secretHash: credentials.secretHash,
+    secretHash: publicClient ? null : credentials.secretHash,
     ...registration,
     allowedScopes: [...KNOWN_SCOPES],
     ownerUserId,
-    trusted: false,
+    trusted: options.trusted ?? false,
   });
-  return { client, clientSecret: credentials.clientSecret };
+  return { client, clientSecret: publicClient ? null : credentials.clientSecret };
 }
 
 /**
@@ -50,8 +55,9 @@ export async function registerApp(
  */
 export async function rotateAppSecret(
   stores: Stores,
-  client: Pick<Client, 'id'>,
-): Promise<AppWithSecret | null> {
+  client: Pick<Client, 'id' | 'tokenEndpointAuthMethod'>,
+): Promise<{ client: Client; clientSecret: string } | null> {
+  if (isPublicClient(client)) return null;
   const { clientSecret, secretHash } = newClientSecret();
   const updated = await stores.db.clients.update(client.id, { secretHash });
   return updated ? { client: updated, clientSecret } : null;

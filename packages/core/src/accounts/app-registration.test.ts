@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateAppRegistration, validateAppUpdate } from './app-registration.js';
 
 const prod = { development: false, requireDescription: true };
+const prodUpdate = { ...prod, tokenEndpointAuthMethod: 'client_secret_basic' } as const;
 const valid = {
   name: 'My App',
   description: 'Shows your balance',
@@ -17,6 +18,9 @@ describe('app registration validation', () => {
         description: 'Shows your balance',
         homepageUrl: null,
         redirectUris: ['https://app.example.com/oauth/callback'],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        allowedOrigins: [],
+        deviceGrantEnabled: false,
       },
     });
   });
@@ -116,21 +120,81 @@ describe('app registration validation', () => {
 
 describe('app update validation', () => {
   it('checks and returns only the fields sent', () => {
-    expect(validateAppUpdate({ redirect_uris: ['https://b.example/cb'] }, prod)).toEqual({
+    expect(validateAppUpdate({ redirect_uris: ['https://b.example/cb'] }, prodUpdate)).toEqual({
       ok: true,
       value: { redirectUris: ['https://b.example/cb'] },
     });
-    expect(validateAppUpdate({ homepage_url: null }, prod)).toEqual({
+    expect(validateAppUpdate({ homepage_url: null }, prodUpdate)).toEqual({
       ok: true,
       value: { homepageUrl: null },
     });
   });
 
   it('refuses an empty change and bad fields', () => {
-    expect(validateAppUpdate({}, prod)).toMatchObject({ ok: false, problems: [{ field: 'body' }] });
-    expect(validateAppUpdate({ name: '', redirect_uri: 'http://x.example/cb' }, prod)).toMatchObject({
+    expect(validateAppUpdate({}, prodUpdate)).toMatchObject({ ok: false, problems: [{ field: 'body' }] });
+    expect(validateAppUpdate({ name: '', redirect_uri: 'http://x.example/cb' }, prodUpdate)).toMatchObject({
       ok: false,
       problems: [{ field: 'name' }, { field: 'redirect_uri' }],
     });
+  });
+});
+
+describe('client types at registration (SEC-50)', () => {
+  it('registers a confidential app by default', () => {
+    const result = validateAppRegistration(valid, prod);
+    expect(result.ok && result.value.tokenEndpointAuthMethod).toBe('client_secret_basic');
+  });
+
+  it('registers a public app with loopback, private-use URIs and web origins', () => {
+    const result = validateAppRegistration(
+      {
+        ...valid,
+        redirect_uri: undefined,
+        redirect_uris: ['http://127.0.0.1/cb', 'com.example.app:/cb'],
+        token_endpoint_auth_method: 'none',
+        allowed_origins: ['https://spa.example.com'],
+        device_grant_enabled: true,
+      },
+      prod,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        tokenEndpointAuthMethod: 'none',
+        allowedOrigins: ['https://spa.example.com'],
+        deviceGrantEnabled: true,
+      },
+    });
+  });
+
+  it('refuses an unknown method, and origins or private-use schemes for confidential apps', () => {
+    const result = validateAppRegistration(
+      {
+        ...valid,
+        redirect_uri: 'com.example.app:/cb',
+        token_endpoint_auth_method: 'private_key_jwt',
+        allowed_origins: ['https://spa.example.com'],
+      },
+      prod,
+    );
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.map((p) => p.field)).toEqual([
+      'token_endpoint_auth_method',
+      'redirect_uri',
+      'allowed_origins',
+    ]);
+  });
+
+  it('never changes the client type on update', () => {
+    expect(validateAppUpdate({ token_endpoint_auth_method: 'none' }, prodUpdate)).toMatchObject({
+      ok: false,
+      problems: [{ field: 'token_endpoint_auth_method' }],
+    });
+    expect(
+      validateAppUpdate(
+        { allowed_origins: ['https://a.example'] },
+        { ...prod, tokenEndpointAuthMethod: 'none' },
+      ),
+    ).toEqual({ ok: true, value: { allowedOrigins: ['https://a.example'] } });
   });
 });

@@ -1,4 +1,7 @@
+import { isTokenEndpointAuthMethod } from '../oauth/client-type.js';
 import { isLoopbackHost, redirectUriProblem } from '../oauth/redirect-uri.js';
+import { allowedOriginProblem } from '../oauth/web-origins.js';
+import type { TokenEndpointAuthMethod } from '../ports/clients.js';
 import type { FieldProblem, Validation } from './problems.js';
 
 export const APP_RULES = {
@@ -6,6 +9,7 @@ export const APP_RULES = {
   descriptionMax: 1000,
   urlMax: 2000,
   redirectUrisMax: 10,
+  allowedOriginsMax: 10,
 } as const;
 
 /** An app registration as the stores want it. */
@@ -14,7 +18,14 @@ export interface AppRegistration {
   description: string;
   homepageUrl: string | null;
   redirectUris: string[];
+  /** `none` registers a public client: no secret, PKCE on every request (SEC-50). */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  allowedOrigins: string[];
+  deviceGrantEnabled: boolean;
 }
+
+/** What may change after registration: everything but the client type. */
+export type AppUpdate = Partial<Omit<AppRegistration, 'tokenEndpointAuthMethod'>>;
 
 /** What the developer API, the admin API and the console receive (wire names). */
 export interface AppRegistrationInput {
@@ -23,6 +34,9 @@ export interface AppRegistrationInput {
   homepage_url?: unknown;
   redirect_uri?: unknown;
   redirect_uris?: unknown;
+  token_endpoint_auth_method?: unknown;
+  allowed_origins?: unknown;
+  device_grant_enabled?: unknown;
 }
 
 export interface AppValidationOptions {
@@ -30,6 +44,11 @@ export interface AppValidationOptions {
   development: boolean;
   /** The developer API requires a description (API.md §6); the admin API does not. */
   requireDescription?: boolean;
+}
+
+/** Updates check redirect URIs and origins against the type the app was registered with. */
+export interface AppUpdateOptions extends AppValidationOptions {
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
@@ -89,7 +108,7 @@ export function homepageUrlProblem(url: string, options: { development: boolean 
  */
 function redirectUrisOf(
   input: AppRegistrationInput,
-  options: AppValidationOptions,
+  options: AppValidationOptions & { publicClient: boolean },
   problems: FieldProblem[],
 ): string[] | null {
   const single = input.redirect_uri;
@@ -126,7 +145,10 @@ function redirectUrisOf(
   const before = problems.length;
   uris.forEach((uri, index) => {
     const name = many === undefined ? 'redirect_uri' : `redirect_uris[${index}]`;
-    const problem = redirectUriProblem(uri, { development: options.development });
+    const problem = redirectUriProblem(uri, {
+      development: options.development,
+      publicClient: options.publicClient,
+    });
     if (problem) problems.push({ field: name, message: `"${uri}" ${problem}` });
     else if (uris.indexOf(uri) !== index) problems.push({ field: name, message: `"${uri}" is listed twice` });
   });
@@ -149,6 +171,67 @@ function homepageOf(
   return value;
 }
 
+function authMethodOf(value: unknown, problems: FieldProblem[]): TokenEndpointAuthMethod {
+  if (value === undefined || value === null || value === '') return 'client_secret_basic';
+  if (isTokenEndpointAuthMethod(value)) return value;
+  problems.push({
+    field: 'token_endpoint_auth_method',
+    message:
+      'must be client_secret_basic or client_secret_post (the app has a server that keeps a secret) or none (it runs in the browser or on a device)',
+  });
+  return 'client_secret_basic';
+}
+
+/**
+ * Extra web origins for browser code (CORS, SEC-53): public clients only — a confidential
+ * client must call from its server, where CORS plays no part.
+ */
+function allowedOriginsOf(
+  value: unknown,
+  options: AppValidationOptions & { publicClient: boolean },
+  problems: FieldProblem[],
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((o) => typeof o !== 'string')) {
+    problems.push({ field: 'allowed_origins', message: 'must be an array of strings' });
+    return undefined;
+  }
+  const origins = value as string[];
+  if (origins.length > 0 && !options.publicClient) {
+    problems.push({
+      field: 'allowed_origins',
+      message:
+        'is for apps without a server (token_endpoint_auth_method none); an app with a secret must call Gatehouse from its server',
+    });
+    return undefined;
+  }
+  if (origins.length > APP_RULES.allowedOriginsMax) {
+    problems.push({
+      field: 'allowed_origins',
+      message: `must list at most ${APP_RULES.allowedOriginsMax} origins`,
+    });
+    return undefined;
+  }
+  const before = problems.length;
+  origins.forEach((origin, index) => {
+    const problem = allowedOriginProblem(origin, options);
+    if (problem) problems.push({ field: `allowed_origins[${index}]`, message: `"${origin}" ${problem}` });
+    else if (origins.indexOf(origin) !== index) {
+      problems.push({ field: `allowed_origins[${index}]`, message: `"${origin}" is listed twice` });
+    }
+  });
+  return problems.length === before ? origins : undefined;
+}
+
+function deviceGrantOf(value: unknown, problems: FieldProblem[]): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') {
+    problems.push({ field: 'device_grant_enabled', message: 'must be true or false' });
+    return undefined;
+  }
+  return value;
+}
+
 /** Validates a new app (developer API, admin API, console). Every field is checked. */
 export function validateAppRegistration(
   input: AppRegistrationInput,
@@ -160,7 +243,11 @@ export function validateAppRegistration(
   const description = descriptionProblem(input.description, options.requireDescription ?? false);
   if (description) problems.push({ field: 'description', message: description });
   const homepageUrl = homepageOf(input.homepage_url, options, problems);
-  const redirectUris = redirectUrisOf(input, options, problems);
+  const tokenEndpointAuthMethod = authMethodOf(input.token_endpoint_auth_method, problems);
+  const typed = { ...options, publicClient: tokenEndpointAuthMethod === 'none' };
+  const redirectUris = redirectUrisOf(input, typed, problems);
+  const allowedOrigins = allowedOriginsOf(input.allowed_origins, typed, problems);
+  const deviceGrantEnabled = deviceGrantOf(input.device_grant_enabled, problems);
   if (problems.length > 0 || redirectUris === null) return { ok: false, problems };
   return {
     ok: true,
@@ -169,6 +256,9 @@ export function validateAppRegistration(
       description: typeof input.description === 'string' ? input.description.trim() : '',
       homepageUrl: homepageUrl ?? null,
       redirectUris,
+      tokenEndpointAuthMethod,
+      allowedOrigins: allowedOrigins ?? [],
+      deviceGrantEnabled: deviceGrantEnabled ?? false,
     },
   };
 }
@@ -179,10 +269,18 @@ export function validateAppRegistration(
  */
 export function validateAppUpdate(
   input: AppRegistrationInput,
-  options: AppValidationOptions,
-): Validation<Partial<AppRegistration>> {
+  options: AppUpdateOptions,
+): Validation<AppUpdate> {
   const problems: FieldProblem[] = [];
-  const value: Partial<AppRegistration> = {};
+  const value: AppUpdate = {};
+  const typed = { ...options, publicClient: options.tokenEndpointAuthMethod === 'none' };
+  const method = input.token_endpoint_auth_method;
+  if (method !== undefined && method !== options.tokenEndpointAuthMethod) {
+    problems.push({
+      field: 'token_endpoint_auth_method',
+      message: `cannot be changed after registration (this app is ${options.tokenEndpointAuthMethod}); register a new app instead`,
+    });
+  }
   if (input.name !== undefined) {
     const problem = nameProblem(input.name);
     if (problem) problems.push({ field: 'name', message: problem });
@@ -196,9 +294,13 @@ export function validateAppUpdate(
   const homepageUrl = homepageOf(input.homepage_url, options, problems);
   if (homepageUrl !== undefined) value.homepageUrl = homepageUrl;
   if (input.redirect_uri !== undefined || input.redirect_uris !== undefined) {
-    const uris = redirectUrisOf(input, options, problems);
+    const uris = redirectUrisOf(input, typed, problems);
     if (uris) value.redirectUris = uris;
   }
+  const allowedOrigins = allowedOriginsOf(input.allowed_origins, typed, problems);
+  if (allowedOrigins !== undefined) value.allowedOrigins = allowedOrigins;
+  const deviceGrantEnabled = deviceGrantOf(input.device_grant_enabled, problems);
+  if (deviceGrantEnabled !== undefined) value.deviceGrantEnabled = deviceGrantEnabled;
   if (problems.length > 0) return { ok: false, problems };
   if (Object.keys(value).length === 0) {
     return {
@@ -206,7 +308,8 @@ export function validateAppUpdate(
       problems: [
         {
           field: 'body',
-          message: 'must change at least one of name, description, homepage_url, redirect_uri(s)',
+          message:
+            'must change at least one of name, description, homepage_url, redirect_uri(s), allowed_origins, device_grant_enabled',
         },
       ],
     };

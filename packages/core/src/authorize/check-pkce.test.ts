@@ -5,11 +5,14 @@ import { checkPkce, isPublicClient } from './check-pkce.js';
 import { readAuthorizationRequest } from './parameters.js';
 
 const challenge = s256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk');
-const confidential = { secretHash: 'f'.repeat(64) };
-const publicClient = { secretHash: null };
+const confidential = { tokenEndpointAuthMethod: 'client_secret_basic' } as const;
+const publicClient = { tokenEndpointAuthMethod: 'none' } as const;
 
 const check =
-  (query: Record<string, string>, client: { secretHash: string | null } = confidential) =>
+  (
+    query: Record<string, string>,
+    client: { tokenEndpointAuthMethod: 'none' | 'client_secret_basic' } = confidential,
+  ) =>
   () =>
     checkPkce(readAuthorizationRequest(query), client);
 
@@ -27,7 +30,7 @@ describe('checkPkce', () => {
     expect(check({})()).toBeNull();
   });
 
-  it('requires PKCE from public clients (registered without a secret)', () => {
+  it('requires PKCE from public clients (token_endpoint_auth_method none, SEC-50)', () => {
     expect(isPublicClient(publicClient)).toBe(true);
     expect(isPublicClient(confidential)).toBe(false);
     expect(check({}, publicClient)).toThrow('must use PKCE');

@@ -4,7 +4,10 @@ import { checkRedirectUri } from './check-redirect-uri.js';
 import { readAuthorizationRequest } from './parameters.js';
 
 const registered = 'https://app.example.com/oauth/callback';
-const app = { redirectUris: ['https://other.example.com/cb', registered] };
+const app = {
+  redirectUris: ['https://other.example.com/cb', registered],
+  tokenEndpointAuthMethod: 'client_secret_basic' as const,
+};
 
 function check(redirect_uri: string | string[] | undefined) {
   return () => checkRedirectUri(readAuthorizationRequest({ redirect_uri }), app);
@@ -49,7 +52,10 @@ describe('checkRedirectUri', () => {
 
 describe('checkRedirectUri and legacy URIs (SEC-31)', () => {
   it('never returns a registered URI that is not visible ASCII', () => {
-    const legacy = { redirectUris: ['https://app.example.com/cb\tx', 'https://app.example.com/日本'] };
+    const legacy = {
+      tokenEndpointAuthMethod: 'client_secret_basic' as const,
+      redirectUris: ['https://app.example.com/cb\tx', 'https://app.example.com/日本'],
+    };
     for (const uri of legacy.redirectUris) {
       expect(() => checkRedirectUri(readAuthorizationRequest({ redirect_uri: uri }), legacy)).toThrow(
         InvalidRedirectUriError,

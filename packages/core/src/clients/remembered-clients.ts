@@ -90,6 +90,7 @@ export function rememberClients(
     update: (id: number, patch: ClientPatch) => writing(() => clients.update(id, patch)),
     delete: (id: number) => writing(() => clients.delete(id)),
     countAuthorizedUsers: (id) => clients.countAuthorizedUsers(id),
+    hasPublicWebOrigin: (origin) => clients.hasPublicWebOrigin(origin),
   };
 }
 

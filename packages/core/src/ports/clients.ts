@@ -1,3 +1,6 @@
+/** RFC 7591 §2 names; `none` is a public client. */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
 export interface Client {
   /** Internal numeric id (the developer API's `id`). */
   id: number;
@@ -12,6 +15,16 @@ export interface Client {
   /** Scopes the client may request. */
   allowedScopes: string[];
   ownerUserId: number | null;
+  /**
+   * How the client authenticates at the token endpoint: `client_secret_basic` or
+   * `client_secret_post` (confidential, has a secret) or `none` (public: runs in a
+   * browser or on a device and cannot keep a secret). Fixed at registration.
+   */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Extra web origins a public client calls the token endpoints from (CORS), besides its https redirect URIs. */
+  allowedOrigins: string[];
+  /** May use the device authorization grant (RFC 8628). */
+  deviceGrantEnabled: boolean;
   trusted: boolean;
   disabled: boolean;
   createdAt: Date;
@@ -27,6 +40,10 @@ export interface NewClient {
   redirectUris: string[];
   allowedScopes?: string[];
   ownerUserId?: number | null;
+  /** Default: `none` without a secret, `client_secret_basic` with one. */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  allowedOrigins?: string[];
+  deviceGrantEnabled?: boolean;
   trusted?: boolean;
 }
 
@@ -41,6 +58,8 @@ export type ClientPatch = Partial<
     | 'trusted'
     | 'disabled'
     | 'secretHash'
+    | 'allowedOrigins'
+    | 'deviceGrantEnabled'
   >
 >;
 
@@ -53,6 +72,12 @@ export interface ClientStore {
   listAll(page?: { limit: number; offset: number }): Promise<Client[]>;
   update(id: number, patch: ClientPatch): Promise<Client | null>;
   delete(id: number): Promise<boolean>;
+  /**
+   * True when `origin` is a web origin of some enabled public client: one of its
+   * `allowed_origins`, or the origin of one of its https redirect URIs (compared as
+   * registered). CORS preflights ask this before any client is named (SEC-53).
+   */
+  hasPublicWebOrigin(origin: string): Promise<boolean>;
   /** Distinct users holding an active grant for this client. */
   countAuthorizedUsers(id: number): Promise<number>;
 }

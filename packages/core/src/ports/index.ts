@@ -3,6 +3,7 @@ import type { AuditStore } from './audit.js';
 import type { ClientStore } from './clients.js';
 import type { AuthorizationCodeStore } from './codes.js';
 import type { DeveloperTokenStore } from './developer-tokens.js';
+import type { DeviceGrantStore } from './device-grants.js';
 import type { ExpiringStore, PendingAuthorizationRequest, SessionData } from './expiring.js';
 import type { GrantStore } from './grants.js';
 import type { LedgerStore } from './ledger.js';
@@ -18,6 +19,7 @@ export type * from './audit.js';
 export type * from './clients.js';
 export type * from './codes.js';
 export type * from './developer-tokens.js';
+export type * from './device-grants.js';
 export type * from './expiring.js';
 export type * from './grants.js';
 export type * from './ledger.js';
@@ -49,6 +51,8 @@ export interface CacheStores {
   sessions: ExpiringStore<SessionData>;
   pendingRequests: ExpiringStore<PendingAuthorizationRequest>;
   codes: AuthorizationCodeStore;
+  /** Device authorizations in progress (RFC 8628). */
+  deviceGrants: DeviceGrantStore;
   accessTokens: AccessTokenStore;
   rateLimits: RateLimitStore;
   /** Version stamps (e.g. of cached clients) and one-time markers. */

@@ -8,7 +8,10 @@ export interface UserinfoRecord {
   /** Null when the user has no balance row. */
   balance: Pick<Balance, 'quota' | 'usedQuota'> | null;
   /** The client the token was issued to; null when it no longer exists. */
-  client: Pick<Client, 'id' | 'clientId' | 'disabled'> | null;
+  client: Pick<
+    Client,
+    'id' | 'clientId' | 'disabled' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'allowedOrigins'
+  > | null;
 }
 
 /** A read-only view across users, balances and clients, for the hottest resource endpoint. */

@@ -1,5 +1,6 @@
 import { constantTimeEqual, sha256Hex } from '../crypto.js';
 import { InvalidClientError, InvalidRequestError } from '../errors.js';
+import { isPublicClient } from '../oauth/client-type.js';
 import { parseBasicCredentials } from '../oauth/http-auth.js';
 import type { Client, ClientStore } from '../ports/index.js';
 import { optionalParam, type TokenParams } from './params.js';
@@ -62,10 +63,19 @@ export function readClientCredentials(
  * Disabled clients never authenticate.
  */
 export function clientMatches(client: Client | null, secret: string | null, allowPublic: boolean): boolean {
-  if (secret === null)
-    return client !== null && client.secretHash === null && allowPublic && !client.disabled;
+  if (secret === null) {
+    return (
+      client !== null &&
+      isPublicClient(client) &&
+      client.secretHash === null &&
+      allowPublic &&
+      !client.disabled
+    );
+  }
   const matches = constantTimeEqual(sha256Hex(secret), client?.secretHash ?? DUMMY_SECRET_HASH);
-  return matches && client !== null && client.secretHash !== null && !client.disabled;
+  return (
+    matches && client !== null && !isPublicClient(client) && client.secretHash !== null && !client.disabled
+  );
 }
 
 /** Looks the client up (one database round trip) and checks its credentials; `invalid_client` on any failure. */
@@ -82,7 +92,4 @@ export async function authenticateClient(
   return client!;
 }
 
-/** True for a client registered without a secret (RFC 6749 §2.1 public client). */
-export function isPublicClient(client: Client): boolean {
-  return client.secretHash === null;
-}
+export { isPublicClient } from '../oauth/client-type.js';

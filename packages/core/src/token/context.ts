@@ -13,6 +13,8 @@ export interface RequestMeta {
   readonly now: number;
   /** Caller address, for audit events (may be a getter: only the rare audited paths read it). */
   readonly ip: string | null;
+  /** The `Origin` header: set when browser code made the request (SEC-54). */
+  readonly origin?: string | null;
 }
 
 /** How long a spent authorization code is remembered, so a replay is recognised (and revokes its tokens). */

@@ -1,4 +1,11 @@
+import {
+  DEVICE_CODE_GRANT_TYPE,
+  type DeviceCodeGrantRequest,
+  readDeviceCodeGrantRequest,
+  redeemDeviceCode,
+} from '../device/device-code-grant.js';
 import { InvalidRequestError, UnsupportedGrantTypeError } from '../errors.js';
+import { checkBrowserCaller } from '../oauth/web-origins.js';
 import {
   type CodeGrantRequest,
   readCodeGrantRequest,
@@ -12,10 +19,11 @@ import { type RefreshGrantRequest, readRefreshGrantRequest, refreshAccessToken }
 
 export type TokenRequest =
   | { grantType: 'authorization_code'; grant: CodeGrantRequest }
-  | { grantType: 'refresh_token'; grant: RefreshGrantRequest };
+  | { grantType: 'refresh_token'; grant: RefreshGrantRequest }
+  | { grantType: typeof DEVICE_CODE_GRANT_TYPE; grant: DeviceCodeGrantRequest };
 
 /** The grant types this server issues tokens for (also what discovery metadata lists). */
-export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token'] as const;
+export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT_TYPE] as const;
 
 /**
  * Step 1 (no I/O): `grant_type` and the grant's own parameters. Missing →
@@ -26,14 +34,18 @@ export function readTokenRequest(params: TokenParams): TokenRequest {
   if (grantType === undefined || grantType === '') throw new InvalidRequestError('grant_type is required');
   if (grantType === 'authorization_code') return { grantType, grant: readCodeGrantRequest(params) };
   if (grantType === 'refresh_token') return { grantType, grant: readRefreshGrantRequest(params) };
-  throw new UnsupportedGrantTypeError('grant_type must be authorization_code or refresh_token');
+  if (grantType === DEVICE_CODE_GRANT_TYPE) return { grantType, grant: readDeviceCodeGrantRequest(params) };
+  throw new UnsupportedGrantTypeError(
+    `grant_type must be authorization_code, refresh_token or ${DEVICE_CODE_GRANT_TYPE}`,
+  );
 }
 
 /**
  * `POST /api/oauth2/token` (RFC 6749 §3.2): every syntax check first, then client
  * authentication, then the grant. Both grants authenticate before they touch their
  * credential: spending a code or rotating a refresh token is a side effect, and a
- * replay with wrong credentials must change nothing (SEC-10).
+ * replay with wrong credentials must change nothing (SEC-10) — and a browser call by a
+ * client that may not make one must change nothing either (SEC-54).
  */
 export async function exchangeToken(
   ctx: TokenContext,
@@ -44,8 +56,10 @@ export async function exchangeToken(
   const request = readTokenRequest(params);
   const presented = readClientCredentials(params, authorization);
   const client = await authenticateClient(ctx.stores.db.clients, presented, true);
+  checkBrowserCaller(client, meta.origin);
   if (request.grantType === 'authorization_code') {
     return redeemAuthorizationCode(ctx, client, request.grant, meta);
   }
+  if (request.grantType === DEVICE_CODE_GRANT_TYPE) return redeemDeviceCode(ctx, client, request.grant, meta);
   return refreshAccessToken(ctx, client, request.grant, meta);
 }

@@ -1,5 +1,6 @@
 import { sha256Hex, TOKEN_PREFIX } from '../crypto.js';
 import { revokeFamilies } from '../oauth/revocation.js';
+import { checkBrowserCaller } from '../oauth/web-origins.js';
 import { authenticateClient, type PresentedClient } from './client-auth.js';
 import type { RequestMeta, TokenContext } from './context.js';
 import { requiredParam, type TokenParams } from './params.js';
@@ -27,6 +28,7 @@ export async function revokeToken(
       authenticateClient(clients, presented, true),
       stores.cache.accessTokens.get(hash),
     ]);
+    checkBrowserCaller(client, meta.origin);
     if (data !== null && data.clientId === client.id) await stores.cache.accessTokens.delete(hash);
     return;
   }
@@ -35,10 +37,11 @@ export async function revokeToken(
       authenticateClient(clients, presented, true),
       refreshTokens.findByHash(sha256Hex(token)),
     ]);
+    checkBrowserCaller(client, meta.origin);
     if (record !== null && record.clientId === client.id) {
       await revokeFamilies(stores, [record.familyId], new Date(meta.now));
     }
     return;
   }
-  await authenticateClient(clients, presented, true);
+  checkBrowserCaller(await authenticateClient(clients, presented, true), meta.origin);
 }

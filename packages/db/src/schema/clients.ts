@@ -1,4 +1,5 @@
-import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from './users.js';
 
 export const clients = pgTable(
@@ -13,11 +14,23 @@ export const clients = pgTable(
     redirectUris: text('redirect_uris').array().notNull(),
     allowedScopes: text('allowed_scopes').array().notNull(),
     ownerUserId: integer('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** `client_secret_basic` / `client_secret_post` (confidential) or `none` (public, no secret). */
+    tokenEndpointAuthMethod: text('token_endpoint_auth_method').notNull().default('client_secret_basic'),
+    /** Web origins (besides those of its https redirect URIs) a public client may call from (CORS). */
+    allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+    deviceGrantEnabled: boolean('device_grant_enabled').notNull().default(false),
     trusted: boolean('trusted').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   // The developer console lists a user's apps.
-  (t) => [index('clients_owner_user_id_idx').on(t.ownerUserId)],
+  (t) => [
+    index('clients_owner_user_id_idx').on(t.ownerUserId),
+    // A public client has no secret and a confidential one always has one (SEC-50).
+    check(
+      'clients_auth_method_matches_secret',
+      sql`(${t.tokenEndpointAuthMethod} = 'none' AND ${t.secretHash} IS NULL) OR (${t.tokenEndpointAuthMethod} IN ('client_secret_basic', 'client_secret_post') AND ${t.secretHash} IS NOT NULL)`,
+    ),
+  ],
 );

@@ -21,6 +21,9 @@ function toClient(row: ClientRow): Client {
     redirectUris: row.redirectUris,
     allowedScopes: row.allowedScopes,
     ownerUserId: row.ownerUserId,
+    tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as Client['tokenEndpointAuthMethod'],
+    allowedOrigins: row.allowedOrigins,
+    deviceGrantEnabled: row.deviceGrantEnabled,
     trusted: row.trusted,
     disabled: row.disabled,
     createdAt: row.createdAt,
@@ -34,6 +37,20 @@ export function createClientStore(db: Db): ClientStore {
     .from(clients)
     .where(eq(clients.clientId, sql.placeholder('clientId')))
     .prepare('clients_find_by_client_id');
+  const hasPublicWebOrigin = db
+    .select({ found: sql<boolean>`true` })
+    .from(clients)
+    .where(
+      sql`${clients.tokenEndpointAuthMethod} = 'none' AND NOT ${clients.disabled} AND (
+        ${sql.placeholder('origin')}::text = ANY(${clients.allowedOrigins})
+        OR EXISTS (
+          SELECT 1 FROM unnest(${clients.redirectUris}) AS uri
+          WHERE starts_with(uri, 'https://') AND starts_with(uri, ${sql.placeholder('origin')}::text || '/')
+        )
+      )`,
+    )
+    .limit(1)
+    .prepare('clients_has_public_web_origin');
   const findById = db
     .select()
     .from(clients)
@@ -53,6 +70,10 @@ export function createClientStore(db: Db): ClientStore {
           redirectUris: client.redirectUris,
           allowedScopes: client.allowedScopes ?? DEFAULT_ALLOWED_SCOPES,
           ownerUserId: client.ownerUserId ?? null,
+          tokenEndpointAuthMethod:
+            client.tokenEndpointAuthMethod ?? (client.secretHash === null ? 'none' : 'client_secret_basic'),
+          allowedOrigins: client.allowedOrigins ?? [],
+          deviceGrantEnabled: client.deviceGrantEnabled ?? false,
           trusted: client.trusted ?? false,
         })
         .returning();
@@ -86,8 +107,18 @@ export function createClientStore(db: Db): ClientStore {
 
     async update(id: number, patch: ClientPatch): Promise<Client | null> {
       // Named one by one so that a caller's stray `id` or `clientId` can never be written.
-      const { name, description, homepageUrl, redirectUris, allowedScopes, trusted, disabled, secretHash } =
-        patch;
+      const {
+        name,
+        description,
+        homepageUrl,
+        redirectUris,
+        allowedScopes,
+        trusted,
+        disabled,
+        secretHash,
+        allowedOrigins,
+        deviceGrantEnabled,
+      } = patch;
       const [row] = await db
         .update(clients)
         // Drizzle skips undefined values: an absent field is left alone.
@@ -100,6 +131,8 @@ export function createClientStore(db: Db): ClientStore {
           trusted,
           disabled,
           secretHash,
+          allowedOrigins,
+          deviceGrantEnabled,
           updatedAt: sql`now()`,
         })
         .where(eq(clients.id, id))
@@ -110,6 +143,13 @@ export function createClientStore(db: Db): ClientStore {
     // Grants and refresh tokens go with the client (ON DELETE CASCADE).
     async delete(id: number): Promise<boolean> {
       const rows = await db.delete(clients).where(eq(clients.id, id)).returning({ id: clients.id });
+      return rows.length > 0;
+    },
+
+    async hasPublicWebOrigin(origin: string): Promise<boolean> {
+      // An Origin header is short; anything longer is never registered.
+      if (origin.length > 300) return false;
+      const rows = await hasPublicWebOrigin.execute({ origin });
       return rows.length > 0;
     },
 

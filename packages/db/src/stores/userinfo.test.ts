@@ -40,7 +40,14 @@ describe('UserinfoReader (Postgres) for a user without a balance row', () => {
         createdAt: user.createdAt,
       },
       balance: null,
-      client: { id: client.id, clientId: 'gh_nobalance', disabled: false },
+      client: {
+        id: client.id,
+        clientId: 'gh_nobalance',
+        disabled: false,
+        tokenEndpointAuthMethod: 'none',
+        redirectUris: ['https://app.example.test/cb'],
+        allowedOrigins: [],
+      },
     });
   });
 });

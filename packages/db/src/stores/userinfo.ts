@@ -1,4 +1,4 @@
-import type { UserinfoReader, UserinfoRecord } from '@gatehouse/core';
+import type { TokenEndpointAuthMethod, UserinfoReader, UserinfoRecord } from '@gatehouse/core';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
@@ -19,7 +19,15 @@ export function createUserinfoReader(db: Db): UserinfoReader {
         createdAt: users.createdAt,
       },
       balance: { userId: balances.userId, quota: balances.quota, usedQuota: balances.usedQuota },
-      client: { id: clients.id, clientId: clients.clientId, disabled: clients.disabled },
+      // The rest of the client says which web origins may read the answer (CORS, SEC-55).
+      client: {
+        id: clients.id,
+        clientId: clients.clientId,
+        disabled: clients.disabled,
+        tokenEndpointAuthMethod: clients.tokenEndpointAuthMethod,
+        redirectUris: clients.redirectUris,
+        allowedOrigins: clients.allowedOrigins,
+      },
     })
     .from(users)
     .leftJoin(balances, eq(balances.userId, users.id))
@@ -34,7 +42,14 @@ export function createUserinfoReader(db: Db): UserinfoReader {
       if (!row) return null;
       const { user, balance, client } = row;
       // The balance's user id was selected only to tell a missing row from a present one.
-      return { user, balance: balance && { quota: balance.quota, usedQuota: balance.usedQuota }, client };
+      return {
+        user,
+        balance: balance && { quota: balance.quota, usedQuota: balance.usedQuota },
+        client: client && {
+          ...client,
+          tokenEndpointAuthMethod: client.tokenEndpointAuthMethod as TokenEndpointAuthMethod,
+        },
+      };
     },
   });
 }

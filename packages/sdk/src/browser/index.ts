@@ -1,8 +1,16 @@
 /**
  * @gatehouse/sdk/browser — the tiny browser half. It holds no secret and no token: the
  * login happens on your server (code exchange, tokens in your server session) and your
- * page talks only to your own backend routes.
+ * page talks only to your own backend routes. For an app with no server at all, use
+ * `GatehousePublicClient` (a public client: PKCE, no secret, tokens in memory).
  */
+
+export {
+  GatehousePublicClient,
+  PublicClientError,
+  type PublicClientOptions,
+  type PublicTokens,
+} from './public-client.js';
 
 /** What `/oauth/callback.html` reports to the page that opened the login popup. */
 export interface PopupLoginMessage {

@@ -2,6 +2,7 @@ import {
   AccessDeniedError,
   type Client,
   InvalidClientError,
+  isPublicClient,
   isRegisteredRedirectUri,
   randomId,
   SCOPES,
@@ -180,8 +181,10 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
         homepage: httpUrl(client.homepageUrl),
         owner: owner?.username ?? null,
       },
-      redirectHost: new URL(authorization.redirectUri).host,
+      // A private-use scheme (com.example.app:/cb) has no host: the scheme names the app.
+      redirectHost: new URL(authorization.redirectUri).host || new URL(authorization.redirectUri).protocol,
       redirectProtocol: new URL(authorization.redirectUri).protocol,
+      publicClient: isPublicClient(client),
       scopes: scopeList(authorization.scopes).map((s) => ({
         ...s,
         isNew: decision.newScopes.includes(s.name),
@@ -218,7 +221,11 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
     }
     const client = await stores.db.clients.findById(pending.clientId);
     if (!client || client.disabled) throw new InvalidClientError('this application is no longer available');
-    if (!isRegisteredRedirectUri(pending.redirectUri, client.redirectUris)) {
+    if (
+      !isRegisteredRedirectUri(pending.redirectUri, client.redirectUris, {
+        publicClient: isPublicClient(client),
+      })
+    ) {
       throw new InvalidClientError(
         'this application changed its redirect addresses; start again from the application',
       );

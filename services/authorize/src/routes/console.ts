@@ -1,4 +1,4 @@
-import { type Client, type Config, randomId, randomToken, s256 } from '@gatehouse/core';
+import { type Client, type Config, isPublicClient, randomId, randomToken, s256 } from '@gatehouse/core';
 import {
   AccountLimitError,
   type AppRegistrationInput,
@@ -25,7 +25,14 @@ const LABELS = {
   description: 'Description',
   homepage_url: 'Homepage URL',
   redirect_uris: 'Redirect URIs',
+  token_endpoint_auth_method: 'App type',
+  allowed_origins: 'Web origins',
+  device_grant_enabled: 'Device sign-in',
 };
+
+/** The console's plain-words choice of client type (SEC-50): a server keeps a secret, a browser or device cannot. */
+const KINDS = { server: 'client_secret_basic', device: 'none' } as const;
+type Kind = keyof typeof KINDS;
 
 const NOTICES = {
   deleted: 'App deleted. Every token it held has been revoked.',
@@ -48,6 +55,9 @@ interface AppFormValues {
   description: string;
   homepage_url: string;
   redirect_uris: string;
+  kind: Kind;
+  allowed_origins: string;
+  device_grant_enabled: boolean;
 }
 
 const notFound = () =>
@@ -59,17 +69,30 @@ function formValues(body: unknown): AppFormValues {
     description: field(body, 'description') ?? '',
     homepage_url: (field(body, 'homepage_url') ?? '').trim(),
     redirect_uris: field(body, 'redirect_uris') ?? '',
+    kind: kindOf(field(body, 'kind')),
+    allowed_origins: field(body, 'allowed_origins') ?? '',
+    device_grant_enabled: field(body, 'device_grant_enabled') === 'true',
   };
 }
 
+/** "Has a server" is pre-selected on the form, so a form without the field means it. */
+function kindOf(value: string | undefined): Kind {
+  return value === 'device' ? 'device' : 'server';
+}
+
 /** The wire-shaped input the shared validators take (same rules as the developer API). */
-function registrationInput(values: AppFormValues): AppRegistrationInput {
-  return {
+function registrationInput(values: AppFormValues, editing: boolean): AppRegistrationInput {
+  const input: AppRegistrationInput = {
     name: values.name,
     description: values.description,
     homepage_url: values.homepage_url === '' ? null : values.homepage_url,
     redirect_uris: lines(values.redirect_uris),
+    allowed_origins: lines(values.allowed_origins),
+    device_grant_enabled: values.device_grant_enabled,
   };
+  // The type is chosen once, at registration.
+  if (!editing) input.token_endpoint_auth_method = KINDS[values.kind];
+  return input;
 }
 
 function valuesOf(client: Client): AppFormValues {
@@ -78,6 +101,9 @@ function valuesOf(client: Client): AppFormValues {
     description: client.description,
     homepage_url: client.homepageUrl ?? '',
     redirect_uris: client.redirectUris.join('\n'),
+    kind: isPublicClient(client) ? 'device' : 'server',
+    allowed_origins: client.allowedOrigins.join('\n'),
+    device_grant_enabled: client.deviceGrantEnabled,
   };
 }
 
@@ -114,7 +140,7 @@ function buildTryIt(
     '  -d code=<the code from the redirect> \\',
     `  --data-urlencode redirect_uri=${choice.redirectUri} \\`,
     `  -d client_id=${client.clientId} \\`,
-    '  -d client_secret=<your client secret> \\',
+    ...(isPublicClient(client) ? [] : ['  -d client_secret=<your client secret> \\']),
     `  -d code_verifier=${codeVerifier}`,
   ].join('\n');
   return {
@@ -173,7 +199,9 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
         wide: true,
         csrfToken,
         editing,
-        app: editing ? { id: form.client!.id, name: form.client!.name } : null,
+        app: editing
+          ? { id: form.client!.id, name: form.client!.name, public: isPublicClient(form.client!) }
+          : null,
         action: editing ? `/console/apps/${form.client!.id}` : '/console/apps',
         formId: form.formId ?? formNonce(),
         values: form.values,
@@ -190,6 +218,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
     client: Client,
     extra: {
       secret?: { value: string; reason: 'created' | 'rotated' } | null;
+      registered?: boolean;
       tryIt?: TryItResult | null;
       tryForm?: { redirectUri: string; scopes: string[]; autoAuthorize: boolean; error: string | null };
       status?: number;
@@ -208,6 +237,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
         notice: noticeText(request.query, NOTICES),
         app: appView(client, users),
         secret: extra.secret ?? null,
+        registered: extra.registered ?? false,
         tryIt: extra.tryIt ?? null,
         tryForm: extra.tryForm ?? {
           redirectUri: client.redirectUris[0] ?? '',
@@ -244,14 +274,22 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
   app.get('/console/apps/new', { preHandler: requireSession }, async (request, reply) =>
     appForm(request, reply, {
       client: null,
-      values: { name: '', description: '', homepage_url: '', redirect_uris: '' },
+      values: {
+        name: '',
+        description: '',
+        homepage_url: '',
+        redirect_uris: '',
+        kind: 'server',
+        allowed_origins: '',
+        device_grant_enabled: false,
+      },
     }),
   );
 
   app.post('/console/apps', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
     const values = formValues(request.body);
-    const checked = validateAppRegistration(registrationInput(values), validation);
+    const checked = validateAppRegistration(registrationInput(values, false), validation);
     if (!checked.ok) {
       return appForm(request, reply, {
         client: null,
@@ -279,9 +317,17 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
     await auditUserAction(stores, request, user.id, {
       type: 'client.created',
       clientId: client.clientId,
-      data: { name: client.name, redirect_uris: client.redirectUris, via: 'console' },
+      data: {
+        name: client.name,
+        redirect_uris: client.redirectUris,
+        token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+        via: 'console',
+      },
     });
-    return appPage(request, reply, client, { secret: { value: clientSecret, reason: 'created' } });
+    return appPage(request, reply, client, {
+      secret: clientSecret === null ? null : { value: clientSecret, reason: 'created' },
+      registered: true,
+    });
   });
 
   app.get('/console/apps/:id', { preHandler: requireSession }, async (request, reply) =>
@@ -309,8 +355,11 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
   app.post('/console/apps/:id', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
     const client = await ownApp(request);
-    const values = formValues(request.body);
-    const checked = validateAppUpdate(registrationInput(values), validation);
+    const values = { ...formValues(request.body), kind: valuesOf(client).kind };
+    const checked = validateAppUpdate(registrationInput(values, true), {
+      ...validation,
+      tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    });
     if (!checked.ok) {
       return appForm(request, reply, {
         client,
@@ -350,6 +399,12 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
   app.post('/console/apps/:id/secret', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
     const client = await ownApp(request);
+    if (isPublicClient(client))
+      throw new PageError(
+        400,
+        'No secret',
+        'This app runs in the browser or on a device and has no client secret.',
+      );
     if (!(await firstSubmission(stores, user.id, formIdOf(request.body)))) {
       return reply.redirect(`/console/apps/${client.id}?notice=already_rotated`, 303);
     }
@@ -396,6 +451,8 @@ function changedFields(before: Client, after: Client): string[] {
   if (before.description !== after.description) changed.push('description');
   if (before.homepageUrl !== after.homepageUrl) changed.push('homepage_url');
   if (before.redirectUris.join('\n') !== after.redirectUris.join('\n')) changed.push('redirect_uris');
+  if (before.allowedOrigins.join('\n') !== after.allowedOrigins.join('\n')) changed.push('allowed_origins');
+  if (before.deviceGrantEnabled !== after.deviceGrantEnabled) changed.push('device_grant_enabled');
   return changed;
 }
 
@@ -410,7 +467,9 @@ function appView(client: Client, authorizedUsers: number) {
     homepage: client.homepageUrl,
     redirectUris: client.redirectUris,
     scopes: client.allowedScopes.map((scope) => ({ scope, text: scopeText(scope) })),
-    confidential: client.secretHash !== null,
+    confidential: !isPublicClient(client),
+    allowedOrigins: client.allowedOrigins,
+    deviceGrantEnabled: client.deviceGrantEnabled,
     trusted: client.trusted,
     disabled: client.disabled,
     created: when(client.createdAt),

@@ -1,13 +1,14 @@
-import { type ClientPatch, KNOWN_SCOPES, newClientCredentials, revokeClientTokens } from '@gatehouse/core';
+import { type ClientPatch, revokeClientTokens } from '@gatehouse/core';
 import {
   type AppRegistrationInput,
   describeProblems,
+  registerApp,
   validateAppRegistration,
 } from '@gatehouse/core/accounts';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { badRequest, notFound, ok } from '../envelope.js';
-import { adminClientJson } from '../presenters.js';
+import { adminClientJson, createdMessage, withSecret } from '../presenters.js';
 import { audit } from '../request-parts.js';
 import { appFields, requireJsonTypes } from '../schemas.js';
 
@@ -26,7 +27,11 @@ const createSchema = {
 const patchSchema = {
   body: {
     type: 'object',
-    properties: { trusted: { type: 'boolean' }, disabled: { type: 'boolean' } },
+    properties: {
+      trusted: { type: 'boolean' },
+      disabled: { type: 'boolean' },
+      device_grant_enabled: { type: 'boolean' },
+    },
   },
 } as const;
 
@@ -46,7 +51,11 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
     '/api/admin/clients',
     {
       schema: createSchema,
-      preValidation: requireJsonTypes({ trusted: 'boolean', owner_user_id: 'number' }),
+      preValidation: requireJsonTypes({
+        trusted: 'boolean',
+        owner_user_id: 'number',
+        device_grant_enabled: 'boolean',
+      }),
     },
     async (request, reply) => {
       const body = request.body as AppRegistrationInput & {
@@ -59,13 +68,7 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
       if (ownerUserId !== null && !(await stores.db.users.findById(ownerUserId))) {
         throw badRequest(`owner_user_id ${ownerUserId} does not name a user`);
       }
-      const credentials = newClientCredentials();
-      const client = await stores.db.clients.create({
-        clientId: credentials.clientId,
-        secretHash: credentials.secretHash,
-        ...checked.value,
-        allowedScopes: [...KNOWN_SCOPES],
-        ownerUserId,
+      const { client, clientSecret } = await registerApp(stores, ownerUserId, checked.value, {
         trusted: body.trusted ?? false,
       });
       await audit(stores, request, {
@@ -73,13 +76,15 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
         actor: 'admin',
         userId: ownerUserId,
         clientId: client.clientId,
-        data: { name: client.name, redirect_uris: client.redirectUris, trusted: client.trusted },
+        data: {
+          name: client.name,
+          redirect_uris: client.redirectUris,
+          trusted: client.trusted,
+          token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+        },
       });
       reply.code(201);
-      return ok('client created; the client secret is shown only once, store it now', {
-        ...adminClientJson(client),
-        client_secret: credentials.clientSecret,
-      });
+      return ok(createdMessage(clientSecret), withSecret(adminClientJson(client), clientSecret));
     },
   );
 
@@ -92,14 +97,24 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
 
   app.patch(
     '/api/admin/clients/:client_id',
-    { schema: patchSchema, preValidation: requireJsonTypes({ trusted: 'boolean', disabled: 'boolean' }) },
+    {
+      schema: patchSchema,
+      preValidation: requireJsonTypes({
+        trusted: 'boolean',
+        disabled: 'boolean',
+        device_grant_enabled: 'boolean',
+      }),
+    },
     async (request) => {
       const publicId = (request.params as { client_id: string }).client_id;
-      const body = request.body as { trusted?: boolean; disabled?: boolean };
+      const body = request.body as { trusted?: boolean; disabled?: boolean; device_grant_enabled?: boolean };
       const patch: ClientPatch = {};
       if (body.trusted !== undefined) patch.trusted = body.trusted;
       if (body.disabled !== undefined) patch.disabled = body.disabled;
-      if (Object.keys(patch).length === 0) throw badRequest('send trusted and/or disabled (true or false)');
+      if (body.device_grant_enabled !== undefined) patch.deviceGrantEnabled = body.device_grant_enabled;
+      if (Object.keys(patch).length === 0) {
+        throw badRequest('send trusted, disabled and/or device_grant_enabled (true or false)');
+      }
       const client = await stores.db.clients.findByClientId(publicId);
       if (!client) throw notFound(`no client with client_id ${publicId}`);
       const updated = await stores.db.clients.update(client.id, patch);

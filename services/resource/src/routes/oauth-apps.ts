@@ -1,4 +1,4 @@
-import { type Client, type Stores, sha256Hex } from '@gatehouse/core';
+import { type Client, isPublicClient, type Stores, sha256Hex } from '@gatehouse/core';
 import {
   AccountLimitError,
   type AppRegistrationInput,
@@ -14,9 +14,9 @@ import { bearerTokenOf } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ApiError, badRequest, notFound, ok } from '../envelope.js';
-import { appJson } from '../presenters.js';
+import { appJson, createdMessage, withSecret } from '../presenters.js';
 import { audit, numericId } from '../request-parts.js';
-import { appFields } from '../schemas.js';
+import { appFields, requireJsonTypes } from '../schemas.js';
 
 const createSchema = {
   body: {
@@ -27,6 +27,9 @@ const createSchema = {
 } as const;
 
 const updateSchema = { body: { type: 'object', properties: appFields } } as const;
+
+/** `device_grant_enabled: "true"` is refused rather than coerced. */
+const strictTypes = requireJsonTypes({ device_grant_enabled: 'boolean' });
 
 /** Who the developer token belongs to, set by the `onRequest` check of this plugin. */
 const developers = new WeakMap<FastifyRequest, number>();
@@ -73,30 +76,35 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
     developers.set(request, await checkDeveloperToken(request, stores));
   });
 
-  app.post('/api/oauth_apps', { schema: createSchema }, async (request, reply) => {
-    const userId = developerOf(request);
-    const checked = validateAppRegistration(request.body as AppRegistrationInput, {
-      development,
-      requireDescription: true,
-    });
-    if (!checked.ok) throw badRequest(describeProblems(checked.problems));
-    const { client, clientSecret } = await registerApp(stores, userId, checked.value).catch((error) => {
-      if (error instanceof AccountLimitError) throw new ApiError(409, error.message);
-      throw error;
-    });
-    await audit(stores, request, {
-      type: 'client.created',
-      actor: `user:${userId}`,
-      userId,
-      clientId: client.clientId,
-      data: { name: client.name, redirect_uris: client.redirectUris },
-    });
-    reply.code(201);
-    return ok('app created; the client secret is shown only once, store it now', {
-      ...appJson(client),
-      client_secret: clientSecret,
-    });
-  });
+  app.post(
+    '/api/oauth_apps',
+    { schema: createSchema, preValidation: strictTypes },
+    async (request, reply) => {
+      const userId = developerOf(request);
+      const checked = validateAppRegistration(request.body as AppRegistrationInput, {
+        development,
+        requireDescription: true,
+      });
+      if (!checked.ok) throw badRequest(describeProblems(checked.problems));
+      const { client, clientSecret } = await registerApp(stores, userId, checked.value).catch((error) => {
+        if (error instanceof AccountLimitError) throw new ApiError(409, error.message);
+        throw error;
+      });
+      await audit(stores, request, {
+        type: 'client.created',
+        actor: `user:${userId}`,
+        userId,
+        clientId: client.clientId,
+        data: {
+          name: client.name,
+          redirect_uris: client.redirectUris,
+          token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+        },
+      });
+      reply.code(201);
+      return ok(createdMessage(clientSecret), withSecret(appJson(client), clientSecret));
+    },
+  );
 
   app.get('/api/oauth_apps', async (request) => {
     const clients = await stores.db.clients.listByOwner(developerOf(request));
@@ -105,11 +113,12 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
 
   app.get('/api/oauth_apps/:id', async (request) => ok('app', appJson(await ownedApp(request, stores))));
 
-  app.put('/api/oauth_apps/:id', { schema: updateSchema }, async (request) => {
+  app.put('/api/oauth_apps/:id', { schema: updateSchema, preValidation: strictTypes }, async (request) => {
     const client = await ownedApp(request, stores);
     const checked = validateAppUpdate(request.body as AppRegistrationInput, {
       development,
       requireDescription: true,
+      tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     });
     if (!checked.ok) throw badRequest(describeProblems(checked.problems));
     const updated = await stores.db.clients.update(client.id, checked.value);
@@ -139,6 +148,7 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
 
   app.post('/api/oauth_apps/:id/secret', async (request) => {
     const client = await ownedApp(request, stores);
+    if (isPublicClient(client)) throw badRequest('this app is a public client and has no secret to rotate');
     const rotated = await rotateAppSecret(stores, client);
     if (!rotated) throw notFound(`no app with id ${client.id}`);
     const { client: updated, clientSecret } = rotated;

@@ -3,6 +3,7 @@ import { requireAnyScope, shapeUserinfo } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { checkAccessToken, checkClientEnabled, checkUserActive } from '../access-token.js';
+import { bearerCors, tokenOwner } from '../cors.js';
 
 /**
  * `GET /api/oauth2/userinfo` (API.md §4, RFC 6750). The user, the app and the balance
@@ -10,13 +11,14 @@ import { checkAccessToken, checkClientEnabled, checkUserActive } from '../access
  * stops at once.
  */
 export const userinfoRoute: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
+  bearerCors(app, stores, ['/api/oauth2/userinfo']);
   app.get('/api/oauth2/userinfo', async (request) => {
     const token = await checkAccessToken(request, stores);
     requireAnyScope(token.scopes, KNOWN_SCOPES);
     // One round trip for the user, their balance and the app: each query costs a socket write.
     const record = await stores.db.userinfo.read(token.userId, token.clientId);
     const active = checkUserActive(record?.user ?? null);
-    checkClientEnabled(record?.client ?? null, token);
+    tokenOwner(request, checkClientEnabled(record?.client ?? null, token));
     return shapeUserinfo({
       user: active,
       balance: token.scopes.includes('balance') ? (record?.balance ?? null) : null,

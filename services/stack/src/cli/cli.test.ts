@@ -183,6 +183,41 @@ describe('gatehouse CLI against a running stack', () => {
     expect((await stack.stores.db.clients.findByClientId(credentials.clientId))?.disabled).toBe(true);
   });
 
+  it('registers a public client without a secret, and a confidential one with a secret (SEC-50)', async () => {
+    const pub = await as([
+      'clients',
+      'create',
+      '--name',
+      'Terminal',
+      '--public',
+      '--device-grant',
+      '--redirect-uri',
+      'http://127.0.0.1/cb',
+      '--redirect-uri',
+      'com.example.term:/cb',
+      '--json',
+    ]);
+    expect(pub.code, pub.stderr).toBe(0);
+    const created = JSON.parse(pub.stdout) as Record<string, unknown>;
+    expect(created).toMatchObject({ token_endpoint_auth_method: 'none', device_grant_enabled: true });
+    expect(created).not.toHaveProperty('client_secret');
+    const conf = await as([
+      'clients',
+      'create',
+      '--name',
+      'Server',
+      '--redirect-uri',
+      'https://s.example.com/cb',
+      '--json',
+    ]);
+    expect(conf.code, conf.stderr).toBe(0);
+    expect(JSON.parse(conf.stdout).client_secret).toMatch(/^gth_cs_/);
+    expect((await as(['clients', 'deny-device', created.client_id as string])).code).toBe(0);
+    expect(
+      (await stack.stores.db.clients.findByClientId(created.client_id as string))?.deviceGrantEnabled,
+    ).toBe(false);
+  });
+
   it('shows audit events, filtered', async () => {
     const result = await as(['audit', '--type', 'client.updated', '--json']);
     expect(result.code).toBe(0);

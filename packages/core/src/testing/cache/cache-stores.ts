@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../store-errors.js';
 import { describeAccessTokenStoreContract } from './access-tokens.js';
 import { describeAuthorizationCodeStoreContract } from './codes.js';
+import { describeDeviceGrantStoreContract } from './device-grants.js';
 import { describeExpiringStoreContract } from './expiring.js';
 import { describeRateLimitStoreContract } from './rate-limits.js';
 import { describeStampStoreContract } from './stamps.js';
@@ -11,6 +12,7 @@ import { type OpenCache, uniqueKey } from './support.js';
 export function describeCacheStoresContract(open: OpenCache): void {
   describeExpiringStoreContract(open);
   describeAuthorizationCodeStoreContract(open);
+  describeDeviceGrantStoreContract(open);
   describeAccessTokenStoreContract(open);
   describeRateLimitStoreContract(open);
   describeStampStoreContract(open);

@@ -2,6 +2,7 @@
 export * from './access-tokens.js';
 export * from './cache-stores.js';
 export * from './codes.js';
+export * from './device-grants.js';
 export * from './expiring.js';
 export * from './rate-limits.js';
 export * from './stamps.js';

@@ -60,6 +60,84 @@ export function describeClientStoreContract(open: OpenDurableStores): void {
       expect(await stores().clients.findByClientId(client.clientId)).toEqual(client);
     });
 
+    it('keeps the client type, web origins and device flag; no secret means public', async () => {
+      const pub = await stores().clients.create({
+        clientId: unique('gh_'),
+        secretHash: null,
+        name: 'SPA',
+        redirectUris: ['https://spa.example.test/cb'],
+        allowedOrigins: ['https://spa.example.test'],
+        deviceGrantEnabled: true,
+      });
+      expect(pub).toMatchObject({
+        tokenEndpointAuthMethod: 'none',
+        allowedOrigins: ['https://spa.example.test'],
+        deviceGrantEnabled: true,
+      });
+      const confidential = await createClient(stores(), { tokenEndpointAuthMethod: 'client_secret_post' });
+      expect(confidential).toMatchObject({
+        tokenEndpointAuthMethod: 'client_secret_post',
+        allowedOrigins: [],
+        deviceGrantEnabled: false,
+      });
+      const updated = await stores().clients.update(pub.id, {
+        allowedOrigins: [],
+        deviceGrantEnabled: false,
+      });
+      expect(updated).toMatchObject({
+        allowedOrigins: [],
+        deviceGrantEnabled: false,
+        tokenEndpointAuthMethod: 'none',
+      });
+    });
+
+    it('refuses a public client with a secret and a confidential one without (SEC-50)', async () => {
+      await expect(
+        stores().clients.create({
+          clientId: unique('gh_'),
+          secretHash: randomHash(),
+          tokenEndpointAuthMethod: 'none',
+          name: 'Bad',
+          redirectUris: ['https://bad.example.test/cb'],
+        }),
+      ).rejects.toThrow();
+      await expect(
+        stores().clients.create({
+          clientId: unique('gh_'),
+          secretHash: null,
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          name: 'Bad',
+          redirectUris: ['https://bad.example.test/cb'],
+        }),
+      ).rejects.toThrow();
+    });
+
+    it('tells whether an origin belongs to some enabled public client (SEC-53)', async () => {
+      const host = unique('spa')
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '');
+      const origin = `https://${host}.example.test`;
+      const extra = `http://127.0.0.1:${5000 + Math.floor(Math.random() * 1000)}`;
+      expect(await stores().clients.hasPublicWebOrigin(origin)).toBe(false);
+      // A confidential client's redirect URIs are no web origins.
+      await createClient(stores(), { redirectUris: [`${origin}/cb`] });
+      expect(await stores().clients.hasPublicWebOrigin(origin)).toBe(false);
+      const pub = await stores().clients.create({
+        clientId: unique('gh_'),
+        secretHash: null,
+        name: 'SPA',
+        redirectUris: [`${origin}/cb`, `http://${host}.example.test/plain`],
+        allowedOrigins: [extra],
+      });
+      expect(await stores().clients.hasPublicWebOrigin(origin)).toBe(true);
+      expect(await stores().clients.hasPublicWebOrigin(extra)).toBe(true);
+      expect(await stores().clients.hasPublicWebOrigin(`http://${host}.example.test`)).toBe(false);
+      expect(await stores().clients.hasPublicWebOrigin(`${origin}.evil.test`)).toBe(false);
+      expect(await stores().clients.hasPublicWebOrigin(origin.slice(0, -2))).toBe(false);
+      await stores().clients.update(pub.id, { disabled: true });
+      expect(await stores().clients.hasPublicWebOrigin(origin)).toBe(false);
+    });
+
     it('answers null for unknown ids', async () => {
       expect(await stores().clients.findById(2_000_000_000)).toBeNull();
       expect(await stores().clients.findByClientId(unique('gh_'))).toBeNull();

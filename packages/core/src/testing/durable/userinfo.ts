@@ -26,7 +26,14 @@ async function readSeparately(
       createdAt: user.createdAt,
     },
     balance: balance && { quota: balance.quota, usedQuota: balance.usedQuota },
-    client: client && { id: client.id, clientId: client.clientId, disabled: client.disabled },
+    client: client && {
+      id: client.id,
+      clientId: client.clientId,
+      disabled: client.disabled,
+      tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+      redirectUris: client.redirectUris,
+      allowedOrigins: client.allowedOrigins,
+    },
   };
 }
 
@@ -47,7 +54,14 @@ export function describeUserinfoReaderContract(open: OpenDurableStores): void {
           createdAt: user.createdAt,
         },
         balance: { quota: 0n, usedQuota: 0n },
-        client: { id: client.id, clientId: client.clientId, disabled: false },
+        client: {
+          id: client.id,
+          clientId: client.clientId,
+          disabled: false,
+          tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+          redirectUris: client.redirectUris,
+          allowedOrigins: client.allowedOrigins,
+        },
       });
       expect(record?.user.createdAt).toBeInstanceOf(Date);
     });
@@ -86,7 +100,7 @@ export function describeUserinfoReaderContract(open: OpenDurableStores): void {
       const client = await createClient(stores());
       await stores().clients.update(client.id, { disabled: true });
       const record = await stores().userinfo.read(user.id, client.id);
-      expect(record?.client).toEqual({ id: client.id, clientId: client.clientId, disabled: true });
+      expect(record?.client).toMatchObject({ id: client.id, clientId: client.clientId, disabled: true });
       expect(record).toEqual(await readSeparately(stores(), user.id, client.id));
     });
 
@@ -115,6 +129,9 @@ export function describeUserinfoReaderContract(open: OpenDurableStores): void {
         id: client.id,
         clientId: client.clientId,
         disabled: false,
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        redirectUris: client.redirectUris,
+        allowedOrigins: [],
       });
     });
 
