@@ -63,4 +63,11 @@ describe('validateAuthorizationParameters', () => {
       'must be S256',
     );
   });
+
+  it('accepts a request without state when it carries an S256 challenge (SEC-40)', () => {
+    const { state: _omitted, ...withoutState } = base;
+    const request = validate({ ...withoutState, code_challenge: challenge, code_challenge_method: 'S256' });
+    expect(request.state).toBeNull();
+    expect(() => validate(withoutState)).toThrow('no state');
+  });
 });

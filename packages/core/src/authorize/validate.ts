@@ -12,7 +12,8 @@ export interface AuthorizationRequest {
   redirectUri: string;
   responseType: 'code';
   scopes: string[];
-  state: string;
+  /** Null only when omitted alongside an S256 challenge (SEC-40). */
+  state: string | null;
   codeChallenge: string | null;
   prompt: Prompt;
   autoAuthorize: boolean;

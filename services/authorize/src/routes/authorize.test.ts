@@ -272,6 +272,20 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
     expect('state' in query).toBe(false);
   });
 
+  it('no state but an S256 challenge → a code, redirected without state (SEC-40)', async () => {
+    const params = authorizeParams(await seedClient(stores), {
+      state: undefined,
+      code_challenge: s256('n'.repeat(43)),
+      code_challenge_method: 'S256',
+    });
+    const approved = await approve(browser, authorizePath(params));
+    expect(approved.statusCode).toBe(303);
+    const query = locationQuery(approved);
+    expect(query.code).toMatch(/^gth_ac_/);
+    expect(query.iss).toBe(ISSUER);
+    expect('state' in query).toBe(false);
+  });
+
   it('a state longer than 512 characters → invalid_request (not echoed); exactly 512 is fine', async () => {
     const long = await browser.get(authorizePath(authorizeParams(seeded, { state: 's'.repeat(513) })));
     expect(locationQuery(long)).toEqual({

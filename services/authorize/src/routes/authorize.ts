@@ -79,7 +79,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
       client: Client;
       redirectUri: string;
       scopes: string[];
-      state: string;
+      state: string | null;
       codeChallenge: string | null;
     },
     status: 302 | 303,
