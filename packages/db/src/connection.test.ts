@@ -37,8 +37,8 @@ describe('openDatabase', () => {
       expect(database.kind).toBe('pglite');
       expect((await stat(dataDir)).isDirectory()).toBe(true);
       expect(await migrateDatabase(database)).toEqual({
-        applied: ['0000_init', '0001_refresh_tokens_fillfactor'],
-        total: 2,
+        applied: ['0000_init', '0001_refresh_tokens_fillfactor', '0002_oidc_signing_keys_and_token_claims'],
+        total: 3,
       });
       const stores = createDurableStores(database);
       await stores.users.create({ username: 'kept', email: 'kept@example.test', passwordHash: 'x' });
@@ -47,7 +47,7 @@ describe('openDatabase', () => {
 
       const reopened = await openDatabase({ dataDir });
       try {
-        expect(await migrateDatabase(reopened)).toEqual({ applied: [], total: 2 });
+        expect(await migrateDatabase(reopened)).toEqual({ applied: [], total: 3 });
         expect(await createDurableStores(reopened).users.findByLogin('KEPT')).toMatchObject({
           username: 'kept',
         });

@@ -16,7 +16,7 @@ describe('migrateDatabase', () => {
   it('does nothing on a database that is up to date', async () => {
     const test = await createTestDatabase();
     try {
-      expect(await migrateDatabase(test.database)).toEqual({ applied: [], total: 2 });
+      expect(await migrateDatabase(test.database)).toEqual({ applied: [], total: 3 });
     } finally {
       await test.close();
     }
@@ -53,7 +53,7 @@ describe('migrateDatabase', () => {
         expect(reports.map((r) => r.applied).sort()).toEqual([
           [],
           [],
-          ['0000_init', '0001_refresh_tokens_fillfactor'],
+          ['0000_init', '0001_refresh_tokens_fillfactor', '0002_oidc_signing_keys_and_token_claims'],
         ]);
         const [first] = instances;
         await expect(createDurableStores(first!).users.isEmpty()).resolves.toBe(true);

@@ -16,6 +16,7 @@ import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
 import { loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { openIdRoutes } from './routes/openid.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
 
@@ -98,5 +99,6 @@ export const authorizeService: FastifyPluginAsync<ServiceOptions> = async (app, 
     maxAge: config.env === 'production' ? '1d' : 0,
   });
   await app.register(metadataRoutes, options);
+  await app.register(openIdRoutes, options);
   await app.register(browserPages, options);
 };

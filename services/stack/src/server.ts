@@ -16,6 +16,11 @@ await runServer({
     const lines = [
       `Gatehouse is running at ${config.issuer}  (${config.databaseUrl ? 'Postgres' : `embedded PGlite in ${config.dataDir}`}, ${config.redisUrl ? 'Redis' : 'in-memory cache'})`,
     ];
+    if (config.keyEncryptionKey === null) {
+      lines.push(
+        '  ID-token signing keys are encrypted with the built-in development key (set GATEHOUSE_KEY_ENCRYPTION_KEY)',
+      );
+    }
     if (config.env === 'development' && config.seedDemoData) {
       lines.push(
         `  ${seeded ? 'Seeded' : 'Demo data'}: sign in at ${config.issuer}/login as "${DEMO.username}" / "${DEMO.password}"`,

@@ -47,6 +47,7 @@ describe('validateAuthorizationParameters', () => {
       codeChallenge: challenge,
       prompt: { none: false, login: false, consent: true },
       autoAuthorize: true,
+      openid: { nonce: null, maxAge: null, loginHint: null, uiLocales: null },
     });
   });
 

@@ -1,3 +1,5 @@
+import type { SigningAlg } from './signing-keys.js';
+
 export interface Client {
   /** Internal numeric id (the developer API's `id`). */
   id: number;
@@ -14,6 +16,10 @@ export interface Client {
   ownerUserId: number | null;
   trusted: boolean;
   disabled: boolean;
+  /** JWS alg of its ID tokens; absent means RS256. */
+  idTokenSignedResponseAlg?: SigningAlg;
+  /** Where RP-initiated logout may send the browser afterwards (exact match); absent means none. */
+  postLogoutRedirectUris?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,6 +34,8 @@ export interface NewClient {
   allowedScopes?: string[];
   ownerUserId?: number | null;
   trusted?: boolean;
+  postLogoutRedirectUris?: string[];
+  idTokenSignedResponseAlg?: SigningAlg;
 }
 
 export type ClientPatch = Partial<
@@ -41,6 +49,8 @@ export type ClientPatch = Partial<
     | 'trusted'
     | 'disabled'
     | 'secretHash'
+    | 'postLogoutRedirectUris'
+    | 'idTokenSignedResponseAlg'
   >
 >;
 

@@ -26,4 +26,6 @@ export interface PendingAuthorizationRequest {
   state: string | null;
   codeChallenge: string | null;
   autoAuthorize: boolean;
+  /** OpenID Connect nonce, carried to the code (absent in requests stored before OIDC). */
+  nonce?: string | null;
 }

@@ -1,4 +1,4 @@
-import type { Client, ClientPatch, ClientStore, NewClient } from '@gatehouse/core';
+import type { Client, ClientPatch, ClientStore, NewClient, SigningAlg } from '@gatehouse/core';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
@@ -23,6 +23,8 @@ function toClient(row: ClientRow): Client {
     ownerUserId: row.ownerUserId,
     trusted: row.trusted,
     disabled: row.disabled,
+    idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as SigningAlg,
+    postLogoutRedirectUris: row.postLogoutRedirectUris,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -54,6 +56,8 @@ export function createClientStore(db: Db): ClientStore {
           allowedScopes: client.allowedScopes ?? DEFAULT_ALLOWED_SCOPES,
           ownerUserId: client.ownerUserId ?? null,
           trusted: client.trusted ?? false,
+          postLogoutRedirectUris: client.postLogoutRedirectUris ?? [],
+          idTokenSignedResponseAlg: client.idTokenSignedResponseAlg ?? 'RS256',
         })
         .returning();
       return toClient(row!);
@@ -85,8 +89,18 @@ export function createClientStore(db: Db): ClientStore {
 
     async update(id: number, patch: ClientPatch): Promise<Client | null> {
       // Named one by one so that a caller's stray `id` or `clientId` can never be written.
-      const { name, description, homepageUrl, redirectUris, allowedScopes, trusted, disabled, secretHash } =
-        patch;
+      const {
+        name,
+        description,
+        homepageUrl,
+        redirectUris,
+        allowedScopes,
+        trusted,
+        disabled,
+        secretHash,
+        postLogoutRedirectUris,
+        idTokenSignedResponseAlg,
+      } = patch;
       const [row] = await db
         .update(clients)
         // Drizzle skips undefined values: an absent field is left alone.
@@ -99,6 +113,8 @@ export function createClientStore(db: Db): ClientStore {
           trusted,
           disabled,
           secretHash,
+          postLogoutRedirectUris,
+          idTokenSignedResponseAlg,
           updatedAt: sql`now()`,
         })
         .where(eq(clients.id, id))

@@ -16,6 +16,7 @@ export function authorizationServerMetadata(issuer: string) {
     revocation_endpoint: `${issuer}/api/oauth2/revoke`,
     introspection_endpoint: `${issuer}/api/oauth2/introspect`,
     userinfo_endpoint: `${issuer}/api/oauth2/userinfo`,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
     scopes_supported: [...KNOWN_SCOPES],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
