@@ -1,0 +1,183 @@
+import { sha256Hex } from '@gatehouse/core';
+import { hashPassword } from '@gatehouse/service-kit';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorizeAsUser, HttpBrowser } from './flow/http-browser.js';
+import { type RunningStack, startTestStack } from './running-stack.js';
+
+/**
+ * OpenID Connect with openid-client, unmodified: its default `discovery()` (the OpenID
+ * configuration), PKCE without `state` (its canonical example), its ID-token validation with
+ * `nonce` and `max_age` checks, userinfo and refresh, against the stack on a real port.
+ */
+describe('end to end with openid-client (OpenID Connect)', () => {
+  let stack: RunningStack;
+  let config: client.Configuration;
+  const user = { username: 'olivia', password: 'correct horse battery staple' };
+  const clientId = 'gh_oidc_client';
+  const clientSecret = 'gth_cs_oidc-secret-0123456789abcdefghijklmnopqrstu';
+  const redirectUri = 'http://localhost:4998/oauth/callback';
+  let userId: number;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    const created = await stack.stores.db.users.create({
+      username: user.username,
+      email: 'olivia@example.com',
+      passwordHash: await hashPassword(user.password),
+    });
+    userId = created.id;
+    // Registered before OpenID Connect existed: openid and email are open to every client.
+    await stack.stores.db.clients.create({
+      clientId,
+      secretHash: sha256Hex(clientSecret),
+      name: 'OIDC App',
+      redirectUris: [redirectUri],
+      allowedScopes: ['profile', 'balance'],
+    });
+    config = await client.discovery(new URL(stack.origin), clientId, clientSecret, undefined, {
+      execute: [client.allowInsecureRequests],
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  async function signIn(
+    browser: HttpBrowser,
+    extra: Record<string, string> = {},
+    checks: { maxAge?: number } = {},
+  ) {
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile email balance',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+      ...extra,
+    });
+    const { callback } = await authorizeAsUser(browser, url.pathname + url.search, user);
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+      ...checks,
+    });
+    return { tokens, nonce, callback, verifier };
+  }
+
+  it('discovers the provider from the issuer URL alone', () => {
+    const metadata = config.serverMetadata();
+    expect(metadata.issuer).toBe(stack.origin);
+    expect(metadata.jwks_uri).toBe(`${stack.origin}/.well-known/jwks.json`);
+    expect(metadata.id_token_signing_alg_values_supported).toEqual(['RS256', 'ES256']);
+  });
+
+  it('signs in without state, validates the ID token, reads userinfo and refreshes with the same sub', async () => {
+    const browser = new HttpBrowser(stack.origin);
+    const { tokens, nonce, callback } = await signIn(browser);
+    expect(callback.searchParams.has('state')).toBe(false);
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({
+      iss: stack.origin,
+      sub: String(userId),
+      aud: clientId,
+      azp: clientId,
+      nonce,
+      email: 'olivia@example.com',
+      email_verified: false,
+      preferred_username: user.username,
+    });
+    expect(typeof claims.auth_time).toBe('number');
+
+    const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    expect(info).toMatchObject({
+      sub: String(userId),
+      id: userId,
+      username: user.username,
+      email: 'olivia@example.com',
+      preferred_username: user.username,
+      balance_formatted: '0.00',
+    });
+
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    const again = refreshed.claims()!;
+    expect(again.sub).toBe(claims.sub);
+    expect(again.auth_time).toBe(claims.auth_time);
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+  });
+
+  it('checks max_age against auth_time; max_age=0 sends a signed-in user to the password page again', async () => {
+    const browser = new HttpBrowser(stack.origin);
+    await signIn(browser);
+    const { tokens } = await signIn(browser, { max_age: '300' }, { maxAge: 300 });
+    expect(tokens.claims()!.auth_time).toBeGreaterThan(0);
+
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      max_age: '0',
+    });
+    const response = await browser.request(url.pathname + url.search);
+    expect(response.status).toBe(302);
+    expect(new URL(response.headers.get('location')!, stack.origin).pathname).toBe('/login');
+  });
+
+  it('refuses an ID token whose nonce is not the one this request sent', async () => {
+    const browser = new HttpBrowser(stack.origin);
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce: client.randomNonce(),
+    });
+    const { callback } = await authorizeAsUser(browser, url.pathname + url.search, user);
+    await expect(
+      client.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: verifier,
+        expectedNonce: client.randomNonce(),
+      }),
+    ).rejects.toMatchObject({
+      code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+      cause: { message: 'unexpected ID Token "nonce" claim value' },
+    });
+  });
+
+  it('prompt=none without a session answers login_required', async () => {
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      prompt: 'none',
+    });
+    const response = await new HttpBrowser(stack.origin).request(url.pathname + url.search);
+    const callback = new URL(response.headers.get('location')!);
+    expect(callback.searchParams.get('error')).toBe('login_required');
+    await expect(
+      client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: client.randomPKCECodeVerifier() }),
+    ).rejects.toMatchObject({ error: 'login_required' });
+  });
+
+  it('issues no ID token without openid', async () => {
+    const browser = new HttpBrowser(stack.origin);
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'profile',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const { callback } = await authorizeAsUser(browser, url.pathname + url.search, user);
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier });
+    expect(tokens.id_token).toBeUndefined();
+    expect(tokens.claims()).toBeUndefined();
+  });
+});
