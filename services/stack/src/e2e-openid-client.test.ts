@@ -1,9 +1,17 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { sha256Hex } from '@gatehouse/core';
 import { hashPassword } from '@gatehouse/service-kit';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeAsUser, HttpBrowser } from './flow/http-browser.js';
 import { type RunningStack, startTestStack } from './running-stack.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
+const ADMIN_TOKEN = 'oidc-test-admin-token-0123456789abcdefghij';
 
 /**
  * OpenID Connect with openid-client, unmodified: its default `discovery()` (the OpenID
@@ -20,7 +28,7 @@ describe('end to end with openid-client (OpenID Connect)', () => {
   let userId: number;
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN });
     const created = await stack.stores.db.users.create({
       username: user.username,
       email: 'olivia@example.com',
@@ -179,5 +187,52 @@ describe('end to end with openid-client (OpenID Connect)', () => {
     const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier });
     expect(tokens.id_token).toBeUndefined();
     expect(tokens.claims()).toBeUndefined();
+  });
+
+  /** The real `gatehouse` binary against this stack, with --json. */
+  async function gatehouse(...args: string[]) {
+    const { stdout } = await run(process.execPath, [BIN, ...args, '--json'], {
+      env: { ...process.env, GATEHOUSE_URL: stack.origin, GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
+    return JSON.parse(stdout);
+  }
+
+  // Last: it changes the signing keys.
+  it('keys rotate: the new key is published first and signs only after the delay; old tokens keep validating', async () => {
+    const jwks = () =>
+      createRemoteJWKSet(new URL(`${stack.origin}/.well-known/jwks.json`), { cacheMaxAge: 0 });
+    const published = async () =>
+      (
+        (await (await fetch(`${stack.origin}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }
+      ).keys.map((k) => k.kid);
+    const { tokens } = await signIn(new HttpBrowser(stack.origin));
+    const before = tokens.id_token!;
+    const oldKid = decodeProtectedHeader(before).kid!;
+    const listed = (await gatehouse('keys', 'list')) as { kid: string; status: string; alg: string }[];
+    expect(listed.find((k) => k.kid === oldKid)).toMatchObject({ status: 'current', alg: 'RS256' });
+
+    const next = (await gatehouse('keys', 'rotate')) as { kid: string; status: string; activates_at: number };
+    expect(next.status).toBe('next');
+    expect(next.activates_at - Math.floor(Date.now() / 1000)).toBeGreaterThan(300);
+    expect(await published()).toEqual(expect.arrayContaining([oldKid, next.kid]));
+    const during = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(decodeProtectedHeader(during.id_token!).kid).toBe(oldKid);
+
+    // An emergency rotation signs at once; what the old key signed still validates.
+    const urgent = (await gatehouse('keys', 'rotate', '--immediate')) as { kid: string; status: string };
+    expect(urgent.status).toBe('current');
+    const after = await client.refreshTokenGrant(config, during.refresh_token!);
+    expect(decodeProtectedHeader(after.id_token!).kid).toBe(urgent.kid);
+    expect(after.claims()!.sub).toBe(String(userId));
+    for (const token of [before, after.id_token!]) {
+      await expect(
+        jwtVerify(token, jwks(), { issuer: stack.origin, audience: clientId }),
+      ).resolves.toBeTruthy();
+    }
+    const statuses = Object.fromEntries(
+      ((await gatehouse('keys', 'list')) as { kid: string; status: string }[]).map((k) => [k.kid, k.status]),
+    );
+    expect(statuses[oldKid]).toBe('retiring');
+    expect(statuses[urgent.kid]).toBe('current');
   });
 });
