@@ -14,6 +14,7 @@ import { browserSessions } from './browser/session.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
+import { endSessionRoutes } from './routes/end-session.js';
 import { loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { openIdRoutes } from './routes/openid.js';
@@ -74,6 +75,7 @@ async function browserPages(app: FastifyInstance, options: ServiceOptions): Prom
   await app.register(accountRoutes, options);
   await app.register(consoleRoutes, options);
   await app.register(topupRoutes, options);
+  await app.register(endSessionRoutes, options);
 }
 
 /** The authorize service as an encapsulated Fastify plugin. Never listens: see server.ts. */

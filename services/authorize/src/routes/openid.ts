@@ -1,6 +1,7 @@
 import { CLAIMS_SUPPORTED, JWKS_MAX_AGE_SECONDS, keyRingOf, SIGNING_ALGS } from '@gatehouse/core/oidc';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance } from 'fastify';
+import { END_SESSION_PATH } from './end-session.js';
 import { authorizationServerMetadata } from './metadata.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -13,6 +14,7 @@ export function openIdConfiguration(issuer: string) {
   return {
     ...authorizationServerMetadata(issuer),
     jwks_uri: `${issuer}${JWKS_PATH}`,
+    end_session_endpoint: `${issuer}${END_SESSION_PATH}`,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     claims_supported: [...CLAIMS_SUPPORTED],

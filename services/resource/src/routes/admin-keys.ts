@@ -66,6 +66,9 @@ export const adminKeyRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { 
       data: { kid: key.kid, alg, publication_delay_seconds: delay },
     });
     reply.code(201);
-    return ok(`new ${alg} key ${key.kid} published; it signs from ${key.activatesAt.toISOString()}`, present(key));
+    return ok(
+      `new ${alg} key ${key.kid} published; it signs from ${key.activatesAt.toISOString()}`,
+      present(key),
+    );
   });
 };
