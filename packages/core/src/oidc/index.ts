@@ -1,5 +1,6 @@
 /** OpenID Connect: signing keys and their schedule, ID tokens, standard claims, discovery. */
 export * from './claims.js';
+export * from './client-settings.js';
 export * from './end-session.js';
 export * from './id-token.js';
 export * from './issue.js';

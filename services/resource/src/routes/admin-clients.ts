@@ -4,6 +4,7 @@ import {
   describeProblems,
   validateAppRegistration,
 } from '@gatehouse/core/accounts';
+import { type OidcClientSettingsInput, readOidcClientSettings } from '@gatehouse/core/oidc';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { badRequest, notFound, ok } from '../envelope.js';
@@ -19,6 +20,8 @@ const createSchema = {
       ...appFields,
       owner_user_id: { type: ['integer', 'null'], minimum: 1 },
       trusted: { type: 'boolean' },
+      post_logout_redirect_uris: { type: 'array', items: { type: 'string' } },
+      id_token_signed_response_alg: { type: 'string' },
     },
   },
 } as const;
@@ -26,7 +29,12 @@ const createSchema = {
 const patchSchema = {
   body: {
     type: 'object',
-    properties: { trusted: { type: 'boolean' }, disabled: { type: 'boolean' } },
+    properties: {
+      trusted: { type: 'boolean' },
+      disabled: { type: 'boolean' },
+      post_logout_redirect_uris: { type: 'array', items: { type: 'string' } },
+      id_token_signed_response_alg: { type: 'string' },
+    },
   },
 } as const;
 
@@ -39,12 +47,15 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
       preValidation: requireJsonTypes({ trusted: 'boolean', owner_user_id: 'number' }),
     },
     async (request, reply) => {
-      const body = request.body as AppRegistrationInput & {
-        owner_user_id?: number | null;
-        trusted?: boolean;
-      };
+      const body = request.body as AppRegistrationInput &
+        OidcClientSettingsInput & {
+          owner_user_id?: number | null;
+          trusted?: boolean;
+        };
       const checked = validateAppRegistration(body, { development: config.env === 'development' });
       if (!checked.ok) throw badRequest(describeProblems(checked.problems));
+      const oidc = readOidcClientSettings(body, { development: config.env === 'development' });
+      if (!oidc.ok) throw badRequest(oidc.problem);
       const ownerUserId = body.owner_user_id ?? null;
       if (ownerUserId !== null && !(await stores.db.users.findById(ownerUserId))) {
         throw badRequest(`owner_user_id ${ownerUserId} does not name a user`);
@@ -57,6 +68,7 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
         allowedScopes: [...KNOWN_SCOPES],
         ownerUserId,
         trusted: body.trusted ?? false,
+        ...oidc.value,
       });
       await audit(stores, request, {
         type: 'client.created',
@@ -83,11 +95,17 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
     { schema: patchSchema, preValidation: requireJsonTypes({ trusted: 'boolean', disabled: 'boolean' }) },
     async (request) => {
       const publicId = (request.params as { client_id: string }).client_id;
-      const body = request.body as { trusted?: boolean; disabled?: boolean };
-      const patch: ClientPatch = {};
+      const body = request.body as { trusted?: boolean; disabled?: boolean } & OidcClientSettingsInput;
+      const oidc = readOidcClientSettings(body, { development: config.env === 'development' });
+      if (!oidc.ok) throw badRequest(oidc.problem);
+      const patch: ClientPatch = { ...oidc.value };
       if (body.trusted !== undefined) patch.trusted = body.trusted;
       if (body.disabled !== undefined) patch.disabled = body.disabled;
-      if (Object.keys(patch).length === 0) throw badRequest('send trusted and/or disabled (true or false)');
+      if (Object.keys(patch).length === 0) {
+        throw badRequest(
+          'send trusted and/or disabled (true or false), post_logout_redirect_uris or id_token_signed_response_alg',
+        );
+      }
       const client = await stores.db.clients.findByClientId(publicId);
       if (!client) throw notFound(`no client with client_id ${publicId}`);
       const updated = await stores.db.clients.update(client.id, patch);
