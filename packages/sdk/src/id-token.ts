@@ -14,7 +14,8 @@ export interface IdTokenClaims extends JWTPayload {
   name?: string;
 }
 
-const jwksByUri = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+/** One remote key set per client (each may have its own fetch), fetched on first use, refetched on an unknown kid. */
+const jwksByClient = new WeakMap<ClientCore, ReturnType<typeof createRemoteJWKSet>>();
 
 /**
  * Validates an ID token with jose: signature by a key of the issuer's JWKS (`jwks_uri` from
@@ -29,12 +30,12 @@ export async function validateIdToken(
   const metadata = await core.metadata();
   const jwksUri =
     typeof metadata.jwks_uri === 'string' ? metadata.jwks_uri : `${core.issuer}/.well-known/jwks.json`;
-  let jwks = jwksByUri.get(jwksUri);
+  let jwks = jwksByClient.get(core);
   if (!jwks) {
     jwks = createRemoteJWKSet(new URL(jwksUri), {
       [customFetch]: core.fetchFn as unknown as typeof fetch,
     });
-    jwksByUri.set(jwksUri, jwks);
+    jwksByClient.set(core, jwks);
   }
   let payload: JWTPayload;
   try {
