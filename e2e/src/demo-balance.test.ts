@@ -109,7 +109,9 @@ describe.skipIf(SKIP_BROWSER)('the signed-in demo app and the Gatehouse account 
     expect(await apps.count()).toBe(1);
     expect(await text(account, '#connected-apps .app-name')).toContain('Demo App');
     expect(await account.locator('#connected-apps ul.scope-words li').allTextContents()).toEqual([
+      'Sign you in with your account (your account number)',
       'See your username, email address and when you joined',
+      'See your email address',
       'See your account balance and spending',
     ]);
     await s.shot(account, 'provider-account');

@@ -61,7 +61,9 @@ export async function expectDemoConsent(s: Scenario, page: Page, user: SeededUse
     t.replace(/[✓\s]+/g, ' ').trim(),
   );
   expect(scopes).toEqual([
+    'Sign you in with your account (your account number)',
     'See your username, email address and when you joined',
+    'See your email address',
     'See your account balance and spending',
   ]);
   expect(await text(page, 'p.redirect')).toContain(new URL(s.world.demo).host);

@@ -1,7 +1,7 @@
 /**
  * A single-page app without a server, in real Chromium: a static page on another loopback
  * origin, registered as a public client, signs in with PKCE and no secret, then calls the
- * token endpoint, userinfo and the top-up link through CORS, refreshes and revokes (API.md §10).
+ * token endpoint, userinfo and the top-up link through CORS, refreshes and revokes (API.md §11).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

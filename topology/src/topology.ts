@@ -317,6 +317,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     await Promise.all([topology.waitUntilStarted(redis), topology.waitUntilStarted(proxy)]);
     progress(`redis on ${redisPort}, postgres proxy on ${proxyPort}`);
 
+    // One per topology: every service decrypts the same stored signing keys.
+    const keyEncryptionKey = randomBytes(32).toString('base64url');
     const serviceEnv = (port: number): Record<string, string> => ({
       PATH: basePath,
       NODE_ENV: 'production',
@@ -328,6 +330,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       DATABASE_URL: state.database.proxiedUrl,
       REDIS_URL: state.redisUrl,
       TRUST_PROXY: '127.0.0.1',
+      GATEHOUSE_KEY_ENCRYPTION_KEY: keyEncryptionKey,
       DRAIN_DELAY_MS: String(drainDelayMs),
       LOG_LEVEL: options.logLevel ?? 'info',
       ...(options.adminToken ? { GATEHOUSE_ADMIN_TOKEN: options.adminToken } : {}),

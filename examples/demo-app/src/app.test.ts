@@ -90,11 +90,12 @@ describe('demo app routes', () => {
       client_id: DEVELOPMENT_CLIENT.clientId,
       redirect_uri: `${APP_URL}/oauth/callback`,
       response_type: 'code',
-      scope: 'profile balance',
+      scope: 'openid profile email balance',
       auto_authorize: 'true',
       code_challenge_method: 'S256',
     });
     expect(target.searchParams.get('state')).toMatch(/^[\w-]{43}$/);
+    expect(target.searchParams.get('nonce')).toMatch(/^[\w-]{43}$/);
     expect(target.search).not.toContain(DEVELOPMENT_CLIENT.clientSecret);
     const setCookie = String(start.headers['set-cookie']);
     expect(setCookie).toMatch(/HttpOnly/i);
@@ -233,6 +234,19 @@ describe('demo app routes', () => {
     expect(info.json().error).toBe('login_required');
     expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).statusCode).toBe(401);
     expect(provider.count('/api/oauth2/token', 'refresh_token')).toBe(1);
+  });
+
+  it("an ID token that does not carry this login's nonce ends the login without a session", async () => {
+    provider.state.wrongNonce = true;
+    try {
+      const { callback } = await login();
+      expect(callback.statusCode).toBe(302);
+      expect(callback.headers.location).toContain('login_failed');
+      const info = await app.inject({ url: '/api/user/info', headers: { cookie: cookieOf(callback) ?? '' } });
+      expect(info.statusCode).toBe(401);
+    } finally {
+      provider.state.wrongNonce = false;
+    }
   });
 
   it('a provider outage is a 502, not a logout', async () => {

@@ -33,7 +33,8 @@ export interface DemoAppOptions {
 }
 
 const COOKIE = 'demo_session';
-const SCOPE = 'profile balance';
+/** OpenID Connect sign-in plus the guide's scopes; the SDK validates the ID token at the callback. */
+const SCOPE = 'openid profile email balance';
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 /** Where the SDK's browser module is: served at /sdk/ so the page can import it without a bundler. */
@@ -186,6 +187,7 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
         state: login.state,
         codeVerifier: login.codeVerifier,
         redirectUri: login.redirectUri,
+        ...(login.nonce ? { nonce: login.nonce } : {}),
         popup,
         startedAt: Date.now(),
       };

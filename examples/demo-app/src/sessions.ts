@@ -5,6 +5,8 @@ import type { TokenSet, TokenStore } from '@gatehouse/sdk';
 export interface PendingLogin {
   state: string;
   codeVerifier: string;
+  /** With openid: the nonce the ID token must carry (checked by the SDK). */
+  nonce?: string;
   redirectUri: string;
   /** Started by the popup variant: the callback ends on /oauth/callback.html. */
   popup: boolean;

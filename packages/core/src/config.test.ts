@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       ISSUER: 'https://auth.example.com',
       DATABASE_URL: 'postgres://db/gatehouse',
       REDIS_URL: 'redis://cache:6379',
+      GATEHOUSE_KEY_ENCRYPTION_KEY: 'k'.repeat(32),
     };
 
     it('accepts a complete production configuration and turns demo data off', () => {
@@ -64,6 +65,8 @@ describe('loadConfig', () => {
       [{ ...prod, DATABASE_URL: '' }, 'DATABASE_URL'],
       [{ ...prod, REDIS_URL: undefined }, 'REDIS_URL'],
       [{ ...prod, SEED_DEMO_DATA: 'true' }, 'SEED_DEMO_DATA'],
+      [{ ...prod, GATEHOUSE_KEY_ENCRYPTION_KEY: undefined }, 'GATEHOUSE_KEY_ENCRYPTION_KEY'],
+      [{ ...prod, GATEHOUSE_KEY_ENCRYPTION_KEY: 'short' }, 'GATEHOUSE_KEY_ENCRYPTION_KEY'],
     ])('refuses %o', (env, variable) => {
       expect(() => loadConfig(env)).toThrowError(new RegExp(variable));
     });

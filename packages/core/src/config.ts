@@ -39,6 +39,11 @@ export interface Config {
   metricsHost: string;
   /** HMAC key of the device cookie (SEC-34); null: a random key per process. */
   deviceCookieSecret: string | null;
+  /**
+   * Secret the private ID-token signing keys are encrypted under (SEC-42); null in
+   * development when unset, meaning the fixed development key (`keyEncryptionSecret`).
+   */
+  keyEncryptionKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -368,7 +373,39 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
       return value;
     },
   },
+  {
+    key: 'keyEncryptionKey',
+    variable: 'GATEHOUSE_KEY_ENCRYPTION_KEY',
+    description:
+      'Secret that encrypts the ID-token signing keys stored in the database; at least 32 characters. Required in production; unset in development: a fixed development key (the banner says so). Changing it makes stored keys unreadable.',
+    defaultText: '(unset)',
+    parse: (raw, env) => {
+      const value = optional(raw);
+      if (value !== null && value.length < 32) {
+        throw new ConfigError('GATEHOUSE_KEY_ENCRYPTION_KEY', 'must be at least 32 characters long');
+      }
+      if (value === null && envName(env) === 'production') {
+        throw new ConfigError(
+          'GATEHOUSE_KEY_ENCRYPTION_KEY',
+          'is required in production (e.g. `openssl rand -base64 48`)',
+        );
+      }
+      return value;
+    },
+  },
 ];
+
+/**
+ * The development key-encryption secret, used only when GATEHOUSE_KEY_ENCRYPTION_KEY is unset
+ * outside production: it is in the source, so keys encrypted under it protect nothing.
+ */
+export const DEVELOPMENT_KEY_ENCRYPTION_SECRET =
+  'gatehouse-development-key-encryption-key-do-not-use-in-production';
+
+/** The secret signing keys are encrypted under: the configured one, else the development one. */
+export function keyEncryptionSecret(config: Pick<Config, 'keyEncryptionKey'>): string {
+  return config.keyEncryptionKey ?? DEVELOPMENT_KEY_ENCRYPTION_SECRET;
+}
 
 export function loadConfig(env: Env = process.env): Config {
   const config: Partial<Record<keyof Config, unknown>> = {};

@@ -71,6 +71,21 @@ export class ConsentRequiredError extends OAuthError {
   readonly code = 'consent_required';
 }
 
+/** OIDC Core §3.1.2.6: the `request` parameter (request objects) is not supported. */
+export class RequestNotSupportedError extends OAuthError {
+  readonly code = 'request_not_supported';
+}
+
+/** OIDC Core §3.1.2.6: the `request_uri` parameter is not supported. */
+export class RequestUriNotSupportedError extends OAuthError {
+  readonly code = 'request_uri_not_supported';
+}
+
+/** OIDC Core §3.1.2.6: the `registration` parameter is not supported. */
+export class RegistrationNotSupportedError extends OAuthError {
+  readonly code = 'registration_not_supported';
+}
+
 /** RFC 6750: the bearer token is missing-but-malformed, unknown, expired or revoked. */
 export class InvalidTokenError extends OAuthError {
   readonly code = 'invalid_token';

@@ -34,6 +34,7 @@ const duplicateFields: Record<string, string> = {
   clients_client_id_key: 'clientId',
   developer_tokens_token_hash_key: 'tokenHash',
   refresh_tokens_pkey: 'tokenHash',
+  signing_keys_pkey: 'kid',
   topup_codes_pkey: 'codeHash',
   ledger_entries_user_idempotency_key: 'idempotencyKey',
 };

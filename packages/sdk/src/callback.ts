@@ -1,6 +1,7 @@
 import type { ClientCore } from './core.js';
 import { safeEqual } from './crypto.js';
 import { GatehouseError, IssuerMismatchError, OAuthResponseError, StateMismatchError } from './errors.js';
+import { validateIdToken } from './id-token.js';
 import type { TokenSet } from './tokens.js';
 
 /** What `handleCallback` needs from the saved `AuthorizationRequest`. */
@@ -8,6 +9,8 @@ export interface SavedAuthorizationRequest {
   state: string;
   codeVerifier: string;
   redirectUri?: string;
+  /** Set when the login asked for `openid`: the ID token must carry it. */
+  nonce?: string;
 }
 
 /**
@@ -76,10 +79,16 @@ export async function exchangeCallback(
     );
   }
   if (!saved.codeVerifier) throw new GatehouseError('handleCallback: the saved request has no codeVerifier');
-  return core.tokenRequest({
+  const tokens = await core.tokenRequest({
     grant_type: 'authorization_code',
     code,
     redirect_uri: saved.redirectUri ?? core.redirectUri,
     code_verifier: saved.codeVerifier,
   });
+  if (tokens.idToken) {
+    tokens.idTokenClaims = { ...(await validateIdToken(core, tokens.idToken, saved.nonce ?? null)) };
+  } else if (saved.nonce) {
+    throw new GatehouseError('the login asked for openid but Gatehouse returned no ID token');
+  }
+  return tokens;
 }

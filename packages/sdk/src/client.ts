@@ -23,6 +23,8 @@ export interface AuthorizationRequest {
   state: string;
   codeVerifier: string;
   redirectUri: string;
+  /** With the `openid` scope: the nonce the ID token must carry (save it with `state`). */
+  nonce?: string;
 }
 
 function scopeString(scope: AuthorizationRequestOptions['scope']): string {
@@ -76,14 +78,18 @@ export class GatehouseClient {
     };
     if (options.autoAuthorize) params.auto_authorize = 'true';
     if (options.prompt) params.prompt = options.prompt;
+    const nonce = scopeString(options.scope).split(' ').includes('openid') ? randomToken() : undefined;
+    if (nonce) params.nonce = nonce;
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-    return { url: url.href, state, codeVerifier, redirectUri };
+    return { url: url.href, state, codeVerifier, redirectUri, ...(nonce ? { nonce } : {}) };
   }
 
   /**
    * Completes the login on your callback route: checks `state` (constant time) against
    * the saved request and `iss` against the issuer (RFC 9207), turns `error` into an
    * `OAuthResponseError`, and exchanges the code (with the PKCE verifier) for tokens.
+   * With `openid`, the ID token is validated (signature, `iss`, `aud`, `exp`, `nonce`) and its
+   * claims are in `tokens.idTokenClaims`.
    *
    * @throws StateMismatchError when `saved` is missing or its state differs
    * @throws IssuerMismatchError when `iss` is not this client's issuer

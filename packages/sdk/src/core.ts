@@ -77,7 +77,8 @@ export class ClientCore {
   readonly redirectUri: string;
   readonly refreshBeforeExpiryMs: number;
   private readonly clientSecret: string;
-  private readonly fetchFn: FetchLike;
+  /** The `fetch` every request to Gatehouse goes through (also the JWKS fetch). */
+  readonly fetchFn: FetchLike;
   private readonly timeoutMs: number;
   private readonly authMethod: 'client_secret_basic' | 'client_secret_post';
   private metadataPromise: Promise<AuthorizationServerMetadata> | undefined;

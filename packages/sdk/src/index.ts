@@ -24,6 +24,7 @@ export {
   StateMismatchError,
 } from './errors.js';
 export type { FetchLike } from './http.js';
+export type { IdTokenClaims } from './id-token.js';
 export { type Balance, GatehouseSession, type Userinfo } from './session.js';
 export { MemoryTokenStore, type TokenStore } from './store.js';
 export { scopesOf, type TokenSet } from './tokens.js';

@@ -47,9 +47,9 @@ describe('the SDK against the running stack', () => {
     expect(response.status).toBe(200);
   }
 
-  async function login(options: { prompt?: 'consent'; decision?: 'approve' | 'deny' } = {}) {
+  async function login(options: { prompt?: 'consent'; decision?: 'approve' | 'deny'; scope?: string } = {}) {
     const request = await client.createAuthorizationRequest({
-      scope: 'profile balance',
+      scope: options.scope ?? 'profile balance',
       autoAuthorize: true,
       ...(options.prompt ? { prompt: options.prompt } : {}),
     });
@@ -212,6 +212,26 @@ describe('the SDK against the running stack', () => {
     const error = await client.handleCallback(denied.callback, denied.request).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthResponseError);
     expect(error).toMatchObject({ error: 'access_denied' });
+  });
+
+  it('with openid, validates the ID token (signature, iss, aud, nonce) and returns its claims', async () => {
+    const { request, callback } = await login({ scope: 'openid profile email balance' });
+    expect(request.nonce).toEqual(expect.any(String));
+    expect(new URL(request.url).searchParams.get('nonce')).toBe(request.nonce);
+    const tokens = await client.handleCallback(callback, request);
+    expect(tokens.idToken).toEqual(expect.any(String));
+    expect(tokens.idTokenClaims).toMatchObject({
+      iss: stack.origin,
+      aud: clientId,
+      nonce: request.nonce,
+      email: 'sdk-alice@example.com',
+      preferred_username: user.username,
+    });
+
+    const again = await login({ scope: 'openid profile' });
+    await expect(
+      client.handleCallback(again.callback, { ...again.request, nonce: 'another-login' }),
+    ).rejects.toThrow('nonce');
   });
 
   it('reads the real metadata document', async () => {

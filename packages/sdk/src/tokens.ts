@@ -16,6 +16,10 @@ export interface TokenSet {
   refreshTokenExpiresAt?: number;
   /** Granted scopes, space-separated (e.g. `"profile balance"`). */
   scope: string;
+  /** OpenID Connect: the latest ID token (when `openid` was granted). */
+  idToken?: string;
+  /** The claims of the ID token validated at login (`sub`, `email`, `auth_time`, …). */
+  idTokenClaims?: Record<string, unknown>;
 }
 
 interface TokenResponse {
@@ -25,6 +29,7 @@ interface TokenResponse {
   refresh_token?: unknown;
   refresh_token_expires_in?: unknown;
   scope?: unknown;
+  id_token?: unknown;
 }
 
 function invalid(detail: string): GatehouseError {
@@ -70,6 +75,9 @@ export function toTokenSet(body: unknown, sentAt: number, previous?: TokenSet): 
     if (previous.refreshTokenExpiresAt !== undefined)
       tokens.refreshTokenExpiresAt = previous.refreshTokenExpiresAt;
   }
+  if (typeof response.id_token === 'string' && response.id_token !== '') tokens.idToken = response.id_token;
+  else if (previous?.idToken) tokens.idToken = previous.idToken;
+  if (previous?.idTokenClaims) tokens.idTokenClaims = previous.idTokenClaims;
   return tokens;
 }
 

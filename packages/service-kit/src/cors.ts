@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * CORS, configured per route (API.md §10, SEC-55). Why not `@fastify/cors`: it answers
+ * CORS, configured per route (API.md §11, SEC-55). Why not `@fastify/cors`: it answers
  * preflights through one catch-all `OPTIONS *` route, and in the stack all three services
  * share one Fastify instance — pages and the authorization endpoint would then answer
  * preflights too (SEC-08). Here only the routes named below get an OPTIONS route, and each

@@ -122,8 +122,9 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       revocation_endpoint: `${ISSUER}/api/oauth2/revoke`,
       introspection_endpoint: `${ISSUER}/api/oauth2/introspect`,
       userinfo_endpoint: `${ISSUER}/api/oauth2/userinfo`,
+      jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       device_authorization_endpoint: `${ISSUER}/api/oauth2/device_authorization`,
-      scopes_supported: ['profile', 'balance'],
+      scopes_supported: ['openid', 'profile', 'email', 'balance'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: [

@@ -21,8 +21,10 @@ import { deviceRoutes } from './device/routes.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
+import { endSessionRoutes } from './routes/end-session.js';
 import { type LoginRouteOptions, loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { openIdRoutes } from './routes/openid.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
 import { wellKnownCors } from './routes/well-known-cors.js';
@@ -72,6 +74,7 @@ async function browserPages(app: FastifyInstance, options: AuthorizeServiceOptio
   await app.register(consoleRoutes, options);
   await app.register(topupRoutes, options);
   await app.register(deviceRoutes, options);
+  await app.register(endSessionRoutes, options);
 }
 
 /** What the stack passes (ServiceOptions); tests may also shorten the login delays. */
@@ -104,5 +107,6 @@ export const authorizeService: FastifyPluginAsync<AuthorizeServiceOptions> = asy
   });
   await app.register(wellKnownCors);
   await app.register(metadataRoutes, options);
+  await app.register(openIdRoutes, options);
   await app.register(browserPages, options);
 };

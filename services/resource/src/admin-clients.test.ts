@@ -243,6 +243,38 @@ describe('admin clients', () => {
     expect(response.body).not.toContain(sha256Hex(created.client_secret));
   });
 
+  it('registers and changes the OpenID Connect fields: post-logout redirect URIs and the ID-token alg', async () => {
+    const created = await admin('POST', '/api/admin/clients', {
+      ...first,
+      post_logout_redirect_uris: ['https://first.example.com/bye'],
+      id_token_signed_response_alg: 'ES256',
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().data).toMatchObject({
+      post_logout_redirect_uris: ['https://first.example.com/bye'],
+      id_token_signed_response_alg: 'ES256',
+    });
+    const clientId = created.json().data.client_id;
+    const patched = await admin('PATCH', `/api/admin/clients/${clientId}`, {
+      post_logout_redirect_uris: [],
+      id_token_signed_response_alg: 'RS256',
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(await t.stores.db.clients.findByClientId(clientId)).toMatchObject({
+      postLogoutRedirectUris: [],
+      idTokenSignedResponseAlg: 'RS256',
+    });
+    for (const change of [
+      { post_logout_redirect_uris: ['javascript:alert(1)'] },
+      { id_token_signed_response_alg: 'none' },
+    ]) {
+      const refused = await admin('PATCH', `/api/admin/clients/${clientId}`, change);
+      expect(refused.statusCode).toBe(400);
+    }
+    const defaults = (await admin('POST', '/api/admin/clients', first)).json().data;
+    expect(defaults).toMatchObject({ post_logout_redirect_uris: [], id_token_signed_response_alg: 'RS256' });
+  });
+
   it('PATCH trusted changes only trust', async () => {
     const client = await createClient(t.stores);
     const response = await admin('PATCH', `/api/admin/clients/${client.clientId}`, { trusted: true });

@@ -13,7 +13,7 @@ export function tokenOwner(request: FastifyRequest, client: WebClient): void {
 }
 
 /**
- * CORS for a bearer-token route in this plugin context (API.md §10, SEC-55). A preflight
+ * CORS for a bearer-token route in this plugin context (API.md §11, SEC-55). A preflight
  * carries no token, so it is allowed for any public client's web origin; the answer itself
  * is readable only by the web origins of the client that owns the presented token — so one
  * public client's page cannot read what another client's token returns. An error answered

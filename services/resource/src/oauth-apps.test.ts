@@ -167,6 +167,7 @@ describe('POST /api/oauth_apps', () => {
         DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
         REDIS_URL: 'redis://127.0.0.1',
         SEED_DEMO_DATA: 'false',
+        GATEHOUSE_KEY_ENCRYPTION_KEY: 'test-key-encryption-key-0123456789abcdef',
       }),
     });
     try {

@@ -43,6 +43,8 @@ export function adminClientJson(client: Client) {
     trusted: client.trusted,
     owner_user_id: client.ownerUserId,
     allowed_scopes: client.allowedScopes,
+    post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg ?? 'RS256',
   };
 }
 

@@ -14,6 +14,11 @@ await runServer({
   },
   banner: ({ config }) => {
     const lines = [`Gatehouse is running at ${config.issuer}`, ...configSummary(config)];
+    if (config.keyEncryptionKey === null) {
+      lines.push(
+        '  ID-token signing keys are encrypted with the built-in development key (set GATEHOUSE_KEY_ENCRYPTION_KEY)',
+      );
+    }
     if (config.env === 'development' && config.seedDemoData) {
       lines.push(
         `  ${seeded ? 'Seeded' : 'Demo data'}: sign in at ${config.issuer}/login as "${DEMO.username}" / "${DEMO.password}"`,

@@ -1,5 +1,6 @@
 import formbody from '@fastify/formbody';
 import { startDeviceAuthorization } from '@gatehouse/core/device';
+import { keyRingOf } from '@gatehouse/core/oidc';
 import {
   exchangeToken,
   introspectToken,
@@ -37,7 +38,12 @@ const REVOKED = Object.freeze({});
  * compose it with the other services in one instance. Never listens: see server.ts.
  */
 export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, options) => {
-  const ctx: TokenContext = { stores: options.stores, config: options.config };
+  const { stores, config } = options;
+  const ctx: TokenContext = {
+    stores,
+    config,
+    oidc: { issuer: config.issuer, keys: keyRingOf(stores, config) },
+  };
 
   // Bodies: form-encoded (RFC 6749) or JSON. Any other content type is refused with
   // 415, which the error handler turns into invalid_request.

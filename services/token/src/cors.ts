@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 export const BROWSER_PATHS = ['/api/oauth2/token', '/api/oauth2/revoke', '/api/oauth2/device_authorization'];
 
 /**
- * CORS for the token endpoints (API.md §10, SEC-55): readable by the registered web origins
+ * CORS for the token endpoints (API.md §11, SEC-55): readable by the registered web origins
  * of public clients only. Which client may call from which origin is decided after client
  * authentication and before anything is spent (`checkBrowserCaller`, SEC-54); this only lets
  * the browser read the answer. Confidential clients have no web origins, so a guide-style page

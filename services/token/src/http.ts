@@ -73,6 +73,7 @@ export const tokenRouteSchema = {
         refresh_token: { type: 'string' },
         refresh_token_expires_in: { type: 'integer' },
         scope: { type: 'string' },
+        id_token: { type: 'string' },
       },
       required: [
         'access_token',
@@ -104,6 +105,7 @@ export const introspectRouteSchema = {
         exp: { type: 'integer' },
         iat: { type: 'integer' },
         token_type: { type: 'string' },
+        auth_time: { type: 'integer' },
       },
       required: ['active'],
     },

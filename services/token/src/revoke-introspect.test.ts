@@ -126,6 +126,7 @@ describe('introspection (RFC 7662)', () => {
       exp: data!.expiresAt,
       iat: data!.issuedAt,
       token_type: 'Bearer',
+      auth_time: data!.authTime,
     });
   });
 
@@ -141,6 +142,7 @@ describe('introspection (RFC 7662)', () => {
       exp: Math.floor(record!.expiresAt.getTime() / 1000),
       iat: Math.floor(record!.createdAt.getTime() / 1000),
       token_type: 'refresh_token',
+      auth_time: record!.authTime,
     });
   });
 

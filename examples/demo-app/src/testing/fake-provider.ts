@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FetchLike } from '@gatehouse/sdk';
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 export const ISSUER = 'http://provider.test';
 
@@ -11,9 +12,29 @@ export function fakeProvider() {
   const calls: { method: string; url: URL; form: URLSearchParams; headers: Headers }[] = [];
   const access = new Map<string, { revoked: boolean }>();
   const refresh = new Map<string, { revoked: boolean }>();
-  const codes = new Map<string, { challenge: string; redirectUri: string }>();
+  const codes = new Map<
+    string,
+    { challenge: string; redirectUri: string; scope: string; nonce: string | null }
+  >();
+  // OpenID Connect: one signing key per fake provider, published at /.well-known/jwks.json.
+  const signingKey = generateKeyPair('RS256', { extractable: true });
+  async function idToken(clientId: string, nonce: string | null): Promise<string> {
+    const { privateKey } = await signingKey;
+    return new SignJWT({
+      azp: clientId,
+      auth_time: Math.floor(Date.now() / 1000),
+      ...(nonce ? { nonce } : {}),
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'fake-1' })
+      .setIssuer(ISSUER)
+      .setSubject('1')
+      .setAudience(clientId)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey as CryptoKey);
+  }
   let serial = 0;
-  const state = { down: false, refreshRefused: false };
+  const state = { down: false, refreshRefused: false, wrongNonce: false };
 
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(JSON.stringify(body), {
@@ -21,7 +42,7 @@ export function fakeProvider() {
       headers: { 'content-type': 'application/json', ...headers },
     });
 
-  function issue() {
+  function issue(extra: Record<string, string> = {}) {
     serial += 1;
     access.set(`gth_at_${serial}`, { revoked: false });
     refresh.set(`gth_rt_${serial}`, { revoked: false });
@@ -32,8 +53,16 @@ export function fakeProvider() {
       refresh_token: `gth_rt_${serial}`,
       refresh_token_expires_in: 2_592_000,
       scope: 'profile balance',
+      ...extra,
     });
   }
+
+  const basicClientId = (headers: Headers) =>
+    decodeURIComponent(
+      Buffer.from((headers.get('authorization') ?? '').slice(6), 'base64')
+        .toString()
+        .split(':')[0] ?? '',
+    );
 
   const authorized = (headers: Headers) => {
     const token = /^Bearer (.+)$/.exec(headers.get('authorization') ?? '')?.[1];
@@ -61,9 +90,14 @@ export function fakeProvider() {
           authorization_endpoint: `${ISSUER}/api/oauth2/authorize`,
           token_endpoint: `${ISSUER}/api/oauth2/token`,
           revocation_endpoint: `${ISSUER}/api/oauth2/revoke`,
+          jwks_uri: `${ISSUER}/.well-known/jwks.json`,
           code_challenge_methods_supported: ['S256'],
           authorization_response_iss_parameter_supported: true,
         });
+      case 'GET /.well-known/jwks.json': {
+        const jwk = await exportJWK((await signingKey).publicKey);
+        return json(200, { keys: [{ ...jwk, kid: 'fake-1', alg: 'RS256', use: 'sig' }] });
+      }
       case 'POST /api/oauth2/token': {
         if (!headers.get('authorization')?.startsWith('Basic '))
           return json(401, { error: 'invalid_client' });
@@ -76,7 +110,10 @@ export function fakeProvider() {
           if (!code || code.challenge !== challenge || code.redirectUri !== form.get('redirect_uri')) {
             return json(400, { error: 'invalid_grant' });
           }
-          return issue();
+          if (!code.scope.split(' ').includes('openid')) return issue();
+          return issue({
+            id_token: await idToken(basicClientId(headers), state.wrongNonce ? 'another-login' : code.nonce),
+          });
         }
         const token = refresh.get(form.get('refresh_token') ?? '');
         if (!token || token.revoked || state.refreshRefused) return json(400, { error: 'invalid_grant' });
@@ -124,6 +161,8 @@ export function fakeProvider() {
       codes.set(`code_${serial}`, {
         challenge: url.searchParams.get('code_challenge') ?? '',
         redirectUri: url.searchParams.get('redirect_uri') ?? '',
+        scope: url.searchParams.get('scope') ?? '',
+        nonce: url.searchParams.get('nonce'),
       });
       return new URLSearchParams({
         code: `code_${serial}`,

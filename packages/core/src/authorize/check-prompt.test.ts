@@ -12,8 +12,14 @@ describe('checkPrompt', () => {
     expect(prompt('login consent')).toEqual({ none: false, login: true, consent: true });
   });
 
+  it('reads select_account as login (one account per user)', () => {
+    expect(prompt('select_account')).toEqual({ none: false, login: true, consent: false });
+    expect(prompt('select_account consent')).toEqual({ none: false, login: true, consent: true });
+    expect(() => prompt('none select_account')).toThrow('cannot be combined');
+  });
+
   it('refuses unknown values and none combined with others', () => {
-    expect(() => prompt('select_account')).toThrow(InvalidRequestError);
+    expect(() => prompt('create')).toThrow(InvalidRequestError);
     expect(() => prompt('none login')).toThrow('cannot be combined');
     expect(() => prompt('login  consent')).toThrow(InvalidRequestError);
   });

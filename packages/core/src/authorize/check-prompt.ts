@@ -14,20 +14,23 @@ export interface Prompt {
 }
 
 const PROMPT_VALUES: readonly PromptValue[] = ['none', 'login', 'consent'];
+/** A user has one account here: choosing an account is signing in again. */
+const ALIASES: Readonly<Record<string, PromptValue>> = { select_account: 'login' };
 
 /**
- * `prompt`: a space-separated set of `none`, `login`, `consent` (OpenID Connect Core §3.1.2.1);
- * `none` cannot be combined with the others.
+ * `prompt`: a space-separated set of `none`, `login`, `consent`, `select_account` (read as
+ * `login`) (OpenID Connect Core §3.1.2.1); `none` cannot be combined with the others.
  */
 export function checkPrompt(raw: RawAuthorizationRequest): Prompt {
   const value = raw.params.prompt;
   const prompt: Prompt = { none: false, login: false, consent: false };
   if (value === undefined) return prompt;
   for (const part of value.split(' ')) {
-    if (!(PROMPT_VALUES as readonly string[]).includes(part)) {
-      throw new InvalidRequestError('prompt must be none, login or consent');
+    const name = ALIASES[part] ?? part;
+    if (!(PROMPT_VALUES as readonly string[]).includes(name)) {
+      throw new InvalidRequestError('prompt must be none, login, consent or select_account');
     }
-    prompt[part as PromptValue] = true;
+    prompt[name as PromptValue] = true;
   }
   if (prompt.none && (prompt.login || prompt.consent)) {
     throw new InvalidRequestError('prompt=none cannot be combined with other prompt values');

@@ -17,7 +17,7 @@ describe('checkScope', () => {
   });
 
   it('refuses unknown scopes and scopes the client may not request', () => {
-    expect(() => check('profile email')).toThrow(InvalidScopeError);
+    expect(() => check('profile admin')).toThrow(InvalidScopeError);
     expect(() => check('balance', ['profile'])).toThrow(InvalidScopeError);
     expect(() => check('profile  balance')).toThrow(InvalidScopeError);
   });

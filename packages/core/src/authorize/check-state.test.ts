@@ -22,6 +22,30 @@ describe('checkState', () => {
   });
 });
 
+describe('state with PKCE (SEC-40)', () => {
+  const pkce = (extra: Record<string, string | string[]>) =>
+    readAuthorizationRequest({ code_challenge: 'c'.repeat(43), code_challenge_method: 'S256', ...extra });
+
+  it('may be omitted when an S256 code_challenge is present', () => {
+    expect(checkState(pkce({}))).toBeNull();
+    expect(checkState(pkce({ state: 'abc' }))).toBe('abc');
+  });
+
+  it('is still required without PKCE, with a challenge of another method, and checked when sent', () => {
+    expect(() => checkState(raw(undefined))).toThrow('the request has no state');
+    expect(() =>
+      checkState(
+        readAuthorizationRequest({ code_challenge: 'c'.repeat(43), code_challenge_method: 'plain' }),
+      ),
+    ).toThrow('the request has no state');
+    expect(() => checkState(readAuthorizationRequest({ code_challenge: 'c'.repeat(43) }))).toThrow(
+      'the request has no state',
+    );
+    expect(() => checkState(pkce({ state: ['a', 'b'] }))).toThrow('must not be repeated');
+    expect(() => checkState(pkce({ state: 'café' }))).toThrow('printable ASCII');
+  });
+});
+
 describe('echoableState', () => {
   it('echoes only a valid state', () => {
     expect(echoableState(raw('abc'))).toBe('abc');

@@ -16,8 +16,21 @@ function stateProblem(raw: RawAuthorizationRequest): string | null {
   return null;
 }
 
-/** Step 5: `state` is required: 1–512 printable ASCII characters, echoed back unchanged. */
-export function checkState(raw: RawAuthorizationRequest): string {
+/**
+ * True when the request carries an S256 PKCE challenge. Then the challenge protects the
+ * redirect against CSRF and `state` may be omitted (RFC 9700 §2.1.1, SEC-40); checkPkce,
+ * the next step, refuses a malformed challenge.
+ */
+export function hasS256Challenge(raw: RawAuthorizationRequest): boolean {
+  return raw.params.code_challenge !== undefined && raw.params.code_challenge_method === 'S256';
+}
+
+/**
+ * Step 5: `state`, 1–512 printable ASCII characters, echoed back unchanged. Required unless
+ * the request carries an S256 `code_challenge` (SEC-40); null when omitted then.
+ */
+export function checkState(raw: RawAuthorizationRequest): string | null {
+  if (raw.params.state === undefined && !raw.repeated.has('state') && hasS256Challenge(raw)) return null;
   const problem = stateProblem(raw);
   if (problem) throw new InvalidRequestError(problem);
   return raw.params.state!;

@@ -1,10 +1,11 @@
 /**
  * The authorization request (API.md §1) as an ordered list of small named steps:
  * checkClient → checkRedirectUri → (from here errors redirect) checkRepeatedParameters →
- * checkResponseType → checkScope → checkState → checkPkce → checkPrompt →
+ * checkResponseType → checkScope → checkState → checkPkce → checkPrompt → checkOpenIdParameters →
  * (service: checkSession) → decideConsent.
  */
 export * from './check-client.js';
+export * from './check-openid.js';
 export * from './check-pkce.js';
 export * from './check-prompt.js';
 export * from './check-redirect-uri.js';

@@ -18,6 +18,11 @@ describe('authorization responses', () => {
     );
   });
 
+  it('leaves state out of a success redirect when the request had none', () => {
+    const url = new URL(successRedirectUrl('https://app.example.com/cb', 'c', null, issuer));
+    expect([...url.searchParams.keys()]).toEqual(['code', 'iss']);
+  });
+
   it('encodes spaces as %20 so decodeURIComponent-based clients see them too', () => {
     expect(appendQuery('https://a.example/cb', [['state', 'a b+c']])).toBe(
       'https://a.example/cb?state=a%20b%2Bc',

@@ -15,13 +15,17 @@ export function appendQuery(uri: string, params: ReadonlyArray<readonly [string,
   return `${base}${separator}${query}${fragment}`;
 }
 
-/** RFC 6749 §4.1.2 + RFC 9207: `code`, `state`, `iss`. */
-export function successRedirectUrl(redirectUri: string, code: string, state: string, issuer: string): string {
-  return appendQuery(redirectUri, [
-    ['code', code],
-    ['state', state],
-    ['iss', issuer],
-  ]);
+/** RFC 6749 §4.1.2 + RFC 9207: `code`, `state` (when the request had one), `iss`. */
+export function successRedirectUrl(
+  redirectUri: string,
+  code: string,
+  state: string | null,
+  issuer: string,
+): string {
+  const params: [string, string][] = [['code', code]];
+  if (state !== null) params.push(['state', state]);
+  params.push(['iss', issuer]);
+  return appendQuery(redirectUri, params);
 }
 
 /** RFC 6749 §4.1.2.1 + RFC 9207: `error`, `error_description`, `state` (when known) and `iss`. */

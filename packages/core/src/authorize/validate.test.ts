@@ -50,6 +50,7 @@ describe('validateAuthorizationParameters', () => {
       codeChallenge: challenge,
       prompt: { none: false, login: false, consent: true },
       autoAuthorize: true,
+      openid: { nonce: null, maxAge: null, loginHint: null, uiLocales: null },
     });
   });
 
@@ -65,5 +66,12 @@ describe('validateAuthorizationParameters', () => {
     expect(() => validate({ ...base, code_challenge: challenge, code_challenge_method: 'plain' })).toThrow(
       'must be S256',
     );
+  });
+
+  it('accepts a request without state when it carries an S256 challenge (SEC-40)', () => {
+    const { state: _omitted, ...withoutState } = base;
+    const request = validate({ ...withoutState, code_challenge: challenge, code_challenge_method: 'S256' });
+    expect(request.state).toBeNull();
+    expect(() => validate(withoutState)).toThrow('no state');
   });
 });

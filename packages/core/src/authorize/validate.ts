@@ -1,4 +1,5 @@
 import type { Client } from '../ports/clients.js';
+import { checkOpenIdParameters, type OpenIdRequest } from './check-openid.js';
 import { checkPkce } from './check-pkce.js';
 import { checkPrompt, type Prompt, readAutoAuthorize } from './check-prompt.js';
 import { checkResponseType } from './check-response-type.js';
@@ -12,10 +13,13 @@ export interface AuthorizationRequest {
   redirectUri: string;
   responseType: 'code';
   scopes: string[];
-  state: string;
+  /** Null only when omitted alongside an S256 challenge (SEC-40). */
+  state: string | null;
   codeChallenge: string | null;
   prompt: Prompt;
   autoAuthorize: boolean;
+  /** OpenID Connect's parameters (read whether or not `openid` is asked). */
+  openid: OpenIdRequest;
 }
 
 /**
@@ -34,6 +38,7 @@ export function validateAuthorizationParameters(
   const state = checkState(raw);
   const codeChallenge = checkPkce(raw, client);
   const prompt = checkPrompt(raw);
+  const openid = checkOpenIdParameters(raw);
   return {
     client,
     redirectUri,
@@ -43,5 +48,6 @@ export function validateAuthorizationParameters(
     codeChallenge,
     prompt,
     autoAuthorize: readAutoAuthorize(raw),
+    openid,
   };
 }

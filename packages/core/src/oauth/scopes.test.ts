@@ -22,6 +22,16 @@ describe('scopes', () => {
     expect(() => resolveRequestedScopes(undefined, ['balance'])).toThrow(/no default scope/);
   });
 
+  it('lets every client ask for the identity scopes openid and email, in canonical order', () => {
+    expect(resolveRequestedScopes('email balance openid profile', ['profile', 'balance'])).toEqual([
+      'openid',
+      'profile',
+      'email',
+      'balance',
+    ]);
+    expect(resolveRequestedScopes('openid', ['balance'])).toEqual(['openid']);
+  });
+
   it('knows when granted scopes cover a request', () => {
     expect(coversScopes(['profile', 'balance'], ['balance'])).toBe(true);
     expect(coversScopes(['profile'], ['profile', 'balance'])).toBe(false);

@@ -2,13 +2,22 @@ import { InvalidScopeError } from '../errors.js';
 
 /** Every scope the provider knows, in canonical order, with the words the consent page shows. */
 export const SCOPES = {
+  openid: 'Sign you in with your account (your account number)',
   profile: 'See your username, email address and when you joined',
+  email: 'See your email address',
   balance: 'See your account balance and spending',
 } as const;
 
 export type Scope = keyof typeof SCOPES;
 
 export const KNOWN_SCOPES = Object.keys(SCOPES) as Scope[];
+
+/**
+ * OpenID Connect's identity scopes: every client may ask for them, whatever its allowed
+ * scopes (clients registered before they existed included). They release nothing the user
+ * does not see on the consent page, and nothing beyond what `profile` already does.
+ */
+export const IDENTITY_SCOPES: readonly Scope[] = ['openid', 'email'];
 
 /** What a client gets when it asks for nothing (API.md §1). */
 export const DEFAULT_SCOPES: readonly Scope[] = ['profile'];
@@ -52,7 +61,8 @@ export function resolveRequestedScopes(raw: string | undefined, allowed: readonl
   }
   for (const scope of requested) {
     if (!(scope in SCOPES)) throw new InvalidScopeError(`unknown scope "${scope}"`);
-    if (!allowed.includes(scope)) throw new InvalidScopeError(`the client may not request scope "${scope}"`);
+    if (!allowed.includes(scope) && !(IDENTITY_SCOPES as readonly string[]).includes(scope))
+      throw new InvalidScopeError(`the client may not request scope "${scope}"`);
   }
   return requested;
 }

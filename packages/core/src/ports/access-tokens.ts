@@ -10,6 +10,8 @@ export interface AccessTokenData {
   issuedAt: number;
   /** Unix seconds. */
   expiresAt: number;
+  /** Unix seconds of the sign-in behind the grant, for introspection (absent in older tokens). */
+  authTime?: number | null;
 }
 
 export interface AccessTokenStore {

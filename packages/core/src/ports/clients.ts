@@ -1,3 +1,4 @@
+import type { SigningAlg } from './signing-keys.js';
 /** RFC 7591 §2 names; `none` is a public client. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
@@ -27,6 +28,10 @@ export interface Client {
   deviceGrantEnabled: boolean;
   trusted: boolean;
   disabled: boolean;
+  /** JWS alg of its ID tokens; absent means RS256. */
+  idTokenSignedResponseAlg?: SigningAlg;
+  /** Where RP-initiated logout may send the browser afterwards (exact match); absent means none. */
+  postLogoutRedirectUris?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -45,6 +50,8 @@ export interface NewClient {
   allowedOrigins?: string[];
   deviceGrantEnabled?: boolean;
   trusted?: boolean;
+  postLogoutRedirectUris?: string[];
+  idTokenSignedResponseAlg?: SigningAlg;
 }
 
 export type ClientPatch = Partial<
@@ -60,6 +67,8 @@ export type ClientPatch = Partial<
     | 'secretHash'
     | 'allowedOrigins'
     | 'deviceGrantEnabled'
+    | 'postLogoutRedirectUris'
+    | 'idTokenSignedResponseAlg'
   >
 >;
 

@@ -10,6 +10,10 @@ export interface AuthorizationCodeData {
   familyId: string;
   /** Unix seconds. */
   authTime: number;
+  /** The authorization request's OpenID Connect nonce (absent in codes issued before OIDC). */
+  nonce?: string | null;
+  /** The browser session the code was issued in, as the ID token's `sid`. */
+  sid?: string | null;
 }
 
 export type ConsumeResult =

@@ -22,7 +22,10 @@ export interface PendingAuthorizationRequest {
   clientId: number;
   redirectUri: string;
   scopes: string[];
-  state: string;
+  /** Null when omitted alongside an S256 challenge. */
+  state: string | null;
   codeChallenge: string | null;
   autoAuthorize: boolean;
+  /** OpenID Connect nonce, carried to the code (absent in requests stored before OIDC). */
+  nonce?: string | null;
 }

@@ -9,6 +9,7 @@ import type { GrantStore } from './grants.js';
 import type { LedgerStore } from './ledger.js';
 import type { RateLimitStore } from './rate-limits.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
+import type { SigningKeyStore } from './signing-keys.js';
 import type { StampStore } from './stamps.js';
 import type { TopupCodeStore } from './topup-codes.js';
 import type { UserinfoReader } from './userinfo.js';
@@ -25,6 +26,7 @@ export type * from './grants.js';
 export type * from './ledger.js';
 export type * from './rate-limits.js';
 export type * from './refresh-tokens.js';
+export type * from './signing-keys.js';
 export type * from './stamps.js';
 export type * from './topup-codes.js';
 export type * from './userinfo.js';
@@ -41,6 +43,8 @@ export interface DurableStores {
   developerTokens: DeveloperTokenStore;
   audit: AuditStore;
   userinfo: UserinfoReader;
+  /** ID-token signing keys (OpenID Connect). */
+  signingKeys: SigningKeyStore;
   /** Throws `StoreUnavailableError` when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

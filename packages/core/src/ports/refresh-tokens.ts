@@ -15,12 +15,17 @@ export interface RefreshTokenRecord {
   createdAt: Date;
   /** Absolute expiry of the family, inherited on rotation: rotation never extends it. */
   expiresAt: Date;
+  /** Unix seconds of the sign-in behind the family (OpenID Connect `auth_time`); inherited on rotation. */
+  authTime: number | null;
+  /** The browser session id the family came from (the ID token's `sid`); inherited on rotation. */
+  sid: string | null;
 }
 
 export type NewRefreshToken = Omit<
   RefreshTokenRecord,
-  'rotatedAt' | 'replacedByHash' | 'revokedAt' | 'createdAt'
->;
+  'rotatedAt' | 'replacedByHash' | 'revokedAt' | 'createdAt' | 'authTime' | 'sid'
+> &
+  Partial<Pick<RefreshTokenRecord, 'authTime' | 'sid'>>;
 
 /** A rotation as the token endpoint asks for it (RFC 6749 §6, RFC 9700 §4.14.2). */
 export interface RotationRequest {

@@ -39,6 +39,28 @@ describe('userinfo by scope (API.md §4)', () => {
     });
   });
 
+  it('with openid adds the standard claims of the granted scopes beside the guide fields', () => {
+    expect(shapeUserinfo({ ...base, balance: null, scopes: ['openid', 'profile', 'email'] })).toEqual({
+      sub: '42',
+      id: 42,
+      username: 'alice',
+      email: 'alice@example.com',
+      created_time: 1714564800,
+      status: 1,
+      email_verified: false,
+      preferred_username: 'alice',
+      name: 'alice',
+      updated_at: 1714564800,
+    });
+    expect(shapeUserinfo({ ...base, scopes: ['openid'] })).toEqual({ sub: '42', id: 42 });
+    expect(shapeUserinfo({ ...base, scopes: ['email'] })).toEqual({
+      sub: '42',
+      id: 42,
+      email: 'alice@example.com',
+      email_verified: false,
+    });
+  });
+
   it('uses the configured quota per unit and currency', () => {
     const info = shapeUserinfo({ ...base, scopes: ['balance'], quotaPerUnit: 1000n, currency: 'EUR' });
     expect(info.balance_formatted).toBe('375000.00');

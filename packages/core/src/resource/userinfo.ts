@@ -1,4 +1,5 @@
 import { formatQuota } from '../money/format.js';
+import { type StandardClaims, standardClaims } from '../oidc/claims.js';
 import type { Balance, User } from '../ports/index.js';
 
 /** Quota amounts go on the wire as JSON numbers: exact only below 2^53. */
@@ -20,7 +21,7 @@ export function unixSeconds(date: Date): number {
 /** The integration guide's user status codes. */
 export const USER_STATUS_CODE = { active: 1, disabled: 2 } as const;
 
-export interface Userinfo {
+export interface Userinfo extends StandardClaims {
   sub: string;
   id: number;
   username?: string;
@@ -47,7 +48,9 @@ export interface UserinfoInput {
 /**
  * The userinfo response (API.md §4) with the field names of the integration guide:
  * `sub` and `id` always, profile fields with `profile`, money fields with `balance`.
- * A field outside the token's scopes is absent, never null.
+ * With `openid`, OpenID Connect's standard claims of the granted scopes are added (and
+ * `email`/`email_verified` with the `email` scope alone); the guide's fields keep their
+ * names and types. A field outside the token's scopes is absent, never null.
  */
 export function shapeUserinfo(input: UserinfoInput): Userinfo {
   const { user, scopes } = input;
@@ -58,6 +61,8 @@ export function shapeUserinfo(input: UserinfoInput): Userinfo {
     info.created_time = unixSeconds(user.createdAt);
     info.status = USER_STATUS_CODE[user.status];
   }
+  if (scopes.includes('openid')) Object.assign(info, standardClaims(user, scopes));
+  else if (scopes.includes('email')) Object.assign(info, standardClaims(user, ['email']));
   if (scopes.includes('balance')) {
     const quota = input.balance?.quota ?? 0n;
     const formatted = formatQuota(quota, input.quotaPerUnit);

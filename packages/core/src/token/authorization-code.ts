@@ -2,6 +2,7 @@ import { sha256Hex } from '../crypto.js';
 import { InvalidGrantError, InvalidRequestError } from '../errors.js';
 import { isWellFormedCodeVerifier, verifierMatchesChallenge } from '../oauth/pkce.js';
 import { revokeFamilies } from '../oauth/revocation.js';
+import { issueIdToken, wantsIdToken } from '../oidc/issue.js';
 import type { AuthorizationCodeData, Client, ConsumeResult } from '../ports/index.js';
 import { isPublicClient } from './client-auth.js';
 import { CODE_REPLAY_RETAIN_SECONDS, type RequestMeta, type TokenContext } from './context.js';
@@ -125,7 +126,9 @@ export async function issueForCode(
   const access = mintAccessToken(client, data, now, accessTokenTtl);
   const refresh = mintRefreshToken();
   const familyExpiresAt = new Date(now + refreshTokenTtl * 1000);
-  const [stored] = await Promise.all([
+  const oidc = wantsIdToken(data.scopes) ? ctx.oidc : undefined;
+  const sid = data.sid ?? null;
+  const [stored, user] = await Promise.all([
     stores.db.refreshTokens.createForActiveUser({
       tokenHash: refresh.hash,
       familyId: data.familyId,
@@ -133,14 +136,22 @@ export async function issueForCode(
       userId: data.userId,
       scopes: data.scopes,
       expiresAt: familyExpiresAt,
+      authTime: data.authTime,
+      sid,
     }),
+    oidc ? stores.db.users.findById(data.userId) : null,
     stores.cache.accessTokens.put(access.hash, access.data, accessTokenTtl),
   ]);
   if (!stored) {
     await revokeFamilies(stores, [data.familyId], new Date(now));
     throw new InvalidGrantError('the user account is not active');
   }
-  return tokenResponse(access, refresh, familyExpiresAt, now, accessTokenTtl);
+  const body = tokenResponse(access, refresh, familyExpiresAt, now, accessTokenTtl);
+  if (oidc && user) {
+    const grant = { scopes: data.scopes, authTime: data.authTime, nonce: data.nonce ?? null, sid };
+    body.id_token = await issueIdToken(oidc, client, user, grant, access.value, now);
+  }
+  return body;
 }
 
 /** `grant_type=authorization_code` (RFC 6749 §4.1.3) for an authenticated client. */

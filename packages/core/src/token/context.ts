@@ -1,10 +1,13 @@
 import type { Config } from '../config.js';
+import type { OidcContext } from '../oidc/issue.js';
 import type { Stores } from '../ports/index.js';
 
 /** What the token endpoints run against: built once per process, shared by every request. */
 export interface TokenContext {
   stores: Stores;
   config: Pick<Config, 'accessTokenTtl' | 'refreshTokenTtl' | 'refreshGraceSeconds'>;
+  /** Issues ID tokens for grants with `openid`; without it no ID token is ever issued. */
+  oidc?: OidcContext;
 }
 
 /** Per-request facts the domain needs from the transport. */

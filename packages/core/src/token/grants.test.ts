@@ -60,6 +60,8 @@ function refresh(overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecor
     revokedAt: null,
     createdAt: new Date(NOW - 1000),
     expiresAt: new Date(NOW + 60_000),
+    authTime: null,
+    sid: null,
     ...overrides,
   };
 }

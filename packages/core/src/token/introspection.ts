@@ -21,6 +21,8 @@ export type IntrospectionResponse =
       exp: number;
       iat: number;
       token_type: 'Bearer' | 'refresh_token';
+      /** Unix seconds of the sign-in behind the grant (OpenID Connect), when known. */
+      auth_time?: number;
     };
 
 export const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
@@ -58,6 +60,7 @@ export function describeAccessToken(data: AccessTokenData, user: User): Introspe
     exp: data.expiresAt,
     iat: data.issuedAt,
     token_type: 'Bearer',
+    ...(data.authTime != null ? { auth_time: data.authTime } : {}),
   };
 }
 
@@ -75,6 +78,7 @@ export function describeRefreshToken(
     exp: toUnixSeconds(record.expiresAt.getTime()),
     iat: toUnixSeconds(record.createdAt.getTime()),
     token_type: 'refresh_token',
+    ...(record.authTime !== null ? { auth_time: record.authTime } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ export interface TokenResponse {
   /** Seconds left in the family's absolute lifetime. */
   refresh_token_expires_in: number;
   scope: string;
+  /** OpenID Connect: only when the grant includes `openid`. */
+  id_token?: string;
 }
 
 /** A freshly drawn bearer secret: the value goes to the client once, only the hash is stored. */
@@ -34,7 +36,7 @@ export interface MintedAccessToken extends MintedSecret {
 
 export function mintAccessToken(
   client: Client,
-  grant: { userId: number; scopes: string[]; familyId: string },
+  grant: { userId: number; scopes: string[]; familyId: string; authTime?: number | null },
   now: number,
   ttlSeconds: number,
 ): MintedAccessToken {
@@ -49,6 +51,7 @@ export function mintAccessToken(
       familyId: grant.familyId,
       issuedAt,
       expiresAt: issuedAt + ttlSeconds,
+      ...(grant.authTime != null ? { authTime: grant.authTime } : {}),
     },
   };
 }

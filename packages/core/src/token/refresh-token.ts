@@ -2,6 +2,7 @@ import { sha256Hex } from '../crypto.js';
 import { InvalidGrantError } from '../errors.js';
 import { revokeFamilies } from '../oauth/revocation.js';
 import { narrowScopes, parseScope } from '../oauth/scopes.js';
+import { issueIdToken, wantsIdToken } from '../oidc/issue.js';
 import type { Client, RefreshTokenRecord } from '../ports/index.js';
 import type { RequestMeta, TokenContext } from './context.js';
 import {
@@ -178,15 +179,26 @@ export async function refreshAccessToken(
   const scopes = narrowScopes(request.scope, previous.scopes);
   const access = mintAccessToken(
     client,
-    { userId: previous.userId, scopes, familyId: previous.familyId },
+    { userId: previous.userId, scopes, familyId: previous.familyId, authTime: previous.authTime },
     meta.now,
     accessTokenTtl,
   );
+  const oidc = wantsIdToken(scopes) ? ctx.oidc : undefined;
+  let user: Awaited<ReturnType<typeof stores.db.users.findById>> = null;
   try {
-    await stores.cache.accessTokens.put(access.hash, access.data, accessTokenTtl);
+    [, user] = await Promise.all([
+      stores.cache.accessTokens.put(access.hash, access.data, accessTokenTtl),
+      oidc ? stores.db.users.findById(previous.userId) : null,
+    ]);
   } catch (error) {
     await stores.db.refreshTokens.undoRotation(oldHash, refresh.hash).catch(ignore);
     throw error;
   }
-  return tokenResponse(access, refresh, previous.expiresAt, meta.now, accessTokenTtl);
+  const body = tokenResponse(access, refresh, previous.expiresAt, meta.now, accessTokenTtl);
+  if (oidc && user) {
+    // OIDC Core §12.2: the same sub and auth_time as at sign-in, no nonce.
+    const grant = { scopes, authTime: previous.authTime, nonce: null, sid: previous.sid };
+    body.id_token = await issueIdToken(oidc, client, user, grant, access.value, meta.now);
+  }
+  return body;
 }

@@ -21,6 +21,10 @@ export const clients = pgTable(
     deviceGrantEnabled: boolean('device_grant_enabled').notNull().default(false),
     trusted: boolean('trusted').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
+    /** Where RP-initiated logout may send the browser afterwards (exact match, SEC-47). */
+    postLogoutRedirectUris: text('post_logout_redirect_uris').array().notNull().default([]),
+    /** JWS alg of this client's ID tokens: RS256 or ES256. */
+    idTokenSignedResponseAlg: text('id_token_signed_response_alg').notNull().default('RS256'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -5,5 +5,6 @@ export * from './developer-tokens.js';
 export * from './grants.js';
 export * from './ledger.js';
 export * from './refresh-tokens.js';
+export * from './signing-keys.js';
 export * from './topup-codes.js';
 export * from './users.js';

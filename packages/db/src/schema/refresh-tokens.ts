@@ -19,6 +19,10 @@ export const refreshTokens = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Unix seconds of the sign-in behind the family (OpenID Connect `auth_time`), inherited on rotation. */
+    authTime: integer('auth_time'),
+    /** The browser session the family came from (the ID token's `sid`), inherited on rotation. */
+    sid: text('sid'),
   },
   (t) => [
     index('refresh_tokens_family_id_idx').on(t.familyId),

@@ -1,4 +1,4 @@
-import type { Client, ClientPatch, ClientStore, NewClient } from '@gatehouse/core';
+import type { Client, ClientPatch, ClientStore, NewClient, SigningAlg } from '@gatehouse/core';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
@@ -26,6 +26,8 @@ function toClient(row: ClientRow): Client {
     deviceGrantEnabled: row.deviceGrantEnabled,
     trusted: row.trusted,
     disabled: row.disabled,
+    idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as SigningAlg,
+    postLogoutRedirectUris: row.postLogoutRedirectUris,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -75,6 +77,8 @@ export function createClientStore(db: Db): ClientStore {
           allowedOrigins: client.allowedOrigins ?? [],
           deviceGrantEnabled: client.deviceGrantEnabled ?? false,
           trusted: client.trusted ?? false,
+          postLogoutRedirectUris: client.postLogoutRedirectUris ?? [],
+          idTokenSignedResponseAlg: client.idTokenSignedResponseAlg ?? 'RS256',
         })
         .returning();
       return toClient(row!);
@@ -118,6 +122,8 @@ export function createClientStore(db: Db): ClientStore {
         secretHash,
         allowedOrigins,
         deviceGrantEnabled,
+        postLogoutRedirectUris,
+        idTokenSignedResponseAlg,
       } = patch;
       const [row] = await db
         .update(clients)
@@ -133,6 +139,8 @@ export function createClientStore(db: Db): ClientStore {
           secretHash,
           allowedOrigins,
           deviceGrantEnabled,
+          postLogoutRedirectUris,
+          idTokenSignedResponseAlg,
           updatedAt: sql`now()`,
         })
         .where(eq(clients.id, id))

@@ -6,6 +6,7 @@ import { createDeveloperTokenStore } from './developer-tokens.js';
 import { createGrantStore } from './grants.js';
 import { createLedgerStore } from './ledger.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
+import { createSigningKeyStore } from './signing-keys.js';
 import { createTopupCodeStore } from './topup-codes.js';
 import { createUserinfoReader } from './userinfo.js';
 import { createUserStore } from './users.js';
@@ -23,6 +24,7 @@ export function createDurableStores(database: Database): DurableStores {
     developerTokens: createDeveloperTokenStore(db),
     audit: createAuditStore(db),
     userinfo: createUserinfoReader(db),
+    signingKeys: createSigningKeyStore(db),
     ping: () => database.ping(),
     // The stores own the database they were given: closing them ends the pool.
     close: () => database.close(),

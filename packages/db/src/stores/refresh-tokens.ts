@@ -26,6 +26,8 @@ function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
     revokedAt: row.revokedAt,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
+    authTime: row.authTime,
+    sid: row.sid,
   };
 }
 
@@ -78,6 +80,8 @@ function prepareRotate(db: Db) {
           revokedAt: sql<null>`null::timestamptz`.as('revoked_at'),
           createdAt: sql<Date>`${placeholder('now', t.createdAt)}::timestamptz`.as('created_at'),
           expiresAt: spent.expiresAt,
+          authTime: spent.authTime,
+          sid: spent.sid,
         })
         .from(spent),
     ),
@@ -103,6 +107,8 @@ function prepareCreateForActiveUser(db: Db) {
           revokedAt: sql<null>`null::timestamptz`.as('revoked_at'),
           createdAt: sql<Date>`now()`.as('created_at'),
           expiresAt: sql<Date>`${placeholder('expiresAt', t.expiresAt)}::timestamptz`.as('expires_at'),
+          authTime: sql<number | null>`${sql.placeholder('authTime')}::integer`.as('auth_time'),
+          sid: sql<string | null>`${sql.placeholder('sid')}::text`.as('sid'),
         })
         .from(users)
         .where(and(eq(users.id, sql.placeholder('userId')), eq(users.status, 'active'))),
@@ -145,13 +151,19 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
         userId: token.userId,
         scopes: token.scopes,
         expiresAt: token.expiresAt,
+        authTime: token.authTime ?? null,
+        sid: token.sid ?? null,
       });
     },
 
     findByHash: find,
 
     async createForActiveUser(token: NewRefreshToken): Promise<boolean> {
-      const rows = await createForActiveUser.execute({ ...token });
+      const rows = await createForActiveUser.execute({
+        ...token,
+        authTime: token.authTime ?? null,
+        sid: token.sid ?? null,
+      });
       return rows.length === 1;
     },
 

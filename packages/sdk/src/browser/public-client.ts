@@ -1,5 +1,5 @@
 /**
- * A browser app without a server, registered as a public client (API.md §10): the
+ * A browser app without a server, registered as a public client (API.md §11): the
  * authorization code flow with PKCE and no secret, tokens kept in this page's memory only
  * (never in storage), refreshed a minute before expiry with one refresh in flight, and the
  * same `userinfo()` / `balance()` / `topupUrl()` surface as the server SDK. Self-contained

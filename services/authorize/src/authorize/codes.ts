@@ -9,6 +9,18 @@ export interface CodeGrant {
   codeChallenge: string | null;
   /** Unix seconds of the password check behind this code. */
   authTime: number;
+  /** OpenID Connect nonce of the authorization request (SEC-44). */
+  nonce: string | null;
+  /** The ID token's `sid`: see `sessionSid`. */
+  sid: string | null;
+}
+
+/**
+ * The `sid` of a browser session: derived from the session's store key (itself the SHA-256
+ * of the cookie), so it names the session without being a way to find or use it.
+ */
+export function sessionSid(sessionKey: string): string {
+  return sha256Hex(`sid:${sessionKey}`).slice(0, 32);
 }
 
 /**
@@ -33,6 +45,8 @@ export async function issueAuthorizationCode(
       codeChallenge: grant.codeChallenge,
       familyId: randomId(),
       authTime: grant.authTime,
+      nonce: grant.nonce,
+      sid: grant.sid,
     },
     config.authCodeTtl,
   );

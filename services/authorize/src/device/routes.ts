@@ -12,7 +12,7 @@ const WRONG_CODE =
   'That code is not valid. Check the code shown on your device and try again; codes expire after 10 minutes.';
 
 /**
- * `/device` (RFC 8628 §3.3, API.md §11): a signed-in person enters (or confirms) the code a
+ * `/device` (RFC 8628 §3.3, API.md §12): a signed-in person enters (or confirms) the code a
  * device shows, sees the usual consent — naming the app, with the warning to continue only
  * for a device they started themselves — and approves or denies. The device, polling the
  * token endpoint, then gets its tokens (SEC-56). Wrong codes are throttled per session and

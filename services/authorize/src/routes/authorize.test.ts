@@ -243,7 +243,11 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
       'invalid_request',
     ],
     ['challenge without method', { code_challenge: s256('x'.repeat(50)) }, 'invalid_request'],
-    ['unknown prompt', { prompt: 'select_account' }, 'invalid_request'],
+    ['unknown prompt', { prompt: 'create' }, 'invalid_request'],
+    ['request object', { request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request_not_supported'],
+    ['request_uri', { request_uri: 'https://app.example.com/request.jwt' }, 'request_uri_not_supported'],
+    ['claims parameter', { claims: '{"id_token":{"email":null}}' }, 'invalid_request'],
+    ['malformed max_age', { max_age: 'soon' }, 'invalid_request'],
   ])('%s → %s with state and iss', async (_name, extra, error) => {
     const params = authorizeParams(seeded, extra as Record<string, string>);
     const response = await browser.get(authorizePath(params));
@@ -268,6 +272,20 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
     const response = await browser.get(authorizePath(authorizeParams(seeded, { state: undefined })));
     const query = locationQuery(response);
     expect(query.error).toBe('invalid_request');
+    expect(query.iss).toBe(ISSUER);
+    expect('state' in query).toBe(false);
+  });
+
+  it('no state but an S256 challenge → a code, redirected without state (SEC-40)', async () => {
+    const params = authorizeParams(await seedClient(stores), {
+      state: undefined,
+      code_challenge: s256('n'.repeat(43)),
+      code_challenge_method: 'S256',
+    });
+    const approved = await approve(browser, authorizePath(params));
+    expect(approved.statusCode).toBe(303);
+    const query = locationQuery(approved);
+    expect(query.code).toMatch(/^gth_ac_/);
     expect(query.iss).toBe(ISSUER);
     expect('state' in query).toBe(false);
   });
@@ -405,6 +423,55 @@ describe('SECURITY 6: consent decisions', () => {
     const back = await browser.get(login.headers.location as string);
     expect(locationQuery(back)).toMatchObject({ state: params.state, iss: ISSUER });
     expect(locationQuery(back).code).toBeTruthy();
+  });
+});
+
+describe('OpenID Connect parameters', () => {
+  it('SEC-45: max_age=0 forces the password again, then continues without looping; prompt=none with it → login_required', async () => {
+    const seeded = await seedClient(stores);
+    const { browser, user } = await signedInBrowser();
+    await approve(browser, authorizePath(authorizeParams(seeded)));
+    const params = authorizeParams(seeded, { max_age: '0' });
+    const toLogin = await browser.get(authorizePath(params));
+    expect(new URL(toLogin.headers.location as string, ISSUER).pathname).toBe('/login');
+    const returnTo = new URL(toLogin.headers.location as string, ISSUER).searchParams.get('return_to')!;
+    expect(new URL(returnTo, ISSUER).searchParams.has('max_age')).toBe(false);
+    const login = await browser.login(user.username, undefined, returnTo);
+    const back = await browser.get(login.headers.location as string);
+    expect(locationQuery(back).code).toBeTruthy();
+
+    const silent = await browser.get(
+      authorizePath(authorizeParams(seeded, { max_age: '0', prompt: 'none' })),
+    );
+    expect(locationQuery(silent)).toMatchObject({ error: 'login_required', iss: ISSUER });
+    // A recent enough sign-in passes max_age without a page.
+    const recent = await browser.get(authorizePath(authorizeParams(seeded, { max_age: '3600' })));
+    expect(locationQuery(recent).code).toBeTruthy();
+  });
+
+  it('binds the nonce, the sign-in time and the session to the code, through the consent page too (SEC-44)', async () => {
+    const seeded = await seedClient(stores);
+    const { browser } = await signedInBrowser();
+    const params = authorizeParams(seeded, { scope: 'openid profile', nonce: 'n-0S6_WzA2Mj' });
+    const approved = await approve(browser, authorizePath(params));
+    const code = locationQuery(approved).code!;
+    const stored = await stores.cache.codes.consume(sha256Hex(code), 60);
+    expect(stored.kind).toBe('fresh');
+    if (stored.kind !== 'fresh') return;
+    expect(stored.data).toMatchObject({
+      scopes: ['openid', 'profile'],
+      nonce: 'n-0S6_WzA2Mj',
+      sid: expect.stringMatching(/^[0-9a-f]{32}$/),
+      authTime: expect.any(Number),
+    });
+  });
+
+  it('select_account asks for the password again like login', async () => {
+    const seeded = await seedClient(stores);
+    const { browser } = await signedInBrowser();
+    await approve(browser, authorizePath(authorizeParams(seeded)));
+    const response = await browser.get(authorizePath(authorizeParams(seeded, { prompt: 'select_account' })));
+    expect(new URL(response.headers.location as string, ISSUER).pathname).toBe('/login');
   });
 });
 

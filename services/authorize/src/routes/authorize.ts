@@ -27,7 +27,7 @@ import {
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkSession } from '../authorize/check-session.js';
-import { issueAuthorizationCode } from '../authorize/codes.js';
+import { issueAuthorizationCode, sessionSid } from '../authorize/codes.js';
 import { allowFormRedirectTo } from '../browser/csp.js';
 import { field } from '../browser/fields.js';
 import { PageError } from '../browser/page-error.js';
@@ -46,11 +46,15 @@ function pendingKey(userId: number, requestId: string): string {
   return `${userId}:${requestId}`;
 }
 
-/** The authorize URL to come back to after login, as a relative path, without `prompt=login`. */
+/**
+ * The authorize URL to come back to after login, as a relative path, without `prompt=login`
+ * and without `max_age`: the sign-in just made satisfies both, and keeping them would ask again
+ * forever (`auth_time` in the ID token lets the client check).
+ */
 function returnToAuthorize(query: AuthorizationQuery, request: AuthorizationRequest): string {
   const params: string[] = [];
   for (const [name, value] of Object.entries(query)) {
-    if (typeof value !== 'string') continue;
+    if (typeof value !== 'string' || name === 'max_age') continue;
     const kept = name === 'prompt' ? withoutLoginPrompt(request.prompt) : value;
     if (kept !== undefined) params.push(`${encodeURIComponent(name)}=${encodeURIComponent(kept)}`);
   }
@@ -82,8 +86,9 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
       client: Client;
       redirectUri: string;
       scopes: string[];
-      state: string;
+      state: string | null;
       codeChallenge: string | null;
+      nonce: string | null;
     },
     status: 302 | 303,
   ) => {
@@ -94,6 +99,8 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
       scopes: grant.scopes,
       codeChallenge: grant.codeChallenge,
       authTime: session.authTime,
+      nonce: grant.nonce,
+      sid: sessionSid(session.key),
     });
     return reply.redirect(successRedirectUrl(grant.redirectUri, code, grant.state, config.issuer), status);
   };
@@ -109,7 +116,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
 
     // Steps 3–7: failures are redirected to the client by the error handler.
     const authorization = validateAuthorizationParameters(raw, client, redirectUri);
-    const who = checkSession(request.session, authorization.prompt);
+    const who = checkSession(request.session, authorization.prompt, authorization.openid.maxAge);
     if (who.kind === 'login') return reply.redirect(loginUrl(returnToAuthorize(query, authorization)), 302);
     const { session } = who;
 
@@ -131,7 +138,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
           automatic: 'trusted_client',
         });
       }
-      return issueCode(reply, session, authorization, 302);
+      return issueCode(reply, session, { ...authorization, nonce: authorization.openid.nonce }, 302);
     }
     return showConsent(request, reply, session, authorization, decision);
   });
@@ -166,6 +173,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
         state: authorization.state,
         codeChallenge: authorization.codeChallenge,
         autoAuthorize: authorization.autoAuthorize,
+        nonce: authorization.openid.nonce,
       },
       PENDING_REQUEST_TTL,
     );
@@ -240,7 +248,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
 
     await stores.db.grants.upsert(session.userId, client.id, pending.scopes);
     await audit(stores, request, session, client, 'consent.granted', { scopes: pending.scopes });
-    return issueCode(reply, session, { ...pending, client }, 303);
+    return issueCode(reply, session, { ...pending, client, nonce: pending.nonce ?? null }, 303);
   });
 }
 

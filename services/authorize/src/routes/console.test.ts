@@ -125,7 +125,7 @@ describe('registering an app', () => {
       description: 'Says hello with your name.',
       homepageUrl: 'https://hello.example.com',
       redirectUris: ['https://hello.example.com/oauth/callback', 'http://localhost:3001/callback'],
-      allowedScopes: ['profile', 'balance'],
+      allowedScopes: ['openid', 'profile', 'email', 'balance'],
       ownerUserId: user.id,
       trusted: false,
     });

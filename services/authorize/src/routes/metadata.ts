@@ -16,6 +16,7 @@ export function authorizationServerMetadata(issuer: string) {
     revocation_endpoint: `${issuer}/api/oauth2/revoke`,
     introspection_endpoint: `${issuer}/api/oauth2/introspect`,
     userinfo_endpoint: `${issuer}/api/oauth2/userinfo`,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
     // RFC 8628 §4 (the grant type is in grant_types_supported).
     device_authorization_endpoint: `${issuer}/api/oauth2/device_authorization`,
     scopes_supported: [...KNOWN_SCOPES],

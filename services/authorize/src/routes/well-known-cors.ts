@@ -6,7 +6,7 @@ const WELL_KNOWN = '/.well-known/';
 
 /**
  * `/.well-known/*` (metadata, and keys once published) is public, read-only and the same
- * for everyone: any origin may read it, without credentials (API.md §10, SEC-55). Added at
+ * for everyone: any origin may read it, without credentials (API.md §11, SEC-55). Added at
  * the service level so every document under the prefix gets it, whichever plugin serves it;
  * nothing else of this service answers CORS (SEC-08).
  */

@@ -31,6 +31,7 @@ export function productionConfig(): Config {
     DATABASE_URL: 'postgres://unused.invalid/gatehouse',
     REDIS_URL: 'redis://unused.invalid:6379',
     SEED_DEMO_DATA: 'false',
+    GATEHOUSE_KEY_ENCRYPTION_KEY: 'test-key-encryption-key-0123456789abcdef',
   });
 }
 

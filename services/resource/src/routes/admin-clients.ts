@@ -5,6 +5,7 @@ import {
   registerApp,
   validateAppRegistration,
 } from '@gatehouse/core/accounts';
+import { type OidcClientSettingsInput, readOidcClientSettings } from '@gatehouse/core/oidc';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { badRequest, notFound, ok } from '../envelope.js';
@@ -20,6 +21,8 @@ const createSchema = {
       ...appFields,
       owner_user_id: { type: ['integer', 'null'], minimum: 1 },
       trusted: { type: 'boolean' },
+      post_logout_redirect_uris: { type: 'array', items: { type: 'string' } },
+      id_token_signed_response_alg: { type: 'string' },
     },
   },
 } as const;
@@ -31,6 +34,8 @@ const patchSchema = {
       trusted: { type: 'boolean' },
       disabled: { type: 'boolean' },
       device_grant_enabled: { type: 'boolean' },
+      post_logout_redirect_uris: { type: 'array', items: { type: 'string' } },
+      id_token_signed_response_alg: { type: 'string' },
     },
   },
 } as const;
@@ -58,18 +63,22 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
       }),
     },
     async (request, reply) => {
-      const body = request.body as AppRegistrationInput & {
-        owner_user_id?: number | null;
-        trusted?: boolean;
-      };
+      const body = request.body as AppRegistrationInput &
+        OidcClientSettingsInput & {
+          owner_user_id?: number | null;
+          trusted?: boolean;
+        };
       const checked = validateAppRegistration(body, { development: config.env === 'development' });
       if (!checked.ok) throw badRequest(describeProblems(checked.problems));
+      const oidc = readOidcClientSettings(body, { development: config.env === 'development' });
+      if (!oidc.ok) throw badRequest(oidc.problem);
       const ownerUserId = body.owner_user_id ?? null;
       if (ownerUserId !== null && !(await stores.db.users.findById(ownerUserId))) {
         throw badRequest(`owner_user_id ${ownerUserId} does not name a user`);
       }
       const { client, clientSecret } = await registerApp(stores, ownerUserId, checked.value, {
         trusted: body.trusted ?? false,
+        ...oidc.value,
       });
       await audit(stores, request, {
         type: 'client.created',
@@ -107,13 +116,21 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
     },
     async (request) => {
       const publicId = (request.params as { client_id: string }).client_id;
-      const body = request.body as { trusted?: boolean; disabled?: boolean; device_grant_enabled?: boolean };
-      const patch: ClientPatch = {};
+      const body = request.body as {
+        trusted?: boolean;
+        disabled?: boolean;
+        device_grant_enabled?: boolean;
+      } & OidcClientSettingsInput;
+      const oidc = readOidcClientSettings(body, { development: config.env === 'development' });
+      if (!oidc.ok) throw badRequest(oidc.problem);
+      const patch: ClientPatch = { ...oidc.value };
       if (body.trusted !== undefined) patch.trusted = body.trusted;
       if (body.disabled !== undefined) patch.disabled = body.disabled;
       if (body.device_grant_enabled !== undefined) patch.deviceGrantEnabled = body.device_grant_enabled;
       if (Object.keys(patch).length === 0) {
-        throw badRequest('send trusted, disabled and/or device_grant_enabled (true or false)');
+        throw badRequest(
+          'send trusted, disabled and/or device_grant_enabled (true or false), post_logout_redirect_uris or id_token_signed_response_alg',
+        );
       }
       const client = await stores.db.clients.findByClientId(publicId);
       if (!client) throw notFound(`no client with client_id ${publicId}`);

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ApiError } from '../envelope.js';
 import { adminAuditRoutes } from './admin-audit.js';
 import { adminClientRoutes } from './admin-clients.js';
+import { adminKeyRoutes } from './admin-keys.js';
 import { adminMoneyRoutes } from './admin-money.js';
 import { adminTopupCodeRoutes } from './admin-topup-codes.js';
 import { adminUserRoutes } from './admin-users.js';
@@ -47,4 +48,5 @@ export const adminRoutes: FastifyPluginAsync<ServiceOptions> = async (app, optio
   await app.register(adminTopupCodeRoutes, options);
   await app.register(adminClientRoutes, options);
   await app.register(adminAuditRoutes, options);
+  await app.register(adminKeyRoutes, options);
 };

@@ -1,4 +1,3 @@
-import { KNOWN_SCOPES } from '@gatehouse/core';
 import { requireAnyScope, shapeUserinfo } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
@@ -10,11 +9,14 @@ import { bearerCors, tokenOwner } from '../cors.js';
  * are read fresh on every request: a top-up shows at once, a disabled user or app
  * stops at once.
  */
+/** Any of these lets a token read userinfo; the first is what a 403 names (as before OpenID Connect). */
+const USERINFO_SCOPES = ['profile', 'balance', 'openid', 'email'];
+
 export const userinfoRoute: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   bearerCors(app, stores, ['/api/oauth2/userinfo']);
   app.get('/api/oauth2/userinfo', async (request) => {
     const token = await checkAccessToken(request, stores);
-    requireAnyScope(token.scopes, KNOWN_SCOPES);
+    requireAnyScope(token.scopes, USERINFO_SCOPES);
     // One round trip for the user, their balance and the app: each query costs a socket write.
     const record = await stores.db.userinfo.read(token.userId, token.clientId);
     const active = checkUserActive(record?.user ?? null);

@@ -38,7 +38,14 @@ describe('gatehouse CLI against a running stack', () => {
   it('prints usage, and help for every command', async () => {
     const top = await gatehouse(['--help']);
     expect(top.code).toBe(0);
-    for (const name of ['users create', 'balance credit', 'topup-codes create', 'clients trust', 'audit']) {
+    for (const name of [
+      'users create',
+      'balance credit',
+      'topup-codes create',
+      'clients trust',
+      'audit',
+      'keys rotate',
+    ]) {
       expect(top.stdout).toContain(name);
       const help = await gatehouse([...name.split(' '), '--help']);
       expect(help.code).toBe(0);

@@ -5,6 +5,7 @@ import { auditCommands } from './commands/audit.js';
 import { balanceCommands } from './commands/balance.js';
 import { clientCommands } from './commands/clients.js';
 import { flowTestCommand } from './commands/flow-test.js';
+import { keyCommands } from './commands/keys.js';
 import { loginCommand } from './commands/login.js';
 import { topupCodeCommands } from './commands/topup-codes.js';
 import { userCommands } from './commands/users.js';
@@ -15,6 +16,7 @@ const commands: Command[] = [
   ...topupCodeCommands,
   ...clientCommands,
   ...auditCommands,
+  ...keyCommands,
   flowTestCommand,
   loginCommand,
 ];

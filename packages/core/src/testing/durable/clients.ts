@@ -190,6 +190,27 @@ export function describeClientStoreContract(open: OpenDurableStores): void {
       });
     });
 
+    it('keeps the OpenID Connect fields: ID-token alg (RS256 by default) and post-logout redirect URIs', async () => {
+      const plain = await createClient(stores());
+      expect(plain).toMatchObject({ idTokenSignedResponseAlg: 'RS256', postLogoutRedirectUris: [] });
+      const client = await createClient(stores(), {
+        idTokenSignedResponseAlg: 'ES256',
+        postLogoutRedirectUris: ['https://app.example.test/bye'],
+      });
+      expect(await stores().clients.findById(client.id)).toMatchObject({
+        idTokenSignedResponseAlg: 'ES256',
+        postLogoutRedirectUris: ['https://app.example.test/bye'],
+      });
+      const updated = await stores().clients.update(plain.id, {
+        idTokenSignedResponseAlg: 'ES256',
+        postLogoutRedirectUris: ['https://app.example.test/a', 'https://app.example.test/b'],
+      });
+      expect(updated).toMatchObject({
+        idTokenSignedResponseAlg: 'ES256',
+        postLogoutRedirectUris: ['https://app.example.test/a', 'https://app.example.test/b'],
+      });
+    });
+
     it('answers null when updating an unknown client', async () => {
       expect(await stores().clients.update(2_000_000_000, { name: 'x' })).toBeNull();
     });

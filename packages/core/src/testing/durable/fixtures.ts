@@ -73,6 +73,8 @@ export function newRefreshToken(
     scopes: ['profile'],
     // Whole milliseconds: what every store can round-trip.
     expiresAt: new Date(Math.floor(Date.now() / 1000) * 1000 + 30 * DAY_MS),
+    authTime: null,
+    sid: null,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import type { OpenDurableStores } from './fixtures.js';
 import { describeGrantStoreContract } from './grants.js';
 import { describeLedgerStoreContract } from './ledger.js';
 import { describeRefreshTokenStoreContract } from './refresh-tokens.js';
+import { describeSigningKeyStoreContract } from './signing-keys.js';
 import { describeTopupCodeStoreContract } from './topup-codes.js';
 import { describeUserinfoReaderContract } from './userinfo.js';
 import { describeUserStoreContract } from './users.js';
@@ -20,6 +21,7 @@ export {
   describeGrantStoreContract,
   describeLedgerStoreContract,
   describeRefreshTokenStoreContract,
+  describeSigningKeyStoreContract,
   describeTopupCodeStoreContract,
   describeUserinfoReaderContract,
   describeUserStoreContract,
@@ -36,5 +38,6 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeDeveloperTokenStoreContract(open);
   describeAuditStoreContract(open);
   describeUserinfoReaderContract(open);
+  describeSigningKeyStoreContract(open);
   describeDurableAvailabilityContract(open);
 }

@@ -73,7 +73,11 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
     });
 
     it('stores the first token of a family only while its user is active', async () => {
-      const token = newRefreshToken(user, client, { scopes: ['profile', 'balance'] });
+      const token = newRefreshToken(user, client, {
+        scopes: ['openid', 'profile', 'balance'],
+        authTime: 1_700_000_001,
+        sid: 'sid-2',
+      });
       expect(await stores().refreshTokens.createForActiveUser(token)).toBe(true);
       expect(await find(token.tokenHash)).toEqual({
         ...token,
@@ -94,8 +98,12 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       expect(await find(orphan.tokenHash)).toBeNull();
     });
 
-    it('rotates a live token: the old one is spent, the successor inherits family, scope and expiry', async () => {
-      const token = await liveToken({ scopes: ['profile', 'balance'] });
+    it('rotates a live token: the old one is spent, the successor inherits family, scope, expiry, auth_time and sid', async () => {
+      const token = await liveToken({
+        scopes: ['profile', 'balance'],
+        authTime: 1_700_000_000,
+        sid: 'sid-1',
+      });
       const request = rotation(token);
       const result = expectKind(await stores().refreshTokens.rotate(request), 'rotated');
       expect(result.previous).toEqual({
@@ -116,6 +124,8 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
         revokedAt: null,
         createdAt: request.now,
         expiresAt: token.expiresAt,
+        authTime: 1_700_000_000,
+        sid: 'sid-1',
       });
       expect((await find(token.tokenHash))?.replacedByHash).toBe(request.nextHash);
     });

@@ -1,0 +1,116 @@
+import type { Stores, User } from '@gatehouse/core';
+import { atHash, keyRingOf } from '@gatehouse/core/oidc';
+import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
+import type { FastifyInstance } from 'fastify';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  buildTokenApp,
+  createClient,
+  createUser,
+  credentials,
+  obtainTokens,
+  postForm,
+  refresh,
+  type TestClient,
+} from './test-support.js';
+
+const ISSUER = 'http://localhost:3000';
+const config = testConfig();
+
+let stores: Stores & { close(): Promise<void> };
+let app: FastifyInstance;
+let user: User;
+let client: TestClient;
+
+beforeAll(async () => {
+  stores = await createTestStores();
+  app = await buildTokenApp(stores, config);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await stores?.close();
+});
+
+beforeEach(async () => {
+  user = await createUser(stores);
+  client = await createClient(stores);
+});
+
+async function verify(idToken: string) {
+  const jwks = createLocalJWKSet(await keyRingOf(stores, config).jwks(Date.now()));
+  return jwtVerify(idToken, jwks, { issuer: ISSUER, audience: client.client.clientId });
+}
+
+describe('ID tokens from the token endpoint (OIDC Core §3.1.3, SEC-41, SEC-44, SEC-46)', () => {
+  it('the code exchange with openid returns an ID token bound to the request and the access token', async () => {
+    const authTime = Math.floor(Date.now() / 1000) - 120;
+    const tokens = await obtainTokens(app, stores, client, user, {
+      scopes: ['openid', 'profile', 'email'],
+      authTime,
+      nonce: 'n-0S6_WzA2Mj',
+      sid: 'a'.repeat(32),
+    });
+    const { id_token } = tokens as unknown as { id_token: string };
+    const { payload, protectedHeader } = await verify(id_token);
+    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: expect.any(String) });
+    expect(payload).toMatchObject({
+      iss: ISSUER,
+      sub: String(user.id),
+      aud: client.client.clientId,
+      azp: client.client.clientId,
+      auth_time: authTime,
+      nonce: 'n-0S6_WzA2Mj',
+      sid: 'a'.repeat(32),
+      at_hash: atHash(tokens.access_token),
+      email: user.email,
+      email_verified: false,
+      preferred_username: user.username,
+    });
+    expect(payload.exp! - payload.iat!).toBe(3600);
+  });
+
+  it('never issues an ID token without openid', async () => {
+    const tokens = await obtainTokens(app, stores, client, user, { scopes: ['profile'], nonce: 'n' });
+    expect(tokens).not.toHaveProperty('id_token');
+  });
+
+  it('the refresh grant returns a new ID token with the same sub and auth_time, and no nonce', async () => {
+    const authTime = Math.floor(Date.now() / 1000) - 600;
+    const first = await obtainTokens(app, stores, client, user, {
+      scopes: ['openid', 'profile'],
+      authTime,
+      nonce: 'n-1',
+      sid: 'b'.repeat(32),
+    });
+    const response = await refresh(app, client, first.refresh_token);
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    const { payload } = await verify(body.id_token);
+    expect(payload).toMatchObject({ sub: String(user.id), auth_time: authTime, sid: 'b'.repeat(32) });
+    expect(payload).not.toHaveProperty('nonce');
+    expect(payload.at_hash).toBe(atHash(body.access_token));
+
+    // Narrowed to a scope without openid: no ID token.
+    const narrowed = await refresh(app, client, body.refresh_token, { scope: 'profile' });
+    expect(narrowed.json()).not.toHaveProperty('id_token');
+  });
+
+  it('signs with ES256 for a client registered for it', async () => {
+    await stores.db.clients.update(client.client.id, { idTokenSignedResponseAlg: 'ES256' });
+    const tokens = await obtainTokens(app, stores, client, user, { scopes: ['openid'] });
+    const { id_token } = tokens as unknown as { id_token: string };
+    expect(decodeProtectedHeader(id_token).alg).toBe('ES256');
+    await expect(verify(id_token)).resolves.toBeTruthy();
+  });
+
+  it('introspection reports auth_time for access and refresh tokens', async () => {
+    const authTime = Math.floor(Date.now() / 1000) - 30;
+    const tokens = await obtainTokens(app, stores, client, user, { scopes: ['openid'], authTime });
+    for (const token of [tokens.access_token, tokens.refresh_token]) {
+      const response = await postForm(app, '/api/oauth2/introspect', { token, ...credentials(client) });
+      expect(response.json()).toMatchObject({ active: true, auth_time: authTime });
+    }
+  });
+});
