@@ -223,6 +223,56 @@ describe('GET /api/oauth_apps and /api/oauth_apps/:id', () => {
   });
 });
 
+describe('OpenID Connect settings of an app (API.md §13)', () => {
+  it('sets post_logout_redirect_uris and id_token_signed_response_alg at creation and on update', async () => {
+    const { headers } = await developer();
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/oauth_apps',
+      headers,
+      payload: {
+        ...newApp,
+        post_logout_redirect_uris: ['https://viewer.example.com/signed-out'],
+        id_token_signed_response_alg: 'ES256',
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const app = created.json().data;
+    expect(app).toMatchObject({
+      post_logout_redirect_uris: ['https://viewer.example.com/signed-out'],
+      id_token_signed_response_alg: 'ES256',
+    });
+    expect(await t.stores.db.clients.findById(app.id)).toMatchObject({
+      postLogoutRedirectUris: ['https://viewer.example.com/signed-out'],
+      idTokenSignedResponseAlg: 'ES256',
+    });
+
+    // Only an OIDC setting changes: that is a change, not an empty body.
+    const updated = await t.app.inject({
+      method: 'PUT',
+      url: `/api/oauth_apps/${app.id}`,
+      headers,
+      payload: { id_token_signed_response_alg: 'RS256' },
+    });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json().data.id_token_signed_response_alg).toBe('RS256');
+
+    for (const payload of [
+      { id_token_signed_response_alg: 'none' },
+      { post_logout_redirect_uris: ['javascript:alert(1)'] },
+    ]) {
+      const refused = await t.app.inject({
+        method: 'PUT',
+        url: `/api/oauth_apps/${app.id}`,
+        headers,
+        payload,
+      });
+      expect(refused.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    expect((await t.stores.db.clients.findById(app.id))?.idTokenSignedResponseAlg).toBe('RS256');
+  });
+});
+
 describe('PUT /api/oauth_apps/:id', () => {
   it('updates the fields sent and records it', async () => {
     const { headers } = await developer();

@@ -30,6 +30,8 @@ export function appJson(client: Client) {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     allowed_origins: client.allowedOrigins,
     device_grant_enabled: client.deviceGrantEnabled,
+    post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg ?? 'RS256',
     disabled: client.disabled,
     created_time: unixSeconds(client.createdAt),
     updated_time: unixSeconds(client.updatedAt),
@@ -43,8 +45,6 @@ export function adminClientJson(client: Client) {
     trusted: client.trusted,
     owner_user_id: client.ownerUserId,
     allowed_scopes: client.allowedScopes,
-    post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
-    id_token_signed_response_alg: client.idTokenSignedResponseAlg ?? 'RS256',
   };
 }
 

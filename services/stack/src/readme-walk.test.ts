@@ -131,7 +131,10 @@ describe('the README, walked', () => {
     expect(cliCommands.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('`pnpm start` with the README variables serves on PORT, with the stores and admin API they name', async () => {
+  // Each of these runs a build check and starts real servers: minutes on a busy machine.
+  it('`pnpm start` with the README variables serves on PORT, with the stores and admin API they name', {
+    timeout: 300_000,
+  }, async () => {
     const server = run(startCommand);
     try {
       await server.waitFor(/Demo app running at/, 180_000);
@@ -175,7 +178,9 @@ describe('the README, walked', () => {
     }
   });
 
-  it('`pnpm start:provider` runs Gatehouse alone, and the README flow-test passes against it', async () => {
+  it('`pnpm start:provider` runs Gatehouse alone, and the README flow-test passes against it', {
+    timeout: 300_000,
+  }, async () => {
     const server = run(providerCommand);
     try {
       await server.waitFor(/Demo client: client_id=/, 180_000);

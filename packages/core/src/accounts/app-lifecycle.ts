@@ -2,6 +2,7 @@ import { newClientCredentials, newClientSecret } from '../oauth/client-credentia
 import { isPublicClient } from '../oauth/client-type.js';
 import { revokeClientTokens } from '../oauth/revocation.js';
 import { KNOWN_SCOPES } from '../oauth/scopes.js';
+import type { OidcClientSettings } from '../oidc/client-settings.js';
 import type { Client, Stores } from '../ports/index.js';
 import type { AppRegistration } from './app-registration.js';
 import { ACCOUNT_LIMITS, AccountLimitError } from './limits.js';
@@ -30,7 +31,7 @@ export async function registerApp(
   stores: Stores,
   ownerUserId: number | null,
   registration: AppRegistration,
-  options: { trusted?: boolean; limit?: number } = {},
+  options: { trusted?: boolean; limit?: number; oidc?: OidcClientSettings } = {},
 ): Promise<AppWithSecret> {
   const limit = options.limit ?? ACCOUNT_LIMITS.appsPerUser;
   if (ownerUserId !== null && (await stores.db.clients.listByOwner(ownerUserId)).length >= limit) {
@@ -42,6 +43,7 @@ export async function registerApp(
     clientId: credentials.clientId,
     secretHash: publicClient ? null : credentials.secretHash,
     ...registration,
+    ...options.oidc,
     allowedScopes: [...KNOWN_SCOPES],
     ownerUserId,
     trusted: options.trusted ?? false,

@@ -49,6 +49,8 @@ export interface AppValidationOptions {
 /** Updates check redirect URIs and origins against the type the app was registered with. */
 export interface AppUpdateOptions extends AppValidationOptions {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Other settings the same request changes (e.g. OpenID Connect ones): then no app field is needed. */
+  alsoChanging?: readonly string[];
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
@@ -302,14 +304,14 @@ export function validateAppUpdate(
   const deviceGrantEnabled = deviceGrantOf(input.device_grant_enabled, problems);
   if (deviceGrantEnabled !== undefined) value.deviceGrantEnabled = deviceGrantEnabled;
   if (problems.length > 0) return { ok: false, problems };
-  if (Object.keys(value).length === 0) {
+  if (Object.keys(value).length === 0 && (options.alsoChanging ?? []).length === 0) {
     return {
       ok: false,
       problems: [
         {
           field: 'body',
           message:
-            'must change at least one of name, description, homepage_url, redirect_uri(s), allowed_origins, device_grant_enabled',
+            'must change at least one of name, description, homepage_url, redirect_uri(s), allowed_origins, device_grant_enabled, post_logout_redirect_uris, id_token_signed_response_alg',
         },
       ],
     };

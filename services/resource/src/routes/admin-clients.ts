@@ -78,7 +78,7 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
       }
       const { client, clientSecret } = await registerApp(stores, ownerUserId, checked.value, {
         trusted: body.trusted ?? false,
-        ...oidc.value,
+        oidc: oidc.value,
       });
       await audit(stores, request, {
         type: 'client.created',

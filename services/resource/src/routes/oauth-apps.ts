@@ -10,6 +10,7 @@ import {
   validateAppRegistration,
   validateAppUpdate,
 } from '@gatehouse/core/accounts';
+import { type OidcClientSettingsInput, readOidcClientSettings } from '@gatehouse/core/oidc';
 import { bearerTokenOf } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -18,15 +19,21 @@ import { appJson, createdMessage, withSecret } from '../presenters.js';
 import { audit, numericId } from '../request-parts.js';
 import { appFields, requireJsonTypes } from '../schemas.js';
 
+/** OpenID Connect settings a developer may set on their own app (API.md §13). */
+const oidcFields = {
+  post_logout_redirect_uris: { type: 'array', items: { type: 'string' } },
+  id_token_signed_response_alg: { type: 'string' },
+} as const;
+
 const createSchema = {
   body: {
     type: 'object',
     required: ['name', 'description'],
-    properties: appFields,
+    properties: { ...appFields, ...oidcFields },
   },
 } as const;
 
-const updateSchema = { body: { type: 'object', properties: appFields } } as const;
+const updateSchema = { body: { type: 'object', properties: { ...appFields, ...oidcFields } } } as const;
 
 /** `device_grant_enabled: "true"` is refused rather than coerced. */
 const strictTypes = requireJsonTypes({ device_grant_enabled: 'boolean' });
@@ -86,7 +93,10 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
         requireDescription: true,
       });
       if (!checked.ok) throw badRequest(describeProblems(checked.problems));
-      const { client, clientSecret } = await registerApp(stores, userId, checked.value).catch((error) => {
+      const oidc = readOidcClientSettings(request.body as OidcClientSettingsInput, { development });
+      if (!oidc.ok) throw badRequest(oidc.problem);
+      const registered = registerApp(stores, userId, checked.value, { oidc: oidc.value });
+      const { client, clientSecret } = await registered.catch((error) => {
         if (error instanceof AccountLimitError) throw new ApiError(409, error.message);
         throw error;
       });
@@ -115,20 +125,26 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
 
   app.put('/api/oauth_apps/:id', { schema: updateSchema, preValidation: strictTypes }, async (request) => {
     const client = await ownedApp(request, stores);
+    const oidc = readOidcClientSettings(request.body as OidcClientSettingsInput, { development });
+    if (!oidc.ok) throw badRequest(oidc.problem);
     const checked = validateAppUpdate(request.body as AppRegistrationInput, {
       development,
       requireDescription: true,
       tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+      alsoChanging: Object.keys(oidc.value),
     });
     if (!checked.ok) throw badRequest(describeProblems(checked.problems));
-    const updated = await stores.db.clients.update(client.id, checked.value);
+    const updated = await stores.db.clients.update(client.id, { ...checked.value, ...oidc.value });
     if (!updated) throw notFound(`no app with id ${client.id}`);
     await audit(stores, request, {
       type: 'client.updated',
       actor: `user:${developerOf(request)}`,
       userId: developerOf(request),
       clientId: updated.clientId,
-      data: { changed: Object.keys(checked.value), redirect_uris: updated.redirectUris },
+      data: {
+        changed: Object.keys({ ...checked.value, ...oidc.value }),
+        redirect_uris: updated.redirectUris,
+      },
     });
     return ok('app updated', appJson(updated));
   });
