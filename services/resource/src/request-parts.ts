@@ -1,4 +1,4 @@
-import { type NewAuditEvent, parseAmount, type Stores } from '@gatehouse/core';
+import { MAX_BALANCE, type NewAuditEvent, parseAmount, type Stores } from '@gatehouse/core';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from './envelope.js';
 
@@ -39,13 +39,9 @@ export async function audit(stores: Stores, request: FastifyRequest, event: NewA
 /**
  * The quota a money write names: exactly one of `quota` (integer units) or `amount`
  * (decimal CURRENCY, converted here with the server's own QUOTA_PER_UNIT, so a client
- * never has to know it and can never convert with a stale value).
+ * never has to know it and can never convert with a stale value). At most MAX_BALANCE (SEC-32).
  */
-export function quotaOfBody(
-  body: { quota?: number; amount?: string },
-  quotaPerUnit: bigint,
-  max: bigint,
-): bigint {
+export function quotaOfBody(body: { quota?: number; amount?: string }, quotaPerUnit: bigint): bigint {
   if ((body.quota === undefined) === (body.amount === undefined)) {
     throw badRequest(
       'give exactly one of quota (integer units) or amount (a decimal string such as "10.00")',
@@ -64,6 +60,7 @@ export function quotaOfBody(
     quota = BigInt(body.quota as number);
   }
   if (quota < 1n) throw badRequest('the amount must be greater than zero');
-  if (quota > max) throw badRequest(`the amount is above the largest supported (${max} quota)`);
+  if (quota > MAX_BALANCE)
+    throw badRequest(`the amount is above the largest supported (${MAX_BALANCE} quota)`);
   return quota;
 }

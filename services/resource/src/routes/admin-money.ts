@@ -42,7 +42,7 @@ function moveMoney(stores: Stores, format: MoneyFormat, direction: Direction) {
     if (userId === null) throw notFound(`no user with id ${raw}`);
     const idempotencyKey = idempotencyKeyOf(request);
     const body = request.body as { quota?: number; amount?: string; reason: string };
-    const amount = quotaOfBody(body, format.quotaPerUnit, MAX_BALANCE);
+    const amount = quotaOfBody(body, format.quotaPerUnit);
 
     const result = await stores.db.ledger.apply({
       userId,

@@ -1,5 +1,5 @@
 import { randomId, randomToken, sha256Hex, TOKEN_PREFIX } from '@gatehouse/core';
-import { MAX_JSON_QUOTA, quotaToJson, unixSeconds } from '@gatehouse/core/resource';
+import { quotaToJson, unixSeconds } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { badRequest, ok } from '../envelope.js';
@@ -55,7 +55,7 @@ export const adminTopupCodeRoutes: FastifyPluginAsync<ServiceOptions> = async (a
     { schema: createSchema, preValidation: requireJsonTypes({ quota: 'number', count: 'number' }) },
     async (request, reply) => {
       const body = request.body as { quota?: number; amount?: string; count: number; expires_at?: unknown };
-      const quota = quotaOfBody(body, config.quotaPerUnit, MAX_JSON_QUOTA);
+      const quota = quotaOfBody(body, config.quotaPerUnit);
       const expiresAt = expiryOf(body.expires_at, new Date());
       const codes = Array.from({ length: body.count }, () => randomToken(TOKEN_PREFIX.topupCode));
       const batchId = randomId();
