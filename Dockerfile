@@ -46,7 +46,7 @@ CMD ["node", "dist/server.js"]
 # ---- gatehouse (default target): compiled code and production dependencies only ----
 FROM ${NODE_IMAGE} AS gatehouse
 ENV NODE_ENV=production GATEHOUSE_ENV=production HOST=0.0.0.0 PORT=3000
-# SERVICE_RUNTIME_ENV (packages/core/src/runtime.ts says why; a test keeps the two in step).
+# SERVICE_RUNTIME_ENV (packages/service-kit/src/runtime.ts says why; a test keeps the two in step).
 ENV MALLOC_ARENA_MAX=2 NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 # Owned by root and read-only to the service user: the process cannot rewrite its own code.

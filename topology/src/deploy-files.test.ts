@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_RUNTIME_ENV, settings } from '@gatehouse/core';
+import { settings } from '@gatehouse/core';
+import { SERVICE_RUNTIME_ENV } from '@gatehouse/service-kit';
 import { describe, expect, it } from 'vitest';
 import { CADDYFILE, REPO_DIR } from './topology.js';
 

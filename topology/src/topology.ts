@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { request as httpRequest } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_RUNTIME_ENV } from '@gatehouse/core';
+import { SERVICE_RUNTIME_ENV } from '@gatehouse/service-kit';
 import { GatewayClient } from './https-client.js';
 import {
   ensureCommands,

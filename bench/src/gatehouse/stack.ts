@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_RUNTIME_ENV, settings } from '@gatehouse/core';
+import { settings } from '@gatehouse/core';
+import { SERVICE_RUNTIME_ENV } from '@gatehouse/service-kit';
 import { freePort, type ServerProcess, startServer } from '../processes.js';
 
 /** Where the stack runs its stores: the machine's Postgres + Redis, or embedded PGlite + memory. */

@@ -1,4 +1,3 @@
-export * from './clients/remembered-clients.js';
 export * from './config.js';
 export * from './crypto.js';
 export * from './errors.js';
@@ -14,5 +13,4 @@ export * from './oauth/revocation.js';
 export * from './oauth/scopes.js';
 export * from './oauth/web-origins.js';
 export type * from './ports/index.js';
-export * from './runtime.js';
 export * from './store-errors.js';

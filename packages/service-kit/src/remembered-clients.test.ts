@@ -1,14 +1,8 @@
 import { createTestCache } from '@gatehouse/cache/testing';
-import {
-  type CacheStores,
-  CLIENTS_STAMP_KEY,
-  type ClientStore,
-  rememberClients,
-  type StampStore,
-  sha256Hex,
-} from '@gatehouse/core';
+import { type CacheStores, type ClientStore, type StampStore, sha256Hex } from '@gatehouse/core';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENTS_STAMP_KEY, rememberClients } from './remembered-clients.js';
 
 // Two processes of one deployment: each remembers clients in its own memory; they share
 // the database and the cache (PGlite + memory, or Postgres + Redis in CI).

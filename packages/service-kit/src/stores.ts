@@ -1,6 +1,7 @@
 import { openCache } from '@gatehouse/cache';
-import { type Config, type Stores, withRememberedClients } from '@gatehouse/core';
+import type { Config, Stores } from '@gatehouse/core';
 import { canonicaliseStoredEmails, createDurableStores, migrateDatabase, openDatabase } from '@gatehouse/db';
+import { withRememberedClients } from './remembered-clients.js';
 
 /**
  * Opens the database (Postgres, or embedded PGlite when DATABASE_URL is unset),

@@ -1,7 +1,8 @@
 import { createTestCache } from '@gatehouse/cache/testing';
-import { type Config, loadConfig, type Stores, withRememberedClients } from '@gatehouse/core';
+import { type Config, loadConfig, type Stores } from '@gatehouse/core';
 import { createTestDatabase } from '@gatehouse/db/testing';
 import type { FastifyInstance } from 'fastify';
+import { withRememberedClients } from './remembered-clients.js';
 import { createFastify } from './run-server.js';
 import type { ServiceOptions } from './types.js';
 

@@ -1,5 +1,5 @@
-import { randomId } from '../crypto.js';
-import type { Client, ClientPatch, ClientStore, StampStore, Stores } from '../ports/index.js';
+import type { Client, ClientPatch, ClientStore, StampStore, Stores } from '@gatehouse/core';
+import { randomId } from '@gatehouse/core';
 
 /** The stamp every process compares what it remembers with; any client write replaces it. */
 export const CLIENTS_STAMP_KEY = 'clients';
