@@ -63,8 +63,11 @@ interface Setting<K extends keyof Config> {
   variable: string;
   /** Shown in the README's configuration table. */
   description: string;
-  /** The default as written in docs; `undefined` means unset. */
-  defaultText: string;
+  /**
+   * The default as the README writes it, only where it is not simply the value `parse` gives
+   * for an unset variable (which `documentedDefault` derives, so no default is written twice).
+   */
+  defaultText?: string;
   parse(raw: string | undefined, env: Env): Config[K];
 }
 
@@ -117,19 +120,24 @@ function portOf(env: Env): number {
   return int(0, 65535)('PORT', 3000)(env.PORT);
 }
 
+/**
+ * Measured on the benchmark with prepared statements: 4 and 8 connections serve the token
+ * endpoint and userinfo alike, 16 is 10–15 % slower (bench/README.md). 8 leaves room for a
+ * slow transaction without starving the hot path.
+ */
+export const DEFAULT_DATABASE_POOL_SIZE = 8;
+
 export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   {
     key: 'port',
     variable: 'PORT',
     description: 'TCP port to listen on (0 picks a free one).',
-    defaultText: '3000',
     parse: (_raw, env) => portOf(env),
   },
   {
     key: 'host',
     variable: 'HOST',
     description: 'Address to bind. Use 0.0.0.0 in containers.',
-    defaultText: '127.0.0.1',
     parse: (raw) => raw || '127.0.0.1',
   },
   {
@@ -150,7 +158,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     key: 'databaseUrl',
     variable: 'DATABASE_URL',
     description: 'Postgres connection URL. Unset: embedded PGlite under DATA_DIR (development only).',
-    defaultText: '(unset)',
     parse: (raw, env) => {
       const value = optional(raw);
       if (value) url('DATABASE_URL', value, ['postgres:', 'postgresql:']);
@@ -168,14 +175,12 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'DATABASE_POOL_SIZE',
     description:
       "Postgres connections per process. Keep processes × pool below the server's max_connections (100 by default).",
-    defaultText: '8',
-    parse: (raw) => int(1, 100)('DATABASE_POOL_SIZE', 8)(raw),
+    parse: (raw) => int(1, 100)('DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE)(raw),
   },
   {
     key: 'redisUrl',
     variable: 'REDIS_URL',
     description: 'Redis connection URL. Unset: in-memory cache (single process, development only).',
-    defaultText: '(unset)',
     parse: (raw, env) => {
       const value = optional(raw);
       if (value) url('REDIS_URL', value, ['redis:', 'rediss:']);
@@ -193,7 +198,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'DATA_DIR',
     description:
       'Where embedded PGlite keeps its data. Under `pnpm start` the default is services/stack/.data; a path you set is relative to where you run the command.',
-    defaultText: './.data',
     parse: (raw) => raw || './.data',
   },
   {
@@ -201,7 +205,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'GATEHOUSE_ENV',
     description:
       '`development` or `production`. Production refuses embedded stores, http issuers and demo data.',
-    defaultText: 'development',
     parse: (_raw, env) => envName(env),
   },
   {
@@ -209,7 +212,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'GATEHOUSE_ADMIN_TOKEN',
     description:
       'Bearer token for `/api/admin/*` and the CLI. Unset: the admin API is off (404 saying so). At least 32 characters.',
-    defaultText: '(unset)',
     parse: (raw) => {
       const value = optional(raw);
       if (value !== null && value.length < 32) {
@@ -222,14 +224,12 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     key: 'accessTokenTtl',
     variable: 'ACCESS_TOKEN_TTL',
     description: 'Access token lifetime in seconds.',
-    defaultText: '7200',
     parse: (raw) => seconds('ACCESS_TOKEN_TTL', 7200)(raw),
   },
   {
     key: 'refreshTokenTtl',
     variable: 'REFRESH_TOKEN_TTL',
     description: 'Absolute lifetime of a refresh-token family in seconds; rotation never extends it.',
-    defaultText: '2592000',
     parse: (raw) => seconds('REFRESH_TOKEN_TTL', 2592000)(raw),
   },
   {
@@ -237,35 +237,30 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'REFRESH_GRACE_SECONDS',
     description:
       'Window in which an exact retry of a just-rotated refresh token is not treated as reuse (0 = off).',
-    defaultText: '0',
     parse: (raw) => int(0, 60)('REFRESH_GRACE_SECONDS', 0)(raw),
   },
   {
     key: 'authCodeTtl',
     variable: 'AUTH_CODE_TTL',
     description: 'Authorization code lifetime in seconds.',
-    defaultText: '60',
     parse: (raw) => int(1, 600)('AUTH_CODE_TTL', 60)(raw),
   },
   {
     key: 'sessionTtl',
     variable: 'SESSION_TTL',
     description: 'Browser session lifetime in seconds.',
-    defaultText: '43200',
     parse: (raw) => seconds('SESSION_TTL', 43200)(raw),
   },
   {
     key: 'quotaPerUnit',
     variable: 'QUOTA_PER_UNIT',
     description: 'Quota units per one unit of CURRENCY.',
-    defaultText: '500000',
     parse: (raw) => BigInt(int(1, 1_000_000_000)('QUOTA_PER_UNIT', 500000)(raw)),
   },
   {
     key: 'currency',
     variable: 'CURRENCY',
     description: 'ISO 4217 code shown with balances.',
-    defaultText: 'USD',
     parse: (raw) => {
       const value = raw || 'USD';
       if (!/^[A-Z]{3}$/.test(value))
@@ -277,7 +272,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     key: 'logLevel',
     variable: 'LOG_LEVEL',
     description: 'pino log level.',
-    defaultText: 'info',
     parse: (raw) => {
       const value = raw || 'info';
       const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -327,7 +321,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'TRUST_PROXY',
     description:
       'Honour X-Forwarded-* only from these gateway addresses/CIDRs (comma-separated), or `false`.',
-    defaultText: 'false',
     parse: (raw) => {
       if (raw === undefined || raw === '' || raw === 'false') return false;
       if (raw === 'true')
@@ -340,7 +333,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'DRAIN_DELAY_MS',
     description:
       "After SIGTERM, how long /readyz answers 503 (while requests are still served) before the server closes; keep it above the gateway's probe interval.",
-    defaultText: '0',
     parse: (raw) => int(0, 120_000)('DRAIN_DELAY_MS', 0)(raw),
   },
   {
@@ -348,7 +340,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'METRICS_PORT',
     description:
       'Port of a separate listener serving Prometheus metrics at `/metrics` (never routed by the gateway; 0 picks a free one). Unset: no metrics listener.',
-    defaultText: '(unset)',
     parse: (raw) => (optional(raw) === null ? null : int(0, 65535)('METRICS_PORT', 0)(raw)),
   },
   {
@@ -356,7 +347,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'METRICS_HOST',
     description:
       'Address the metrics listener binds. Use 0.0.0.0 in containers, on a network only Prometheus reaches.',
-    defaultText: '127.0.0.1',
     parse: (raw) => raw || '127.0.0.1',
   },
   {
@@ -364,7 +354,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'DEVICE_COOKIE_SECRET',
     description:
       'Key that signs the device cookie, which exempts recognised devices from account-wide login throttling. At least 32 characters; the same on every process. Unset: a random key per process (devices are recognised until restart).',
-    defaultText: '(unset)',
     parse: (raw) => {
       const value = optional(raw);
       if (value !== null && value.length < 32) {
@@ -378,7 +367,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'GATEHOUSE_KEY_ENCRYPTION_KEY',
     description:
       'Secret that encrypts the ID-token signing keys stored in the database; at least 32 characters. Required in production; unset in development: a fixed development key (the banner says so). Changing it makes stored keys unreadable.',
-    defaultText: '(unset)',
     parse: (raw, env) => {
       const value = optional(raw);
       if (value !== null && value.length < 32) {
@@ -405,6 +393,13 @@ export const DEVELOPMENT_KEY_ENCRYPTION_SECRET =
 /** The secret signing keys are encrypted under: the configured one, else the development one. */
 export function keyEncryptionSecret(config: Pick<Config, 'keyEncryptionKey'>): string {
   return config.keyEncryptionKey ?? DEVELOPMENT_KEY_ENCRYPTION_SECRET;
+}
+
+/** The default the README's table shows for a setting. */
+export function documentedDefault(setting: (typeof settings)[number]): string {
+  if (setting.defaultText !== undefined) return setting.defaultText;
+  const value = setting.parse(undefined, {});
+  return value === null ? '(unset)' : String(value);
 }
 
 export function loadConfig(env: Env = process.env): Config {

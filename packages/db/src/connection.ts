@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { StoreUnavailableError } from '@gatehouse/core';
+import { DEFAULT_DATABASE_POOL_SIZE, StoreUnavailableError } from '@gatehouse/core';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
@@ -45,21 +45,14 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
-/**
- * Measured on the benchmark with prepared statements: 4 and 8 connections serve the token
- * endpoint and userinfo alike, 16 is 10–15 % slower (bench/README.md). 8 leaves room for a
- * slow transaction without starving the hot path.
- */
-const POOL_SIZE = 8;
-
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? POOL_SIZE)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? DEFAULT_DATABASE_POOL_SIZE)
     : openPglite(options.dataDir);
 }
 
 /** A postgres.js client as every Gatehouse connection wants it. */
-export function connectPostgres(url: string, max = POOL_SIZE): postgres.Sql {
+export function connectPostgres(url: string, max = DEFAULT_DATABASE_POOL_SIZE): postgres.Sql {
   return preparedUnsafe(
     postgres(url, {
       max,
