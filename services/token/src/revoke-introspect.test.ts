@@ -1,4 +1,12 @@
-import { randomId, randomToken, type Stores, sha256Hex, TOKEN_PREFIX, type User } from '@gatehouse/core';
+import {
+  randomId,
+  randomToken,
+  type Stores,
+  s256,
+  sha256Hex,
+  TOKEN_PREFIX,
+  type User,
+} from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,8 +19,10 @@ import {
   credentials,
   expectNoStoreJson,
   expectOAuthError,
+  issueCode,
   obtainTokens,
   postForm,
+  REDIRECT_URI,
   refresh,
   type TestClient,
   type TokenPair,
@@ -81,6 +91,25 @@ describe('revocation (RFC 7009)', () => {
     }
     expect(await accessTokenIsStored(stores, tokens.access_token)).toBe(true);
     expect((await refresh(app, app1, tokens.refresh_token)).statusCode).toBe(200);
+  });
+
+  it('a public client revokes with its client_id alone (metadata: revocation_endpoint_auth_methods_supported has none)', async () => {
+    const pub = await createClient(stores, { public: true });
+    const verifier = randomToken('');
+    const { code } = await issueCode(stores, pub.client, user, { codeChallenge: s256(verifier) });
+    const issued = await postForm(app, '/api/oauth2/token', {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+      ...credentials(pub),
+    });
+    expect(issued.statusCode, issued.body).toBe(200);
+    const pair = issued.json() as TokenPair;
+    const response = await revoke(pub, pair.refresh_token);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await accessTokenIsStored(stores, pair.access_token)).toBe(false);
+    expectOAuthError(await refresh(app, pub, pair.refresh_token), 400, 'invalid_grant');
   });
 
   it('requires client authentication and a token', async () => {

@@ -5,7 +5,7 @@ import {
   RequestNotSupportedError,
   RequestUriNotSupportedError,
 } from '../errors.js';
-import { checkOpenIdParameters, signInTooOld } from './check-openid.js';
+import { checkOpenIdParameters, loginHintPrefill, signInTooOld } from './check-openid.js';
 import { readAuthorizationRequest } from './parameters.js';
 
 const check = (query: Record<string, string>) => () => checkOpenIdParameters(readAuthorizationRequest(query));
@@ -45,5 +45,22 @@ describe('signInTooOld', () => {
     expect(signInTooOld(1000, 300, 1300)).toBe(false);
     expect(signInTooOld(1000, 300, 1301)).toBe(true);
     expect(signInTooOld(1000, 0, 1000)).toBe(true);
+  });
+});
+
+describe('loginHintPrefill', () => {
+  it('prefills a username or e-mail address, trimmed', () => {
+    expect(loginHintPrefill('demo')).toBe('demo');
+    expect(loginHintPrefill('  kim@example.test ')).toBe('kim@example.test');
+    expect(loginHintPrefill('"><script>alert(1)</script>')).toBe('"><script>alert(1)</script>');
+  });
+
+  it('prefills nothing for what the field could not hold', () => {
+    expect(loginHintPrefill(null)).toBe('');
+    expect(loginHintPrefill(undefined)).toBe('');
+    expect(loginHintPrefill('a'.repeat(255))).toBe('');
+    expect(loginHintPrefill('demo\nsecond line')).toBe('');
+    expect(loginHintPrefill(`demo${String.fromCharCode(0)}`)).toBe('');
+    expect(loginHintPrefill('\uD800')).toBe('');
   });
 });

@@ -4,6 +4,7 @@ import {
   RequestNotSupportedError,
   RequestUriNotSupportedError,
 } from '../errors.js';
+import { isSafeText } from '../input/safe-text.js';
 import type { RawAuthorizationRequest } from './parameters.js';
 
 /** The OpenID Connect parameters of an authorization request (OIDC Core §3.1.2.1). */
@@ -12,7 +13,7 @@ export interface OpenIdRequest {
   nonce: string | null;
   /** Seconds: an older sign-in must be repeated. Null when not sent. */
   maxAge: number | null;
-  /** Accepted; not acted on (the login page asks for the account itself). */
+  /** Prefills the login form's username (`loginHintPrefill`); never signs anyone in. */
   loginHint: string | null;
   /** Accepted; the pages are in one language. */
   uiLocales: string | null;
@@ -52,6 +53,23 @@ export function checkOpenIdParameters(raw: RawAuthorizationRequest): OpenIdReque
     throw new InvalidRequestError('login_hint and ui_locales must be at most 256 characters');
   }
   return { nonce, maxAge: rawMaxAge === undefined ? null : Number(rawMaxAge), loginHint, uiLocales };
+}
+
+/** What the login form's username field may hold: its length limit. */
+export const MAX_LOGIN_HINT_PREFILL = 254;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * The login form's username, prefilled from an authorization request's `login_hint` (OIDC
+ * Core §3.1.2.1): the hint when it could be typed into that field (a username or e-mail
+ * address: one line, at most MAX_LOGIN_HINT_PREFILL characters), else nothing. It is only a
+ * suggestion the person can change: the password decides who signs in.
+ */
+export function loginHintPrefill(hint: string | null | undefined): string {
+  if (typeof hint !== 'string') return '';
+  const value = hint.trim();
+  return value.length <= MAX_LOGIN_HINT_PREFILL && !CONTROL.test(value) && isSafeText(value) ? value : '';
 }
 
 /**

@@ -46,7 +46,7 @@ export async function startDeviceAuthorization(
   meta: RequestMeta,
 ): Promise<DeviceAuthorizationResponse> {
   const presented = readClientCredentials(params, authorization);
-  const client = await authenticateClient(stores.db.clients, presented, true);
+  const client = await authenticateClient(stores.db.clients, presented, 'device_authorization');
   checkBrowserCaller(client, meta.origin);
   checkDeviceGrantAllowed(client);
   const scopes = resolveRequestedScopes(params.scope === '' ? undefined : params.scope, client.allowedScopes);

@@ -20,6 +20,7 @@ import {
   type KeyStatus,
   keyStatus,
   publishedKeys,
+  retiredKeys,
   SIGNING_ALGS,
   signingKeyAt,
   unpublishedAt,
@@ -98,6 +99,13 @@ export function createKeyRing(store: SigningKeyStore, kek: KeyEncryptionKey): Ke
           });
       }
       keys = await store.list();
+    }
+    const retired = retiredKeys(keys, now);
+    if (retired.length > 0) {
+      // Whichever process reloads first deletes them; the others' deletes find nothing.
+      await store.delete(retired.map((k) => k.kid));
+      keys = keys.filter((k) => !retired.includes(k));
+      for (const k of retired) privateKeys.delete(k.kid);
     }
     loaded = { at: now, keys };
     return keys;

@@ -7,6 +7,7 @@ import {
   keyStatus,
   MIN_PUBLICATION_DELAY_SECONDS,
   publishedKeys,
+  retiredKeys,
   signingKeyAt,
 } from './key-schedule.js';
 
@@ -50,6 +51,21 @@ describe('the signing-key schedule (SEC-43)', () => {
     const gone = switchAt + 2 * ID_TOKEN_TTL_SECONDS * S;
     expect(keyStatus(keys, first, gone)).toBe('retired');
     expect(publishedKeys(keys, gone).map((k) => k.kid)).toEqual(['e', 'b']);
+  });
+
+  it('names for deletion exactly the superseded keys whose last token has expired, never a signing one', () => {
+    const switchAt = rotatedAt + delay;
+    expect(retiredKeys(keys, rotatedAt)).toEqual([]);
+    expect(retiredKeys(keys, switchAt + ID_TOKEN_TTL_SECONDS * S)).toEqual([]);
+    const gone = switchAt + 2 * ID_TOKEN_TTL_SECONDS * S;
+    expect(retiredKeys(keys, gone).map((k) => k.kid)).toEqual(['a']);
+    // Without the retired key the schedule of the others is unchanged.
+    const rest = keys.filter((k) => k.kid !== 'a');
+    for (const t of [gone, gone + 10 * ID_TOKEN_TTL_SECONDS * S]) {
+      expect(signingKeyAt(rest, 'RS256', t)?.kid).toBe('b');
+      expect(publishedKeys(rest, t)).toEqual(publishedKeys(keys, t));
+      expect(retiredKeys(keys, t).map((k) => k.kid)).toEqual(['a']);
+    }
   });
 
   it('never signs with a key a client caching the JWKS for its max-age could not know', () => {

@@ -27,7 +27,7 @@ export type KeyStatus =
   | 'current'
   /** Published so that tokens it signed still validate; no longer signing. */
   | 'retiring'
-  /** Every token it signed has expired: no longer published, may be deleted. */
+  /** Every token it signed has expired: no longer published; deleted at the next key reload (`retiredKeys`). */
   | 'retired';
 
 const byActivation = (a: SigningKeyRecord, b: SigningKeyRecord): number =>
@@ -70,4 +70,13 @@ export function keyStatus(keys: readonly SigningKeyRecord[], key: SigningKeyReco
 /** The keys the JWKS serves at `now`: every key that will sign, signs, or signed a token still valid. */
 export function publishedKeys(keys: readonly SigningKeyRecord[], now: number): SigningKeyRecord[] {
   return [...keys].sort(byActivation).filter((k) => keyStatus(keys, k, now) !== 'retired');
+}
+
+/**
+ * The keys to delete from the store at `now` (SEC-43): superseded keys whose every signed
+ * token has expired. They are no longer published, so no client can need them, and a key
+ * never comes back from `retired` (later rotations only move its end earlier).
+ */
+export function retiredKeys(keys: readonly SigningKeyRecord[], now: number): SigningKeyRecord[] {
+  return keys.filter((k) => keyStatus(keys, k, now) === 'retired');
 }

@@ -23,6 +23,6 @@ export interface SigningKeyStore {
   list(): Promise<SigningKeyRecord[]>;
   /** Stores a new key; a duplicate `kid` is a `DuplicateError`. */
   insert(key: SigningKeyRecord): Promise<void>;
-  /** Removes keys whose every signed token has expired (see `isUnpublished`); returns how many. */
+  /** Removes keys whose every signed token has expired (the key ring asks, with `retiredKeys`); returns how many. */
   delete(kids: readonly string[]): Promise<number>;
 }

@@ -78,12 +78,33 @@ export function clientMatches(client: Client | null, secret: string | null, allo
   );
 }
 
-/** Looks the client up (one database round trip) and checks its credentials; `invalid_client` on any failure. */
+const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+
+/**
+ * The client authentication methods each endpoint accepts; the metadata advertises exactly
+ * these (RFC 8414 `*_endpoint_auth_methods_supported`). Public clients (`none`, SEC-50) use
+ * the token, revocation and device authorization endpoints; introspection needs a secret
+ * (RFC 7662 §2.1: the caller must be authorised, and a client id alone proves nothing).
+ */
+export const ENDPOINT_AUTH_METHODS = {
+  token: [...SECRET_METHODS, 'none'],
+  revocation: [...SECRET_METHODS, 'none'],
+  introspection: [...SECRET_METHODS],
+  device_authorization: [...SECRET_METHODS, 'none'],
+} as const satisfies Record<string, readonly ClientAuthMethod[]>;
+
+export type AuthenticatingEndpoint = keyof typeof ENDPOINT_AUTH_METHODS;
+
+/**
+ * Looks the client up (one database round trip) and checks its credentials by the rules of
+ * `endpoint`; `invalid_client` on any failure.
+ */
 export async function authenticateClient(
   clients: ClientStore,
   presented: PresentedClient,
-  allowPublic: boolean,
+  endpoint: AuthenticatingEndpoint,
 ): Promise<Client> {
+  const allowPublic = (ENDPOINT_AUTH_METHODS[endpoint] as readonly ClientAuthMethod[]).includes('none');
   const client =
     presented.clientId.length > 0 && presented.clientId.length <= MAX_CLIENT_ID_LENGTH
       ? await clients.findByClientId(presented.clientId)

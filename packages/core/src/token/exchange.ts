@@ -55,7 +55,7 @@ export async function exchangeToken(
 ): Promise<TokenResponse> {
   const request = readTokenRequest(params);
   const presented = readClientCredentials(params, authorization);
-  const client = await authenticateClient(ctx.stores.db.clients, presented, true);
+  const client = await authenticateClient(ctx.stores.db.clients, presented, 'token');
   checkBrowserCaller(client, meta.origin);
   if (request.grantType === 'authorization_code') {
     return redeemAuthorizationCode(ctx, client, request.grant, meta);

@@ -101,7 +101,7 @@ export async function introspectToken(
   const { clients, refreshTokens, users } = stores.db;
   if (token.startsWith(TOKEN_PREFIX.accessToken)) {
     const [client, data] = await Promise.all([
-      authenticateClient(clients, presented, false),
+      authenticateClient(clients, presented, 'introspection'),
       stores.cache.accessTokens.get(sha256Hex(token)),
     ]);
     if (!isActiveAccessToken(data, client, meta.now)) return INACTIVE;
@@ -110,13 +110,13 @@ export async function introspectToken(
   }
   if (token.startsWith(TOKEN_PREFIX.refreshToken)) {
     const [client, record] = await Promise.all([
-      authenticateClient(clients, presented, false),
+      authenticateClient(clients, presented, 'introspection'),
       refreshTokens.findByHash(sha256Hex(token)),
     ]);
     if (!isActiveRefreshToken(record, client, meta.now)) return INACTIVE;
     const user = await users.findById(record.userId);
     return isActiveUser(user) ? describeRefreshToken(record, client, user) : INACTIVE;
   }
-  await authenticateClient(clients, presented, false);
+  await authenticateClient(clients, presented, 'introspection');
   return INACTIVE;
 }

@@ -25,7 +25,7 @@ export async function revokeToken(
   if (token.startsWith(TOKEN_PREFIX.accessToken)) {
     const hash = sha256Hex(token);
     const [client, data] = await Promise.all([
-      authenticateClient(clients, presented, true),
+      authenticateClient(clients, presented, 'revocation'),
       stores.cache.accessTokens.get(hash),
     ]);
     checkBrowserCaller(client, meta.origin);
@@ -34,7 +34,7 @@ export async function revokeToken(
   }
   if (token.startsWith(TOKEN_PREFIX.refreshToken)) {
     const [client, record] = await Promise.all([
-      authenticateClient(clients, presented, true),
+      authenticateClient(clients, presented, 'revocation'),
       refreshTokens.findByHash(sha256Hex(token)),
     ]);
     checkBrowserCaller(client, meta.origin);
@@ -43,5 +43,5 @@ export async function revokeToken(
     }
     return;
   }
-  checkBrowserCaller(await authenticateClient(clients, presented, true), meta.origin);
+  checkBrowserCaller(await authenticateClient(clients, presented, 'revocation'), meta.origin);
 }

@@ -1,8 +1,10 @@
 import type { DurableStores } from '@gatehouse/core';
 import {
+  CLOCK_SKEW_SECONDS,
   createKeyRing,
   DEFAULT_PUBLICATION_DELAY_SECONDS,
   deriveKeyEncryptionKey,
+  ID_TOKEN_TTL_SECONDS,
   KEY_RELOAD_SECONDS,
   mintIdToken,
 } from '@gatehouse/core/oidc';
@@ -109,5 +111,38 @@ describe('the key ring (SEC-42, SEC-43)', () => {
       deriveKeyEncryptionKey('another-key-encryption-key-entirely'),
     );
     await expect(ring.signer('ES256', T0)).rejects.toThrow();
+  });
+
+  it('deletes a superseded key from the store once every ID token it signed has expired', async () => {
+    const ring = createKeyRing(stores.signingKeys, kek);
+    const start = T0 + 86_400_000;
+    const old = await ring.signer('ES256', start);
+    const rotated = await ring.rotate('ES256', DEFAULT_PUBLICATION_DELAY_SECONDS, start);
+    const switchAt = start + DEFAULT_PUBLICATION_DELAY_SECONDS * 1000;
+    const lastToken = await idToken(await ring.signer('ES256', switchAt - 1), switchAt - 1);
+    expect(decodeProtectedHeader(lastToken).kid).toBe(old.kid);
+    const expiresAt = switchAt + ID_TOKEN_TTL_SECONDS * 1000;
+    const kids = async () => (await stores.signingKeys.list()).map((k) => k.kid);
+
+    // While the last token it signed (plus clock skew) is valid, the key stays stored and published.
+    const stillValid = expiresAt + 1000;
+    expect((await ring.jwks(stillValid)).keys.map((k) => k.kid)).toContain(old.kid);
+    await expect(
+      jwtVerify(lastToken, createLocalJWKSet(await ring.jwks(stillValid)), {
+        currentDate: new Date(expiresAt - 1000),
+      }),
+    ).resolves.toBeTruthy();
+    expect(await kids()).toContain(old.kid);
+
+    // After that the next reload of any process deletes it; signing goes on with the new key.
+    const gone = expiresAt + (CLOCK_SKEW_SECONDS + KEY_RELOAD_SECONDS) * 1000;
+    const other = createKeyRing(stores.signingKeys, kek);
+    expect((await other.jwks(gone)).keys.map((k) => k.kid)).not.toContain(old.kid);
+    expect(await kids()).not.toContain(old.kid);
+    expect(await kids()).toContain(rotated.kid);
+    expect((await ring.signer('ES256', gone)).kid).toBe(rotated.kid);
+    expect((await ring.list(gone)).map((k) => k.kid)).not.toContain(old.kid);
+    // RS256 signing goes on too.
+    expect((await ring.signer('RS256', gone)).kid).toBeTruthy();
   });
 });

@@ -466,6 +466,38 @@ describe('OpenID Connect parameters', () => {
     });
   });
 
+  it('login_hint prefills the username on the login page, escaped; it signs nobody in', async () => {
+    const seeded = await seedClient(stores);
+    const user = await seedUser(stores);
+    const browser = new Browser(app);
+    const toLogin = await browser.get(authorizePath(authorizeParams(seeded, { login_hint: user.username })));
+    expect(toLogin.statusCode).toBe(302);
+    const loginPage = await browser.get(toLogin.headers.location as string);
+    expect(loginPage.statusCode).toBe(200);
+    expect(loginPage.body).toMatch(new RegExp(`<input id="username"[^>]* value="${user.username}">`));
+    expect(loginPage.body).toMatch(/<input id="password"[^>]*>/);
+    expect(loginPage.body).not.toMatch(/<input id="password"[^>]* value=/);
+
+    const hostile = '"><script>alert(1)</script>';
+    const hostilePage = await browser.get(
+      (await browser.get(authorizePath(authorizeParams(seeded, { login_hint: hostile })))).headers
+        .location as string,
+    );
+    expect(hostilePage.body).not.toContain('<script>alert(1)</script>');
+    expect(hostilePage.body).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+
+    // Not a hint the field could hold: nothing is prefilled. Without a hint, nothing either.
+    for (const params of [{ login_hint: 'two\nlines' }, {}]) {
+      const page = await browser.get(
+        (await browser.get(authorizePath(authorizeParams(seeded, params)))).headers.location as string,
+      );
+      expect(page.body).toMatch(/<input id="username"[^>]* value="">/);
+    }
+    // A login_hint in a return_to that is not an authorization request is ignored.
+    const elsewhere = await browser.get(`/login?return_to=${encodeURIComponent('/account?login_hint=x')}`);
+    expect(elsewhere.body).toMatch(/<input id="username"[^>]* value="">/);
+  });
+
   it('select_account asks for the password again like login', async () => {
     const seeded = await seedClient(stores);
     const { browser } = await signedInBrowser();

@@ -344,6 +344,96 @@ describe('managing an app', () => {
     expect(event!.data).toMatchObject({ changed: ['name', 'description', 'homepage_url', 'redirect_uris'] });
   });
 
+  it('sets the OpenID Connect settings: sign-out redirect URIs and the ID token signing algorithm (API.md §13)', async () => {
+    const { user, browser } = await signedInBrowser(app, stores);
+    const newForm = await browser.get('/console/apps/new');
+    expect(newForm.body).toContain('<label for="post_logout_redirect_uris">');
+    expect(newForm.body).toContain('<label for="id_token_signed_response_alg">');
+    expect(newForm.body).toMatch(/<option value="RS256" selected>RS256 \(default\)<\/option>/);
+
+    const created = await register(browser, {
+      ...validApp,
+      post_logout_redirect_uris: 'https://hello.example.com/signed-out\r\n',
+      id_token_signed_response_alg: 'ES256',
+    });
+    expect(created.statusCode).toBe(200);
+    const [client] = await stores.db.clients.listByOwner(user.id);
+    expect(client).toMatchObject({
+      postLogoutRedirectUris: ['https://hello.example.com/signed-out'],
+      idTokenSignedResponseAlg: 'ES256',
+    });
+    expect(created.body).toContain('<li><code>https://hello.example.com/signed-out</code></li>');
+    expect(created.body).toContain('<dt>ID token signing</dt><dd><code>ES256</code></dd>');
+
+    const action = `/console/apps/${client!.id}`;
+    const edit = await browser.get(`${action}/edit`);
+    expect(edit.body).toContain('https://hello.example.com/signed-out</textarea>');
+    expect(edit.body).toMatch(/<option value="ES256" selected>ES256<\/option>/);
+
+    // Changing only an OIDC setting is a change; an empty textarea clears the URIs.
+    const saved = await browser.post(action, {
+      ...validApp,
+      post_logout_redirect_uris: '',
+      id_token_signed_response_alg: 'RS256',
+      _csrf: csrfOf(edit, action),
+    });
+    expect(saved.statusCode).toBe(303);
+    expect(await stores.db.clients.findById(client!.id)).toMatchObject({
+      postLogoutRedirectUris: [],
+      idTokenSignedResponseAlg: 'RS256',
+    });
+    const [event] = await stores.db.audit.list({ userId: user.id, type: 'client.updated', limit: 5 });
+    expect(event!.data).toMatchObject({
+      changed: ['post_logout_redirect_uris', 'id_token_signed_response_alg'],
+    });
+  });
+
+  it('shows OpenID Connect setting errors next to their fields, like the others; nothing is stored', async () => {
+    const { user, browser } = await signedInBrowser(app, stores);
+    const autofocused = (html: string) =>
+      [...html.matchAll(/<(?:input|textarea|select) id="([a-z_]+)"[^>]*>/g)]
+        .filter((m) => /\sautofocus[\s>]/.test(m[0]))
+        .map((m) => m[1]);
+    const refused = await register(browser, {
+      ...validApp,
+      post_logout_redirect_uris: 'https://hello.example.com/bye\njavascript:alert(1)',
+      id_token_signed_response_alg: 'none',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(textOf(refused.body, 'post_logout_redirect_uris-error')).toBe(
+      'Error: "javascript:alert(1)" must use https (the javascript scheme is not allowed).',
+    );
+    expect(textOf(refused.body, 'id_token_signed_response_alg-error')).toBe(
+      'Error: ID token signing algorithm must be one of RS256, ES256.',
+    );
+    expect(refused.body).toMatch(
+      /id="post_logout_redirect_uris"[^>]*aria-describedby="post_logout_redirect_uris-hint post_logout_redirect_uris-error"[^>]*aria-invalid="true"/,
+    );
+    expect(refused.body).toMatch(
+      /<select id="id_token_signed_response_alg"[^>]*aria-describedby="id_token_signed_response_alg-hint id_token_signed_response_alg-error" aria-invalid="true"/,
+    );
+    expect(autofocused(refused.body)).toEqual(['post_logout_redirect_uris']);
+    // What was typed comes back, escaped.
+    expect(refused.body).toContain('https://hello.example.com/bye\njavascript:alert(1)</textarea>');
+    expect(await stores.db.clients.listByOwner(user.id)).toEqual([]);
+
+    const { client } = await registered(browser, user.id);
+    const action = `/console/apps/${client.id}`;
+    const edit = await browser.get(`${action}/edit`);
+    const bad = await browser.post(action, {
+      ...validApp,
+      name: 'Renamed',
+      post_logout_redirect_uris: 'http://app.internal/bye#x',
+      _csrf: csrfOf(edit, action),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(textOf(bad.body, 'post_logout_redirect_uris-error')).toMatch(/fragment/);
+    expect(await stores.db.clients.findById(client.id)).toMatchObject({
+      name: validApp.name,
+      postLogoutRedirectUris: [],
+    });
+  });
+
   it('deletes after a confirmation page, revoking every token of the app', async () => {
     const { user, browser } = await signedInBrowser(app, stores);
     const { client } = await registered(browser, user.id);

@@ -3,12 +3,19 @@ import {
   AccountLimitError,
   type AppRegistrationInput,
   deleteApp,
+  type FieldProblem,
   findOwnedApp,
   registerApp,
   rotateAppSecret,
   validateAppRegistration,
   validateAppUpdate,
 } from '@gatehouse/core/accounts';
+import {
+  DEFAULT_SIGNING_ALG,
+  type OidcClientSettingsInput,
+  SIGNING_ALGS,
+  validateOidcClientSettings,
+} from '@gatehouse/core/oidc';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../browser/fields.js';
@@ -28,6 +35,8 @@ const LABELS = {
   token_endpoint_auth_method: 'App type',
   allowed_origins: 'Web origins',
   device_grant_enabled: 'Device sign-in',
+  post_logout_redirect_uris: 'Sign-out return URIs',
+  id_token_signed_response_alg: 'ID token signing algorithm',
 };
 
 /** The console's plain-words choice of client type (SEC-50): a server keeps a secret, a browser or device cannot. */
@@ -58,6 +67,8 @@ interface AppFormValues {
   kind: Kind;
   allowed_origins: string;
   device_grant_enabled: boolean;
+  post_logout_redirect_uris: string;
+  id_token_signed_response_alg: string;
 }
 
 const notFound = () =>
@@ -72,7 +83,23 @@ function formValues(body: unknown): AppFormValues {
     kind: kindOf(field(body, 'kind')),
     allowed_origins: field(body, 'allowed_origins') ?? '',
     device_grant_enabled: field(body, 'device_grant_enabled') === 'true',
+    post_logout_redirect_uris: field(body, 'post_logout_redirect_uris') ?? '',
+    id_token_signed_response_alg: field(body, 'id_token_signed_response_alg') ?? DEFAULT_SIGNING_ALG,
   };
+}
+
+/**
+ * The OpenID Connect settings of a posted form, checked by the rules the developer and admin
+ * APIs use (API.md §13). A field the form did not send is left unchanged; an empty textarea
+ * clears the sign-out redirect URIs.
+ */
+function oidcSettings(body: unknown, development: boolean) {
+  const input: OidcClientSettingsInput = {};
+  const uris = field(body, 'post_logout_redirect_uris');
+  if (uris !== undefined) input.post_logout_redirect_uris = lines(uris);
+  const alg = field(body, 'id_token_signed_response_alg');
+  if (alg !== undefined) input.id_token_signed_response_alg = alg;
+  return validateOidcClientSettings(input, { development });
 }
 
 /** "Has a server" is pre-selected on the form, so a form without the field means it. */
@@ -104,6 +131,8 @@ function valuesOf(client: Client): AppFormValues {
     kind: isPublicClient(client) ? 'device' : 'server',
     allowed_origins: client.allowedOrigins.join('\n'),
     device_grant_enabled: client.deviceGrantEnabled,
+    post_logout_redirect_uris: (client.postLogoutRedirectUris ?? []).join('\n'),
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg ?? DEFAULT_SIGNING_ALG,
   };
 }
 
@@ -207,6 +236,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
         values: form.values,
         errors: form.errors ?? {},
         development: validation.development,
+        signingAlgs: SIGNING_ALGS,
       },
       form.status ?? 200,
     );
@@ -282,6 +312,8 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
         kind: 'server',
         allowed_origins: '',
         device_grant_enabled: false,
+        post_logout_redirect_uris: '',
+        id_token_signed_response_alg: DEFAULT_SIGNING_ALG,
       },
     }),
   );
@@ -290,11 +322,12 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
     const { user } = signedIn(request);
     const values = formValues(request.body);
     const checked = validateAppRegistration(registrationInput(values, false), validation);
-    if (!checked.ok) {
+    const oidc = oidcSettings(request.body, validation.development);
+    if (!checked.ok || !oidc.ok) {
       return appForm(request, reply, {
         client: null,
         values,
-        errors: fieldErrors(checked.problems, LABELS),
+        errors: fieldErrors([...problemsOf(checked), ...problemsOf(oidc)], LABELS),
         status: 400,
         formId: formIdOf(request.body),
       });
@@ -304,7 +337,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
     }
     let registered: Awaited<ReturnType<typeof registerApp>>;
     try {
-      registered = await registerApp(stores, user.id, checked.value);
+      registered = await registerApp(stores, user.id, checked.value, { oidc: oidc.value });
     } catch (error) {
       if (!(error instanceof AccountLimitError)) throw error;
       throw new PageError(
@@ -356,19 +389,21 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
     const { user } = signedIn(request);
     const client = await ownApp(request);
     const values = { ...formValues(request.body), kind: valuesOf(client).kind };
+    const oidc = oidcSettings(request.body, validation.development);
     const checked = validateAppUpdate(registrationInput(values, true), {
       ...validation,
       tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+      alsoChanging: oidc.ok ? Object.keys(oidc.value) : [],
     });
-    if (!checked.ok) {
+    if (!checked.ok || !oidc.ok) {
       return appForm(request, reply, {
         client,
         values,
-        errors: fieldErrors(checked.problems, LABELS),
+        errors: fieldErrors([...problemsOf(checked), ...problemsOf(oidc)], LABELS),
         status: 400,
       });
     }
-    const updated = await stores.db.clients.update(client.id, checked.value);
+    const updated = await stores.db.clients.update(client.id, { ...checked.value, ...oidc.value });
     if (!updated) throw notFound();
     const changed = changedFields(client, updated);
     if (changed.length > 0) {
@@ -445,6 +480,10 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
   });
 }
 
+function problemsOf(checked: { ok: true } | { ok: false; problems: FieldProblem[] }): FieldProblem[] {
+  return checked.ok ? [] : checked.problems;
+}
+
 function changedFields(before: Client, after: Client): string[] {
   const changed: string[] = [];
   if (before.name !== after.name) changed.push('name');
@@ -453,6 +492,12 @@ function changedFields(before: Client, after: Client): string[] {
   if (before.redirectUris.join('\n') !== after.redirectUris.join('\n')) changed.push('redirect_uris');
   if (before.allowedOrigins.join('\n') !== after.allowedOrigins.join('\n')) changed.push('allowed_origins');
   if (before.deviceGrantEnabled !== after.deviceGrantEnabled) changed.push('device_grant_enabled');
+  if ((before.postLogoutRedirectUris ?? []).join('\n') !== (after.postLogoutRedirectUris ?? []).join('\n')) {
+    changed.push('post_logout_redirect_uris');
+  }
+  if (before.idTokenSignedResponseAlg !== after.idTokenSignedResponseAlg) {
+    changed.push('id_token_signed_response_alg');
+  }
   return changed;
 }
 
@@ -470,6 +515,8 @@ function appView(client: Client, authorizedUsers: number) {
     confidential: !isPublicClient(client),
     allowedOrigins: client.allowedOrigins,
     deviceGrantEnabled: client.deviceGrantEnabled,
+    postLogoutRedirectUris: client.postLogoutRedirectUris ?? [],
+    idTokenSignedResponseAlg: client.idTokenSignedResponseAlg ?? DEFAULT_SIGNING_ALG,
     trusted: client.trusted,
     disabled: client.disabled,
     created: when(client.createdAt),

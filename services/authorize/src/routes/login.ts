@@ -8,6 +8,7 @@ import {
   rememberDevice,
   signDeviceCookie,
 } from '@gatehouse/core/accounts';
+import { loginHintPrefill } from '@gatehouse/core/authorize';
 import { dummyPasswordHash, type ServiceOptions, verifyPassword } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cookieName, cookieOptions } from '../browser/cookies.js';
@@ -38,6 +39,12 @@ export interface LoginRouteOptions extends ServiceOptions {
   loginThrottle?: LoginThrottleLimits;
 }
 
+/** The `login_hint` of the authorization request this sign-in continues (API.md §1), for the username field. */
+function loginHintOf(returnTo: string | null, issuer: string): string {
+  if (!returnTo?.startsWith('/api/oauth2/authorize?')) return '';
+  return loginHintPrefill(new URL(returnTo, issuer).searchParams.get('login_hint'));
+}
+
 /** GET/POST /login and POST /logout (API.md §8). */
 export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptions): Promise<void> {
   const { config, stores } = options;
@@ -66,7 +73,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
         continuing: returnTo?.startsWith('/api/oauth2/authorize') ?? false,
         csrfToken: preSessionCsrfToken(request, reply, config),
         error: options.error ?? null,
-        username: options.username ?? '',
+        username: options.username ?? loginHintOf(returnTo, config.issuer),
       },
       options.status ?? 200,
     );

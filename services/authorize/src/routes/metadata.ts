@@ -1,11 +1,7 @@
 import { KNOWN_SCOPES } from '@gatehouse/core';
-import { GRANT_TYPES_SUPPORTED } from '@gatehouse/core/token';
+import { ENDPOINT_AUTH_METHODS, GRANT_TYPES_SUPPORTED } from '@gatehouse/core/token';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance } from 'fastify';
-
-const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
-/** Public clients (registered without a secret) authenticate with PKCE alone at the token endpoint. */
-const TOKEN_AUTH_METHODS = [...CLIENT_AUTH_METHODS, 'none'];
 
 /** RFC 8414 authorization server metadata (API.md §9). */
 export function authorizationServerMetadata(issuer: string) {
@@ -24,9 +20,10 @@ export function authorizationServerMetadata(issuer: string) {
     response_modes_supported: ['query'],
     grant_types_supported: [...GRANT_TYPES_SUPPORTED],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: TOKEN_AUTH_METHODS,
-    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    // What the endpoints accept, from the same table they authenticate by.
+    token_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.token],
+    revocation_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.revocation],
+    introspection_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.introspection],
     authorization_response_iss_parameter_supported: true,
   };
 }
