@@ -126,7 +126,7 @@ describe('CORS on the token endpoints (SEC-55)', () => {
       },
     });
 
-  it.each(['/api/oauth2/token', '/api/oauth2/revoke'])(
+  it.each(['/api/oauth2/token', '/api/oauth2/revoke', '/api/oauth2/device_authorization'])(
     '%s: a public client origin passes the preflight, cached, no credentials',
     async (url) => {
       const response = await preflight(url, SPA_ORIGIN);
@@ -145,6 +145,25 @@ describe('CORS on the token endpoints (SEC-55)', () => {
     const post = await redeem(code, confidential, { origin: 'https://unregistered.example' });
     expect(post.headers['access-control-allow-origin']).toBeUndefined();
   });
+
+  it.each(['/api/oauth2/token', '/api/oauth2/revoke', '/api/oauth2/device_authorization'])(
+    '%s: an origin no client registered gets no CORS headers, on the preflight or the answer',
+    async (url) => {
+      const refused = await preflight(url, 'https://unregistered.example');
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      expect(refused.headers['access-control-allow-methods']).toBeUndefined();
+      const post = await app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'https://unregistered.example',
+        },
+        payload: new URLSearchParams({ client_id: spa.client.clientId, token: 'gth_at_x' }).toString(),
+      });
+      expect(post.headers['access-control-allow-origin']).toBeUndefined();
+    },
+  );
 
   it('the answer to a public client is readable by its origin', async () => {
     const { code } = await issueCode(stores, spa.client, user, { codeChallenge: CHALLENGE });

@@ -38,20 +38,29 @@ describe('CORS in the authorize service (SEC-55, SEC-08)', () => {
     expect(preflight.headers['access-control-max-age']).toBe('600');
   });
 
-  it.each(['/login', '/signup', '/console', '/account', '/topup', '/api/oauth2/authorize'])(
-    '%s never answers a preflight and sends no CORS headers',
-    async (url) => {
-      const preflight = await app.inject({
-        method: 'OPTIONS',
-        url,
-        headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
-      });
-      expect(preflight.statusCode).toBe(404);
-      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
-      const get = await app.inject({ url, headers: { origin: ORIGIN } });
-      expect(get.headers['access-control-allow-origin']).toBeUndefined();
-    },
-  );
+  it.each([
+    '/',
+    '/login',
+    '/signup',
+    '/logout',
+    '/console',
+    '/account',
+    '/topup',
+    '/device',
+    '/device/decision',
+    '/api/oauth2/authorize',
+    '/api/oauth2/logout',
+  ])('%s never answers a preflight and sends no CORS headers', async (url) => {
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.statusCode).toBe(404);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const get = await app.inject({ url, headers: { origin: ORIGIN } });
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
+  });
 
   it('the authorization endpoint sends no CORS headers to a public client origin', async () => {
     const spa = await seedClient(stores, { public: true, redirectUris: [`${ORIGIN}/cb`] });
