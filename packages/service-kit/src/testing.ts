@@ -46,3 +46,5 @@ export async function buildTestApp(
   await app.ready();
   return app;
 }
+
+export { linkIn, type ReceivedMail, type SmtpSink, startSmtpSink } from './mail/smtp-sink.js';
