@@ -4,6 +4,7 @@ export * from './app-registration.js';
 export * from './canonical-email.js';
 export * from './connected-apps.js';
 export * from './developer-tokens.js';
+export * from './email-links.js';
 export * from './device-cookie.js';
 export * from './limits.js';
 export * from './login-throttle.js';
