@@ -49,7 +49,11 @@ export async function issueEmailLink(
  * it is still the account's address (a link to a replaced address verifies nothing).
  * Returns the user id, or null for an unknown, used, expired or outdated link.
  */
-export async function verifyEmailLink(stores: Stores, token: unknown, now = new Date()): Promise<number | null> {
+export async function verifyEmailLink(
+  stores: Stores,
+  token: unknown,
+  now = new Date(),
+): Promise<number | null> {
   if (!isLinkToken(token)) return null;
   const record = await stores.db.emailTokens.consume(sha256Hex(token), 'verify_email', now);
   if (!record) return null;
