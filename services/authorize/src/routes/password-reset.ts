@@ -144,19 +144,26 @@ export async function passwordResetRoutes(app: FastifyInstance, ctx: MailContext
         windowSeconds: RESET_THROTTLE.windowSeconds,
       },
     ]);
-    if (user && byAccount.allowed) {
-      const link = await issueEmailLink(stores, {
-        userId: user.id,
-        email: user.email,
-        purpose: 'reset_password',
-        issuer: config.issuer,
-      });
-      sendInBackground(ctx.mailer, request, accountMail.reset(user.email, user.username, link));
-    }
     if (user) {
-      await auditUserAction(stores, request, user.id, {
-        type: 'password.reset_requested',
-        data: { mailed: byAccount.allowed },
+      // Not awaited: the link's write, the mail and the audit row happen after the answer,
+      // so a known address answers as fast as an unknown one (SEC-64).
+      const mailer = ctx.mailer;
+      void (async () => {
+        if (byAccount.allowed) {
+          const link = await issueEmailLink(stores, {
+            userId: user.id,
+            email: user.email,
+            purpose: 'reset_password',
+            issuer: config.issuer,
+          });
+          sendInBackground(mailer, request, accountMail.reset(user.email, user.username, link));
+        }
+        await auditUserAction(stores, request, user.id, {
+          type: 'password.reset_requested',
+          data: { mailed: byAccount.allowed },
+        });
+      })().catch((error: unknown) => {
+        request.log.error({ reason: (error as Error)?.message }, 'password reset link could not be issued');
       });
     }
     return page(reply, 'message.eta', {
