@@ -240,9 +240,11 @@ describe('development outbox and production without SMTP_URL (SEC-60)', () => {
       email: user.email,
       _csrf: hiddenField(form.body, '_csrf', '/forgot-password'),
     });
-    const outbox = await browser.get('/dev/outbox');
-    expect(outbox.statusCode).toBe(200);
-    expect(outbox.body).toContain(`${ISSUER}/reset-password?token=gth_el_`);
+    // The link is issued after the answer (SEC-64): wait for it to reach the outbox.
+    await expect
+      .poll(async () => (await browser.get('/dev/outbox')).body, { timeout: 10_000 })
+      .toContain(`${ISSUER}/reset-password?token=gth_el_`);
+    expect((await browser.get('/dev/outbox')).statusCode).toBe(200);
     await dev.close();
 
     const production = await buildApp(stores, productionConfig());
