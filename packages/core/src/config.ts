@@ -44,6 +44,10 @@ export interface Config {
    * development when unset, meaning the fixed development key (`keyEncryptionSecret`).
    */
   keyEncryptionKey: string | null;
+  /** Where mail goes (nodemailer SMTP URL); null: the development outbox, or no mail in production. */
+  smtpUrl: string | null;
+  /** The sender of every mail. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -379,6 +383,45 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
         );
       }
       return value;
+    },
+  },
+  {
+    key: 'smtpUrl',
+    variable: 'SMTP_URL',
+    description:
+      'Mail server for verification and password-reset mail (`smtp://user:pass@host:587`, `smtps://…`). Unset in development: mail is logged and shown at /dev/outbox; unset in production: no mail is sent and e-mail verification and password reset say they are unavailable.',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      const value = optional(raw);
+      if (value) url('SMTP_URL', value, ['smtp:', 'smtps:']);
+      return value;
+    },
+  },
+  {
+    key: 'mailFrom',
+    variable: 'MAIL_FROM',
+    description: 'Sender address of the mail Gatehouse sends.',
+    defaultText: 'Gatehouse <no-reply@ISSUER host>',
+    parse: (raw, env) => {
+      if (raw) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: a header value must not carry line breaks
+        if (/[\x00-\x1f\x7f]/.test(raw))
+          throw new ConfigError('MAIL_FROM', 'must not contain control characters');
+        if (!raw.includes('@'))
+          throw new ConfigError(
+            'MAIL_FROM',
+            `must be an address such as Gatehouse <no-reply@example.com> (got "${raw}")`,
+          );
+        return raw;
+      }
+      const issuer = (env.ISSUER || `http://localhost:${portOf(env)}`).replace(/\/+$/, '');
+      let host = 'localhost';
+      try {
+        host = new URL(issuer).hostname;
+      } catch {
+        // ISSUER's own rule reports a bad URL.
+      }
+      return `Gatehouse <no-reply@${host}>`;
     },
   },
 ];

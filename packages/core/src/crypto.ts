@@ -10,6 +10,7 @@ export const TOKEN_PREFIX = {
   topupCode: 'gth_tc_',
   session: 'gth_ss_',
   deviceCode: 'gth_dc_',
+  emailLink: 'gth_el_',
 } as const;
 
 /**

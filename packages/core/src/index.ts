@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './crypto.js';
 export * from './errors.js';
 export * from './input/index.js';
+export type * from './mail/mailer.js';
 export * from './money/format.js';
 export * from './money/limits.js';
 export * from './oauth/client-credentials.js';

@@ -33,6 +33,7 @@ const duplicateFields: Record<string, string> = {
   users_email_lower_key: 'email',
   clients_client_id_key: 'clientId',
   developer_tokens_token_hash_key: 'tokenHash',
+  email_tokens_token_hash_key: 'tokenHash',
   refresh_tokens_pkey: 'tokenHash',
   signing_keys_pkey: 'kid',
   topup_codes_pkey: 'codeHash',

@@ -25,4 +25,15 @@ describe('configSummary', () => {
     expect(lines).toContain('admin API: on at /api/admin/*');
     expect(lines).not.toMatch(/s3cret-pw|redis-pw|x{32}/);
   });
+
+  it('names the mail route: the development outbox link, or SMTP without its password', () => {
+    expect(configSummary(testConfig()).join('\n')).toContain(
+      'mail:      development outbox (logged, and listed at http://localhost:3000/dev/outbox)',
+    );
+    const smtp = configSummary(testConfig({ SMTP_URL: 'smtp://mailer:mail-pw@smtp.internal:587' })).join(
+      '\n',
+    );
+    expect(smtp).toContain('mail:      SMTP mailer@smtp.internal:587');
+    expect(smtp).not.toContain('mail-pw');
+  });
 });

@@ -13,7 +13,12 @@ function withoutSecret(raw: string): string {
  * hosts, never a password), whether the admin API is on and how to turn it on. The admin
  * API has no default token on purpose: an operator chooses one.
  */
-export function configSummary(config: Config): string[] {
+export function configSummary(
+  config: Pick<
+    Config,
+    'env' | 'databaseUrl' | 'dataDir' | 'redisUrl' | 'adminToken' | 'smtpUrl' | 'mailFrom' | 'issuer'
+  >,
+): string[] {
   const database = config.databaseUrl
     ? `Postgres ${withoutSecret(config.databaseUrl)}`
     : `embedded PGlite in ${resolve(config.dataDir)}`;
@@ -23,10 +28,16 @@ export function configSummary(config: Config): string[] {
   const admin = config.adminToken
     ? 'on at /api/admin/* (the CLI reads the same GATEHOUSE_ADMIN_TOKEN)'
     : 'off; to use it and the CLI, start with GATEHOUSE_ADMIN_TOKEN set (32+ random characters)';
+  const mail = config.smtpUrl
+    ? `SMTP ${withoutSecret(config.smtpUrl)} (from ${config.mailFrom})`
+    : config.env === 'production'
+      ? 'off: no SMTP_URL, so e-mail verification and password reset are unavailable'
+      : `development outbox (logged, and listed at ${config.issuer}/dev/outbox)`;
   return [
     `  mode:      ${config.env}`,
     `  database:  ${database}`,
     `  cache:     ${cache}`,
     `  admin API: ${admin}`,
+    `  mail:      ${mail}`,
   ];
 }

@@ -3,6 +3,7 @@ export * from './cors.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './logger.js';
+export * from './mail/mailers.js';
 export * from './metrics.js';
 export * from './not-found.js';
 export * from './passwords.js';

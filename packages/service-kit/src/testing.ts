@@ -47,3 +47,5 @@ export async function buildTestApp(
   await app.ready();
   return app;
 }
+
+export { linkIn, type ReceivedMail, type SmtpSink, startSmtpSink } from './mail/smtp-sink.js';

@@ -4,9 +4,11 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import type { Config } from '@gatehouse/core';
+import type { Config, Mailer } from '@gatehouse/core';
 import {
   answerUnknownPaths,
+  isOutbox,
+  mailerFromConfig,
   parseStrictForm,
   refuseUnsafeInput,
   type ServiceOptions,
@@ -19,12 +21,16 @@ import { browserErrorHandler } from './browser/error-handler.js';
 import { browserSessions } from './browser/session.js';
 import { deviceRoutes } from './device/routes.js';
 import { accountRoutes } from './routes/account.js';
+import { accountPasswordRoutes } from './routes/account-password.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
+import { devOutboxRoutes } from './routes/dev-outbox.js';
+import { emailVerificationRoutes } from './routes/email-verification.js';
 import { endSessionRoutes } from './routes/end-session.js';
 import { type LoginRouteOptions, loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { openIdRoutes } from './routes/openid.js';
+import { passwordResetRoutes } from './routes/password-reset.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
 import { wellKnownCors } from './routes/well-known-cors.js';
@@ -60,7 +66,10 @@ function helmetOptions(config: Config) {
  * state-changing request passes the CSRF/Origin check, then the routes run. New pages
  * (signup, account, console, top-up) are registered here too.
  */
-async function browserPages(app: FastifyInstance, options: AuthorizeServiceOptions): Promise<void> {
+async function browserPages(
+  app: FastifyInstance,
+  options: AuthorizeServiceOptions & { mailer: Mailer | null },
+): Promise<void> {
   await app.register(browserSessions, options);
   await app.register(csrfProtection, options);
   // Pages and authorization responses carry per-user data and one-time values.
@@ -75,10 +84,21 @@ async function browserPages(app: FastifyInstance, options: AuthorizeServiceOptio
   await app.register(topupRoutes, options);
   await app.register(deviceRoutes, options);
   await app.register(endSessionRoutes, options);
+  await app.register(emailVerificationRoutes, options);
+  await app.register(passwordResetRoutes, options);
+  await app.register(accountPasswordRoutes, options);
+  // SEC-60: mail with its links is shown only by the development outbox, never in production.
+  if (options.config.env === 'development' && isOutbox(options.mailer)) {
+    await app.register(devOutboxRoutes, { outbox: options.mailer });
+  }
 }
 
 /** What the stack passes (ServiceOptions); tests may also shorten the login delays. */
-export type AuthorizeServiceOptions = ServiceOptions & Pick<LoginRouteOptions, 'loginThrottle'>;
+export type AuthorizeServiceOptions = ServiceOptions &
+  Pick<LoginRouteOptions, 'loginThrottle'> & {
+    /** Where mail goes; by default from SMTP_URL (mailerFromConfig). Null: this server sends no mail. */
+    mailer?: Mailer | null;
+  };
 
 /** The authorize service as an encapsulated Fastify plugin. Never listens: see server.ts. */
 export const authorizeService: FastifyPluginAsync<AuthorizeServiceOptions> = async (app, options) => {
@@ -108,5 +128,8 @@ export const authorizeService: FastifyPluginAsync<AuthorizeServiceOptions> = asy
   await app.register(wellKnownCors);
   await app.register(metadataRoutes, options);
   await app.register(openIdRoutes, options);
-  await app.register(browserPages, options);
+  const mailer =
+    options.mailer !== undefined ? options.mailer : mailerFromConfig(config, (line) => app.log.info(line));
+  if (options.mailer === undefined && mailer) app.addHook('onClose', async () => mailer.close());
+  await app.register(browserPages, { ...options, mailer });
 };

@@ -50,6 +50,7 @@ describe('POST /api/admin/users', () => {
         username,
         // Stored and shown in canonical form (SEC-35).
         email: `${username.toLowerCase()}@example.com`,
+        email_verified: false,
         status: 'active',
         created_time: expect.any(Number),
       },
@@ -107,6 +108,7 @@ describe('GET /api/admin/users', () => {
     const tag = `pg${randomId(4).replace(/[-_]/g, 'x')}`;
     const users = [await createUser(t.stores, `${tag}_a`), await createUser(t.stores, `${tag}_b`)];
     await creditUser(t.stores, users[0]!.id, 1_234n);
+    await t.stores.db.users.markEmailVerified(users[0]!.id, users[0]!.email);
     const response = await admin('GET', `/api/admin/users?q=${tag}`);
     expect(response.statusCode).toBe(200);
     const data = response.json().data;
@@ -115,6 +117,7 @@ describe('GET /api/admin/users', () => {
       id: users[0]!.id,
       username: users[0]!.username,
       email: users[0]!.email,
+      email_verified: true,
       status: 'active',
       quota: 1_234,
       used_quota: 0,

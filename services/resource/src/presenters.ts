@@ -54,6 +54,7 @@ export function adminUserJson(user: User, balance: Balance | null, format: Money
     id: user.id,
     username: user.username,
     email: user.email,
+    email_verified: user.emailVerified,
     status: user.status,
     quota: quotaToJson(balance?.quota ?? 0n),
     used_quota: quotaToJson(balance?.usedQuota ?? 0n),

@@ -45,6 +45,7 @@ describe('GET /api/oauth2/userinfo fields by scope (API.md §4)', () => {
       id: user.id,
       username: user.username,
       email: user.email,
+      email_verified: false,
       created_time: createdTime(user),
       status: 1,
     });
@@ -78,6 +79,8 @@ describe('GET /api/oauth2/userinfo fields by scope (API.md §4)', () => {
         'id',
         'username',
         'email',
+        // Added beside the guide's fields (SEC-61); every guide field keeps its name and type.
+        'email_verified',
         'created_time',
         'status',
         'quota',

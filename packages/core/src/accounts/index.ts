@@ -5,6 +5,7 @@ export * from './canonical-email.js';
 export * from './connected-apps.js';
 export * from './developer-tokens.js';
 export * from './device-cookie.js';
+export * from './email-links.js';
 export * from './limits.js';
 export * from './login-throttle.js';
 export * from './new-user.js';

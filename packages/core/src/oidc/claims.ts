@@ -30,18 +30,18 @@ export const CLAIMS_SUPPORTED = [
 
 /**
  * The standard claims for `scopes` (OIDC Core §5.4): `email` → email and email_verified
- * (false: addresses are not verified yet), `profile` → preferred_username, name (the username:
+ * (whether a link mailed to that address was followed, SEC-61), `profile` → preferred_username, name (the username:
  * there is no display name) and updated_at (the profile never changes after sign-up, so its
  * creation time). They are added to the guide's userinfo fields, never in place of them.
  */
 export function standardClaims(
-  user: Pick<User, 'username' | 'email' | 'createdAt'>,
+  user: Pick<User, 'username' | 'email' | 'emailVerified' | 'createdAt'>,
   scopes: readonly string[],
 ): StandardClaims {
   const claims: StandardClaims = {};
   if (scopes.includes('email')) {
     claims.email = user.email;
-    claims.email_verified = false;
+    claims.email_verified = user.emailVerified;
   }
   if (scopes.includes('profile')) {
     claims.preferred_username = user.username;

@@ -38,7 +38,7 @@ export const idTokenAlg = (client: Pick<Client, 'idTokenSignedResponseAlg'>): Si
 export async function issueIdToken(
   oidc: OidcContext,
   client: Client,
-  user: Pick<User, 'id' | 'username' | 'email' | 'createdAt'>,
+  user: Pick<User, 'id' | 'username' | 'email' | 'emailVerified' | 'createdAt'>,
   grant: IdTokenGrant,
   accessToken: string,
   now: number,

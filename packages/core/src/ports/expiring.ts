@@ -13,6 +13,8 @@ export interface SessionData {
   csrfToken: string;
   /** Unix seconds of the last password check (for `prompt=login` and `max_age`). */
   authTime: number;
+  /** The user's session epoch at sign-in; a password change or reset raises it and ends the session (SEC-63). */
+  epoch?: number;
 }
 
 /** An authorization request that passed validation and waits for the user's consent decision. */

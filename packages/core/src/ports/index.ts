@@ -4,6 +4,7 @@ import type { ClientStore } from './clients.js';
 import type { AuthorizationCodeStore } from './codes.js';
 import type { DeveloperTokenStore } from './developer-tokens.js';
 import type { DeviceGrantStore } from './device-grants.js';
+import type { EmailTokenStore } from './email-tokens.js';
 import type { ExpiringStore, PendingAuthorizationRequest, SessionData } from './expiring.js';
 import type { GrantStore } from './grants.js';
 import type { LedgerStore } from './ledger.js';
@@ -21,6 +22,7 @@ export type * from './clients.js';
 export type * from './codes.js';
 export type * from './developer-tokens.js';
 export type * from './device-grants.js';
+export type * from './email-tokens.js';
 export type * from './expiring.js';
 export type * from './grants.js';
 export type * from './ledger.js';
@@ -41,6 +43,8 @@ export interface DurableStores {
   ledger: LedgerStore;
   topupCodes: TopupCodeStore;
   developerTokens: DeveloperTokenStore;
+  /** One-time links sent by mail: e-mail verification and password reset. */
+  emailTokens: EmailTokenStore;
   audit: AuditStore;
   userinfo: UserinfoReader;
   /** ID-token signing keys (OpenID Connect). */

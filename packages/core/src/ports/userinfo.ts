@@ -4,7 +4,7 @@ import type { User } from './users.js';
 
 /** What the userinfo endpoint needs about a token's user and client. */
 export interface UserinfoRecord {
-  user: Pick<User, 'id' | 'username' | 'email' | 'status' | 'createdAt'>;
+  user: Pick<User, 'id' | 'username' | 'email' | 'emailVerified' | 'status' | 'createdAt'>;
   /** Null when the user has no balance row. */
   balance: Pick<Balance, 'quota' | 'usedQuota'> | null;
   /** The client the token was issued to; null when it no longer exists. */

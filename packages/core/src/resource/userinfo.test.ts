@@ -5,6 +5,7 @@ const user = {
   id: 42,
   username: 'alice',
   email: 'alice@example.com',
+  emailVerified: false,
   status: 'active' as const,
   createdAt: new Date('2024-05-01T12:00:00.750Z'),
 };
@@ -17,12 +18,16 @@ describe('userinfo by scope (API.md §4)', () => {
     expect(shapeUserinfo({ ...base, scopes: [] })).toEqual({ sub: '42', id: 42 });
   });
 
-  it('profile adds username, email, created_time in unix seconds and status 1', () => {
+  it('profile adds username, email with email_verified, created_time in unix seconds and status 1', () => {
+    expect(
+      shapeUserinfo({ ...base, user: { ...user, emailVerified: true }, scopes: ['profile'] }).email_verified,
+    ).toBe(true);
     expect(shapeUserinfo({ ...base, scopes: ['profile'] })).toEqual({
       sub: '42',
       id: 42,
       username: 'alice',
       email: 'alice@example.com',
+      email_verified: false,
       created_time: 1714564800,
       status: 1,
     });

@@ -35,7 +35,7 @@ export interface Userinfo extends StandardClaims {
 }
 
 export interface UserinfoInput {
-  user: Pick<User, 'id' | 'username' | 'email' | 'status' | 'createdAt'>;
+  user: Pick<User, 'id' | 'username' | 'email' | 'emailVerified' | 'status' | 'createdAt'>;
   /** Read fresh for this response; null only if the user has no balance row (shown as zero). */
   balance: Pick<Balance, 'quota' | 'usedQuota'> | null;
   scopes: readonly string[];
@@ -47,7 +47,7 @@ export interface UserinfoInput {
 
 /**
  * The userinfo response (API.md §4) with the field names of the integration guide:
- * `sub` and `id` always, profile fields with `profile`, money fields with `balance`.
+ * `sub` and `id` always, profile fields (with `email_verified` beside `email`) with `profile`, money fields with `balance`.
  * With `openid`, OpenID Connect's standard claims of the granted scopes are added (and
  * `email`/`email_verified` with the `email` scope alone); the guide's fields keep their
  * names and types. A field outside the token's scopes is absent, never null.
@@ -58,6 +58,8 @@ export function shapeUserinfo(input: UserinfoInput): Userinfo {
   if (scopes.includes('profile')) {
     info.username = user.username;
     info.email = user.email;
+    // Beside `email`, so apps that link accounts by address can tell a proven one (SEC-61).
+    info.email_verified = user.emailVerified;
     info.created_time = unixSeconds(user.createdAt);
     info.status = USER_STATUS_CODE[user.status];
   }

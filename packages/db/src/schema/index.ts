@@ -2,6 +2,7 @@ export * from './audit-events.js';
 export * from './balances.js';
 export * from './clients.js';
 export * from './developer-tokens.js';
+export * from './email-tokens.js';
 export * from './grants.js';
 export * from './ledger.js';
 export * from './refresh-tokens.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -7,7 +7,11 @@ export const users = pgTable(
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     username: text('username').notNull(),
     email: text('email').notNull(),
+    /** True once a link mailed to `email` was followed (SEC-61); a changed address starts unverified. */
+    emailVerified: boolean('email_verified').notNull().default(false),
     passwordHash: text('password_hash').notNull(),
+    /** Raised by every password change or reset: browser sessions of an older epoch end (SEC-63). */
+    sessionEpoch: integer('session_epoch').notNull().default(0),
     status: text('status', { enum: ['active', 'disabled'] })
       .notNull()
       .default('active'),

@@ -3,6 +3,7 @@ import type { Database } from '../connection.js';
 import { createAuditStore } from './audit.js';
 import { createClientStore } from './clients.js';
 import { createDeveloperTokenStore } from './developer-tokens.js';
+import { createEmailTokenStore } from './email-tokens.js';
 import { createGrantStore } from './grants.js';
 import { createLedgerStore } from './ledger.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
@@ -22,6 +23,7 @@ export function createDurableStores(database: Database): DurableStores {
     ledger: createLedgerStore(db),
     topupCodes: createTopupCodeStore(db),
     developerTokens: createDeveloperTokenStore(db),
+    emailTokens: createEmailTokenStore(db),
     audit: createAuditStore(db),
     userinfo: createUserinfoReader(db),
     signingKeys: createSigningKeyStore(db),

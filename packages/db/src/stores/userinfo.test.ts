@@ -36,6 +36,7 @@ describe('UserinfoReader (Postgres) for a user without a balance row', () => {
         id: user.id,
         username: 'nobalance',
         email: 'nobalance@example.test',
+        emailVerified: false,
         status: 'active',
         createdAt: user.createdAt,
       },

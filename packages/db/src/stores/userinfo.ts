@@ -15,6 +15,7 @@ export function createUserinfoReader(db: Db): UserinfoReader {
         id: users.id,
         username: users.username,
         email: users.email,
+        emailVerified: users.emailVerified,
         status: users.status,
         createdAt: users.createdAt,
       },

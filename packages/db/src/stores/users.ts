@@ -1,5 +1,5 @@
 import type { NewUser, User, UserListQuery, UserStatus, UserStore } from '@gatehouse/core';
-import { asc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
 import { balances } from '../schema/balances.js';
@@ -12,7 +12,9 @@ function toUser(row: UserRow): User {
     id: row.id,
     username: row.username,
     email: row.email,
+    emailVerified: row.emailVerified,
     passwordHash: row.passwordHash,
+    sessionEpoch: row.sessionEpoch,
     status: row.status,
     createdAt: row.createdAt,
   };
@@ -91,6 +93,33 @@ export function createUserStore(db: Db): UserStore {
 
     async setStatus(id: number, status: UserStatus): Promise<User | null> {
       const [row] = await db.update(users).set({ status }).where(eq(users.id, id)).returning();
+      return row ? toUser(row) : null;
+    },
+
+    async markEmailVerified(id: number, email: string): Promise<boolean> {
+      const rows = await db
+        .update(users)
+        .set({ emailVerified: true })
+        .where(and(eq(users.id, id), sql`lower(${users.email}) = lower(${email})`))
+        .returning({ id: users.id });
+      return rows.length > 0;
+    },
+
+    async changeEmail(id: number, email: string): Promise<User | null> {
+      const [row] = await db
+        .update(users)
+        .set({ email, emailVerified: false })
+        .where(eq(users.id, id))
+        .returning();
+      return row ? toUser(row) : null;
+    },
+
+    async setPassword(id: number, passwordHash: string): Promise<User | null> {
+      const [row] = await db
+        .update(users)
+        .set({ passwordHash, sessionEpoch: sql`${users.sessionEpoch} + 1` })
+        .where(eq(users.id, id))
+        .returning();
       return row ? toUser(row) : null;
     },
 

@@ -8,7 +8,9 @@ const user: User = {
   id: 1,
   username: 'alice',
   email: 'alice@example.com',
+  emailVerified: false,
   passwordHash: 'x',
+  sessionEpoch: 0,
   status: 'active',
   createdAt: new Date(0),
 };

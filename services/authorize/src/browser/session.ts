@@ -7,6 +7,7 @@ import {
   TOKEN_PREFIX,
   type User,
 } from '@gatehouse/core';
+import { sessionIsCurrent } from '@gatehouse/core/accounts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { cookieName, cookieOptions } from './cookies.js';
@@ -54,7 +55,8 @@ export const browserSessions = fp(
       const key = sha256Hex(value);
       const data = await stores.cache.sessions.get(key);
       const user = data ? await stores.db.users.findById(data.userId) : null;
-      if (!data || !user || user.status !== 'active') {
+      // A password change or reset since sign-in ends the session everywhere (SEC-63).
+      if (!data || !user || user.status !== 'active' || !sessionIsCurrent(data, user)) {
         if (data) await stores.cache.sessions.delete(key);
         reply.clearCookie(name, cookieOptions(config));
         return;
@@ -81,6 +83,7 @@ export async function startSession(
     userId: user.id,
     csrfToken: randomToken(''),
     authTime: Math.floor(Date.now() / 1000),
+    epoch: user.sessionEpoch,
   };
   const key = sha256Hex(value);
   await stores.cache.sessions.put(key, data, config.sessionTtl);

@@ -1,4 +1,4 @@
-import { type Config, normalizeScopes, type Stores, type User } from '@gatehouse/core';
+import { type Config, type Mailer, normalizeScopes, type Stores, type User } from '@gatehouse/core';
 import {
   AccountLimitError,
   createDeveloperToken,
@@ -21,6 +21,11 @@ export const RECENT_LEDGER_ENTRIES = 10;
 const NOTICES = {
   'app-revoked': 'Access revoked. The app can no longer use your account; it would have to ask you again.',
   'token-revoked': 'Developer token revoked. It stops working at once.',
+  'email-verified': 'Your email address is confirmed.',
+  'verification-sent': 'We sent a new confirmation link. It works for 24 hours.',
+  'email-changed':
+    'Email address changed. We sent a confirmation link to the new address and told the old one about the change.',
+  'password-changed': 'Password changed. You were signed out on every other browser.',
 };
 
 const KIND_TEXT: Record<string, string> = {
@@ -36,7 +41,7 @@ const noSuchToken = () =>
   new PageError(404, 'Token not found', 'You have no active developer token with this id.');
 
 /** What the account page shows besides the profile. */
-async function accountView(stores: Stores, config: Config, user: User) {
+async function accountView(stores: Stores, config: Config, user: User, mailAvailable: boolean) {
   const [balance, entries, grants, tokens] = await Promise.all([
     stores.db.ledger.getBalance(user.id),
     stores.db.ledger.listEntries(user.id, RECENT_LEDGER_ENTRIES),
@@ -47,6 +52,7 @@ async function accountView(stores: Stores, config: Config, user: User) {
     grants.map(async (grant) => ({ grant, client: await stores.db.clients.findById(grant.clientId) })),
   );
   return {
+    email: { address: user.email, verified: user.emailVerified, mailAvailable },
     account: {
       username: user.username,
       email: user.email,
@@ -88,7 +94,10 @@ async function accountView(stores: Stores, config: Config, user: User) {
  * `/` and `/account` (API.md §8): profile, balance with recent ledger entries, connected
  * apps with revoke, developer tokens (create — shown once —, list, revoke).
  */
-export async function accountRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+export async function accountRoutes(
+  app: FastifyInstance,
+  options: ServiceOptions & { mailer: Mailer | null },
+): Promise<void> {
   const { config, stores } = options;
 
   const accountPage = async (
@@ -111,7 +120,7 @@ export async function accountRoutes(app: FastifyInstance, options: ServiceOption
         wide: true,
         csrfToken,
         notice: noticeText(request.query, NOTICES),
-        ...(await accountView(stores, config, user)),
+        ...(await accountView(stores, config, user, options.mailer !== null)),
         newToken: extra.newToken ?? null,
         tokenName: extra.tokenName ?? '',
         errors: extra.errors ?? {},

@@ -1,4 +1,4 @@
-import { DuplicateError } from '@gatehouse/core';
+import { DuplicateError, type Mailer } from '@gatehouse/core';
 import { addressGroup, validateNewUser } from '@gatehouse/core/accounts';
 import { hashPassword, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -9,6 +9,7 @@ import { page } from '../browser/render.js';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '../browser/return-to.js';
 import { startSession } from '../browser/session.js';
 import { checkWindows } from '../browser/throttle.js';
+import { sendVerificationLink } from '../mail/account-mail.js';
 import { auditUserAction } from '../pages/audit.js';
 import { type FieldErrors, fieldErrors } from '../pages/forms.js';
 
@@ -26,7 +27,10 @@ interface SignupValues {
 }
 
 /** GET/POST /signup (API.md §8): username, email, password (≥ 10 characters), `_csrf`. */
-export async function signupRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+export async function signupRoutes(
+  app: FastifyInstance,
+  options: ServiceOptions & { mailer: Mailer | null },
+): Promise<void> {
   const { config, stores } = options;
 
   const returnToOf = (request: FastifyRequest) =>
@@ -128,6 +132,8 @@ export async function signupRoutes(app: FastifyInstance, options: ServiceOptions
       type: 'user.signed_up',
       data: { username: user.username },
     });
+    // SEC-61: the address is unverified until the mailed link is followed.
+    await sendVerificationLink(options, request, user);
     return reply.redirect(returnToOf(request) ?? DEFAULT_RETURN_TO, 303);
   });
 }

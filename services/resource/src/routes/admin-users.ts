@@ -57,6 +57,7 @@ export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
       id: user.id,
       username: user.username,
       email: user.email,
+      email_verified: user.emailVerified,
       status: user.status,
       created_time: unixSeconds(user.createdAt),
     });

@@ -3,6 +3,7 @@ import { describeAuditStoreContract } from './audit.js';
 import { describeDurableAvailabilityContract } from './availability.js';
 import { describeClientStoreContract } from './clients.js';
 import { describeDeveloperTokenStoreContract } from './developer-tokens.js';
+import { describeEmailTokenStoreContract } from './email-tokens.js';
 import type { OpenDurableStores } from './fixtures.js';
 import { describeGrantStoreContract } from './grants.js';
 import { describeLedgerStoreContract } from './ledger.js';
@@ -18,6 +19,7 @@ export {
   describeClientStoreContract,
   describeDeveloperTokenStoreContract,
   describeDurableAvailabilityContract,
+  describeEmailTokenStoreContract,
   describeGrantStoreContract,
   describeLedgerStoreContract,
   describeRefreshTokenStoreContract,
@@ -36,6 +38,7 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeLedgerStoreContract(open);
   describeTopupCodeStoreContract(open);
   describeDeveloperTokenStoreContract(open);
+  describeEmailTokenStoreContract(open);
   describeAuditStoreContract(open);
   describeUserinfoReaderContract(open);
   describeSigningKeyStoreContract(open);

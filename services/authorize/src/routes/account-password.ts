@@ -1,0 +1,60 @@
+import { passwordProblem } from '@gatehouse/core/accounts';
+import { hashPassword, type ServiceOptions, verifyPassword } from '@gatehouse/service-kit';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { field } from '../browser/fields.js';
+import { page } from '../browser/render.js';
+import { requireSession, signedIn, startSession } from '../browser/session.js';
+import { checkWindows } from '../browser/throttle.js';
+import { auditUserAction } from '../pages/audit.js';
+import { EMAIL_THROTTLE } from './email-verification.js';
+
+function notChanged(reply: FastifyReply, status: number, alert: string) {
+  return page(
+    reply,
+    'message.eta',
+    {
+      title: 'Password not changed',
+      alert,
+      text: null,
+      link: { href: '/account#password', text: 'Back to your account' },
+    },
+    status,
+  );
+}
+
+/**
+ * `POST /account/password` (SEC-63): the current password, then a new one under the
+ * sign-up rules; every other browser session ends (the epoch rises) and this browser gets
+ * a new session id. Apps stay connected: a reset, not a change, revokes their tokens.
+ */
+export async function accountPasswordRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
+  const { config, stores } = options;
+
+  app.post('/account/password', { preHandler: requireSession }, async (request, reply) => {
+    const { user } = signedIn(request);
+    const current = field(request.body, 'current_password') ?? '';
+    const next = field(request.body, 'new_password') ?? '';
+    const throttled = await checkWindows(stores.cache.rateLimits, [
+      {
+        kind: 'attempts',
+        key: `account-password:u${user.id}`,
+        limit: EMAIL_THROTTLE.passwordChecksPerAccount,
+        windowSeconds: EMAIL_THROTTLE.windowSeconds,
+      },
+    ]);
+    if (!throttled.allowed) {
+      reply.header('retry-after', String(throttled.retryAfterSeconds));
+      return notChanged(reply, 429, 'Too many password checks for this account. Try again later.');
+    }
+    if (!(await verifyPassword(user.passwordHash, current))) {
+      return notChanged(reply, 400, 'The current password is not correct.');
+    }
+    const problem = passwordProblem(next);
+    if (problem) return notChanged(reply, 400, `The new password ${problem}.`);
+    const updated = await stores.db.users.setPassword(user.id, await hashPassword(next));
+    if (!updated) return reply.redirect('/login', 303);
+    await startSession(request, reply, { config, stores, user: updated });
+    await auditUserAction(stores, request, user.id, { type: 'password.changed', data: {} });
+    return reply.redirect('/account?notice=password-changed#password', 303);
+  });
+}
