@@ -1,6 +1,7 @@
 // Contract suites for the durable ports: every DurableStores implementation runs all of them.
 import { describeAuditStoreContract } from './audit.js';
 import { describeDurableAvailabilityContract } from './availability.js';
+import { describeChargeStoreContract } from './charges.js';
 import { describeClientStoreContract } from './clients.js';
 import { describeDeveloperTokenStoreContract } from './developer-tokens.js';
 import type { OpenDurableStores } from './fixtures.js';
@@ -15,6 +16,7 @@ import { describeUserStoreContract } from './users.js';
 export type { DurableStoresUnderTest, OpenDurableStores } from './fixtures.js';
 export {
   describeAuditStoreContract,
+  describeChargeStoreContract,
   describeClientStoreContract,
   describeDeveloperTokenStoreContract,
   describeDurableAvailabilityContract,
@@ -34,6 +36,7 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeGrantStoreContract(open);
   describeRefreshTokenStoreContract(open);
   describeLedgerStoreContract(open);
+  describeChargeStoreContract(open);
   describeTopupCodeStoreContract(open);
   describeDeveloperTokenStoreContract(open);
   describeAuditStoreContract(open);
