@@ -209,3 +209,23 @@ describe('holds, capture, cancel, refunds, list', () => {
     expect(next.json().data.map((c: { id: string }) => c.id)).toEqual([a]);
   });
 });
+
+describe('userinfo with charge', () => {
+  it('adds allowance and balance.held', async () => {
+    const { token } = await setup(1000n, { limit: 300n, period: 'month' }, ['balance', 'charge']);
+    await post(token, '/api/oauth2/charges', { quota: 100, description: 'hold', capture: false });
+    const info = await t.app.inject({ method: 'GET', url: '/api/oauth2/userinfo', headers: bearer(token) });
+    expect(info.statusCode).toBe(200);
+    expect(info.json()).toMatchObject({
+      quota: 900,
+      balance: { quota: 900, held: { quota: 100, amount: '1.00' } },
+      allowance: {
+        period: 'month',
+        limit: { quota: 300, amount: '3.00' },
+        used: { quota: 100 },
+        remaining: { quota: 200 },
+      },
+    });
+    expect(info.json().allowance.resets_at).toBeGreaterThan(Date.now() / 1000);
+  });
+});

@@ -48,7 +48,8 @@ export function heldBalanceJson(
     currency: format.currency,
     quota: quotaToJson(balance.quota),
     held: money(balance.held, format),
-    as_of: unixSeconds(now),
+    // Milliseconds, as userinfo's `balance.as_of`.
+    as_of: now.getTime(),
   };
 }
 

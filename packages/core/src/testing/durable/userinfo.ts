@@ -25,7 +25,11 @@ async function readSeparately(
       status: user.status,
       createdAt: user.createdAt,
     },
-    balance: balance && { quota: balance.quota, usedQuota: balance.usedQuota },
+    balance: balance && {
+      quota: balance.quota,
+      usedQuota: balance.usedQuota,
+      held: (balance as { held?: bigint }).held ?? 0n,
+    },
     client: client && {
       id: client.id,
       clientId: client.clientId,
@@ -53,7 +57,7 @@ export function describeUserinfoReaderContract(open: OpenDurableStores): void {
           status: 'active',
           createdAt: user.createdAt,
         },
-        balance: { quota: 0n, usedQuota: 0n },
+        balance: { quota: 0n, usedQuota: 0n, held: 0n },
         client: {
           id: client.id,
           clientId: client.clientId,
