@@ -82,7 +82,7 @@ export function describeUserinfoReaderContract(open: OpenDurableStores): void {
 
       const record = await stores().userinfo.read(user.id, client.id);
       expect(record).toEqual(await readSeparately(stores(), user.id, client.id));
-      expect(record?.balance).toEqual({ quota: huge - 5n, usedQuota: 5n });
+      expect(record?.balance).toEqual({ quota: huge - 5n, usedQuota: 5n, held: 0n });
       expect(typeof record?.balance?.quota).toBe('bigint');
       expect(typeof record?.balance?.usedQuota).toBe('bigint');
       expect(record?.user.status).toBe('disabled');
