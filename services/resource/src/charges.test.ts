@@ -1,6 +1,7 @@
 import type { Allowance } from '@gatehouse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  adminHeaders,
   bearer,
   createClient,
   createUser,
@@ -227,5 +228,48 @@ describe('userinfo with charge', () => {
       },
     });
     expect(info.json().allowance.resets_at).toBeGreaterThan(Date.now() / 1000);
+  });
+});
+
+describe('admin: charges, refunds on the user’s behalf, ledger check', () => {
+  it('lists a user’s charges, refunds with an audit event, and the ledger checks out', async () => {
+    const { token, user, client } = await setup(1000n);
+    const id = (await post(token, '/api/oauth2/charges', { quota: 40, description: 'x' })).json().id;
+    const list = await t.app.inject({
+      method: 'GET',
+      url: `/api/admin/charges?user_id=${user.id}&client_id=${client.clientId}`,
+      headers: adminHeaders,
+    });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().data).toMatchObject([{ id, user_id: user.id, quota: 40, refunds: [] }]);
+
+    const key = unique('key');
+    const refund = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/admin/charges/${id}/refunds`,
+        headers: { ...adminHeaders, 'idempotency-key': key },
+        payload: { quota: 15, reason: 'support ticket 7' },
+      });
+    const first = await refund();
+    expect(first.statusCode).toBe(200);
+    expect(first.json().data).toMatchObject({
+      quota: 15,
+      charge: { refunded_quota: 15 },
+      balance: { quota: 975 },
+    });
+    const again = await refund();
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await t.stores.db.charges.getBalance(user.id))?.quota).toBe(975n);
+    const events = await t.stores.db.audit.list({ userId: user.id, type: 'charge.refunded', limit: 5 });
+    expect(events).toHaveLength(1);
+
+    const check = await t.app.inject({
+      method: 'GET',
+      url: '/api/admin/ledger/check',
+      headers: adminHeaders,
+    });
+    expect(check.statusCode).toBe(200);
+    expect(check.json().data).toEqual([]);
   });
 });
