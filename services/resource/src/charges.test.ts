@@ -273,3 +273,24 @@ describe('admin: charges, refunds on the user’s behalf, ledger check', () => {
     expect(check.json().data).toEqual([]);
   });
 });
+
+describe('PATCH /api/admin/clients/:client_id charges_enabled', () => {
+  it('allows the charge scope only while enabled', async () => {
+    const client = await createClient(t.stores);
+    const patch = (charges_enabled: boolean) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/api/admin/clients/${client.clientId}`,
+        headers: adminHeaders,
+        payload: { charges_enabled },
+      });
+    const on = await patch(true);
+    expect(on.statusCode).toBe(200);
+    expect(on.json().data).toMatchObject({
+      charges_enabled: true,
+      allowed_scopes: ['profile', 'balance', 'charge'],
+    });
+    const off = await patch(false);
+    expect(off.json().data).toMatchObject({ charges_enabled: false, allowed_scopes: ['profile', 'balance'] });
+  });
+});
