@@ -24,6 +24,10 @@ export interface Config {
   sessionTtl: number;
   quotaPerUnit: bigint;
   currency: string;
+  /** The largest allowance a user may give one app (SEC-88), in CURRENCY as typed (e.g. `100.00`). */
+  chargeLimitMax: string;
+  /** Seconds a hold reserves money before it is released by itself (SEC-90). */
+  holdTtl: number;
   logLevel: string;
   /** `pretty`: one short readable line per request (development); `json`: pino's JSON lines. */
   logFormat: 'pretty' | 'json';
@@ -271,6 +275,29 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
         throw new ConfigError('CURRENCY', `must be three capital letters (got "${value}")`);
       return value;
     },
+  },
+  {
+    key: 'chargeLimitMax',
+    variable: 'CHARGE_LIMIT_MAX',
+    description:
+      'Largest allowance (in CURRENCY, e.g. `100.00`) a user may give one app for the `charge` scope.',
+    defaultText: '100.00',
+    parse: (raw) => {
+      const value = raw || '100.00';
+      if (!/^\d{1,12}(\.\d{1,2})?$/.test(value) || /^0+(\.0*)?$/.test(value))
+        throw new ConfigError(
+          'CHARGE_LIMIT_MAX',
+          `must be a positive amount with at most two decimals (got "${value}")`,
+        );
+      return value;
+    },
+  },
+  {
+    key: 'holdTtl',
+    variable: 'HOLD_TTL',
+    description: 'Seconds a hold (a charge with `capture: false`) reserves money before it is released.',
+    defaultText: '86400',
+    parse: (raw) => int(60, 30 * 86400)('HOLD_TTL', 86400)(raw),
   },
   {
     key: 'logLevel',

@@ -2,6 +2,7 @@ import { answerUnknownPaths, refuseUnsafeInput, type ServiceOptions } from '@gat
 import type { FastifyPluginAsync } from 'fastify';
 import { formatSchemaErrors, resourceErrorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
+import { chargesRoutes } from './routes/charges.js';
 import { oauthAppsRoutes } from './routes/oauth-apps.js';
 import { topupLinkRoute } from './routes/topup-link.js';
 import { userinfoRoute } from './routes/userinfo.js';
@@ -26,6 +27,7 @@ export const resourceService: FastifyPluginAsync<ServiceOptions> = async (app, o
 
   await app.register(userinfoRoute, options);
   await app.register(topupLinkRoute, options);
+  await app.register(chargesRoutes, options);
   await app.register(oauthAppsRoutes, options);
   await app.register(adminRoutes, options);
 };

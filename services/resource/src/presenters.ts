@@ -43,6 +43,7 @@ export function adminClientJson(client: Client) {
   return {
     ...appJson(client),
     trusted: client.trusted,
+    charges_enabled: client.chargesEnabled ?? false,
     owner_user_id: client.ownerUserId,
     allowed_scopes: client.allowedScopes,
   };

@@ -6,6 +6,7 @@ export const SCOPES = {
   profile: 'See your username, email address and when you joined',
   email: 'See your email address',
   balance: 'See your account balance and spending',
+  charge: 'Spend from your balance, up to the limit you set',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -27,6 +27,8 @@ export interface Client {
   /** May use the device authorization grant (RFC 8628). */
   deviceGrantEnabled: boolean;
   trusted: boolean;
+  /** Set by an administrator only: may ask for the `charge` scope (SEC-85). Absent means false. */
+  chargesEnabled?: boolean;
   disabled: boolean;
   /** JWS alg of its ID tokens; absent means RS256. */
   idTokenSignedResponseAlg?: SigningAlg;
@@ -63,6 +65,7 @@ export type ClientPatch = Partial<
     | 'redirectUris'
     | 'allowedScopes'
     | 'trusted'
+    | 'chargesEnabled'
     | 'disabled'
     | 'secretHash'
     | 'allowedOrigins'

@@ -1,5 +1,6 @@
 import type { AccessTokenStore } from './access-tokens.js';
 import type { AuditStore } from './audit.js';
+import type { ChargeStore } from './charges.js';
 import type { ClientStore } from './clients.js';
 import type { AuthorizationCodeStore } from './codes.js';
 import type { DeveloperTokenStore } from './developer-tokens.js';
@@ -18,6 +19,7 @@ import type { UserStore } from './users.js';
 
 export type * from './access-tokens.js';
 export type * from './audit.js';
+export type * from './charges.js';
 export type * from './clients.js';
 export type * from './codes.js';
 export type * from './developer-tokens.js';
@@ -41,6 +43,8 @@ export interface DurableStores {
   grants: GrantStore;
   refreshTokens: RefreshTokenStore;
   ledger: LedgerStore;
+  /** Apps charging a user's balance within an allowance (holds, captures, refunds). */
+  charges: ChargeStore;
   topupCodes: TopupCodeStore;
   developerTokens: DeveloperTokenStore;
   /** One-time links sent by mail: e-mail verification and password reset. */

@@ -1,4 +1,4 @@
-export type LedgerKind = 'topup' | 'credit' | 'debit' | 'refund';
+export type LedgerKind = 'topup' | 'credit' | 'debit' | 'refund' | 'charge' | 'hold' | 'capture' | 'release';
 
 export interface Balance {
   userId: number;

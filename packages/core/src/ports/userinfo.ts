@@ -6,7 +6,7 @@ import type { User } from './users.js';
 export interface UserinfoRecord {
   user: Pick<User, 'id' | 'username' | 'email' | 'emailVerified' | 'status' | 'createdAt'>;
   /** Null when the user has no balance row. */
-  balance: Pick<Balance, 'quota' | 'usedQuota'> | null;
+  balance: (Pick<Balance, 'quota' | 'usedQuota'> & { held: bigint }) | null;
   /** The client the token was issued to; null when it no longer exists. */
   client: Pick<
     Client,

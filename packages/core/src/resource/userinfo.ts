@@ -1,3 +1,4 @@
+import type { AllowanceStatus } from '../charges/allowance.js';
 import { formatQuota } from '../money/format.js';
 import { type StandardClaims, standardClaims } from '../oidc/claims.js';
 import type { Balance, User } from '../ports/index.js';
@@ -31,13 +32,32 @@ export interface Userinfo extends StandardClaims {
   quota?: number;
   used_quota?: number;
   balance_formatted?: string;
-  balance?: { amount: string; currency: string; quota: number; as_of: number };
+  balance?: {
+    amount: string;
+    currency: string;
+    quota: number;
+    as_of: number;
+    held?: { amount: string; quota: number };
+  };
+  allowance?: UserinfoAllowance | null;
+}
+
+/** `allowance` with `charge` (SEC-85): money strings and quota integers, like `balance`. */
+export interface UserinfoAllowance {
+  limit: { amount: string; quota: number };
+  period: string;
+  used: { amount: string; quota: number };
+  remaining: { amount: string; quota: number };
+  currency: string;
+  resets_at: number | null;
 }
 
 export interface UserinfoInput {
   user: Pick<User, 'id' | 'username' | 'email' | 'emailVerified' | 'status' | 'createdAt'>;
   /** Read fresh for this response; null only if the user has no balance row (shown as zero). */
-  balance: Pick<Balance, 'quota' | 'usedQuota'> | null;
+  balance: (Pick<Balance, 'quota' | 'usedQuota'> & { held?: bigint }) | null;
+  /** With `charge`: the app's allowance now (null: none set). */
+  allowance?: AllowanceStatus | null;
   scopes: readonly string[];
   quotaPerUnit: bigint;
   currency: string;
@@ -76,6 +96,23 @@ export function shapeUserinfo(input: UserinfoInput): Userinfo {
       currency: input.currency,
       quota: info.quota,
       as_of: input.now.getTime(),
+    };
+    // SEC-90: `quota` is what is available; holds show beside it (always with `charge`).
+    const held = input.balance?.held ?? 0n;
+    if (held > 0n || scopes.includes('charge')) {
+      info.balance.held = { amount: formatQuota(held, input.quotaPerUnit), quota: quotaToJson(held) };
+    }
+  }
+  if (scopes.includes('charge')) {
+    const a = input.allowance ?? null;
+    const money = (q: bigint) => ({ amount: formatQuota(q, input.quotaPerUnit), quota: quotaToJson(q) });
+    info.allowance = a && {
+      limit: money(a.limit),
+      period: a.period,
+      used: money(a.used),
+      remaining: money(a.remaining),
+      currency: input.currency,
+      resets_at: a.resetsAt ? unixSeconds(a.resetsAt) : null,
     };
   }
   return info;

@@ -20,6 +20,8 @@ export const clients = pgTable(
     allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
     deviceGrantEnabled: boolean('device_grant_enabled').notNull().default(false),
     trusted: boolean('trusted').notNull().default(false),
+    /** Set by an administrator only: may this app ask for `charge` (SEC-85)? */
+    chargesEnabled: boolean('charges_enabled').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
     /** Where RP-initiated logout may send the browser afterwards (exact match, SEC-47). */
     postLogoutRedirectUris: text('post_logout_redirect_uris').array().notNull().default([]),

@@ -1,5 +1,6 @@
 export * from './audit-events.js';
 export * from './balances.js';
+export * from './charges.js';
 export * from './clients.js';
 export * from './developer-tokens.js';
 export * from './email-tokens.js';

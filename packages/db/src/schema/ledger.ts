@@ -2,7 +2,16 @@ import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './users.js';
 
-export const ledgerKinds = ['topup', 'credit', 'debit', 'refund'] as const;
+export const ledgerKinds = [
+  'topup',
+  'credit',
+  'debit',
+  'refund',
+  'charge',
+  'hold',
+  'capture',
+  'release',
+] as const;
 
 export const ledgerEntries = pgTable(
   'ledger_entries',
@@ -15,6 +24,11 @@ export const ledgerEntries = pgTable(
       // Money history is never deleted with a user.
       .references(() => users.id),
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
+    /** Change to the user's held total (holds +, captures and releases −); 0 for plain moves. */
+    heldChange: bigint('held_change', { mode: 'bigint' }).notNull().default(sql`0`),
+    /** The app a charge movement belongs to (internal client id) and its charge. */
+    clientId: integer('client_id'),
+    chargeId: text('charge_id'),
     kind: text('kind', { enum: ledgerKinds }).notNull(),
     reference: text('reference'),
     idempotencyKey: text('idempotency_key'),
@@ -30,8 +44,13 @@ export const ledgerEntries = pgTable(
     uniqueIndex('ledger_entries_idempotency_scope_key').on(t.idempotencyScope, t.idempotencyKey),
     // listEntries: a user's entries newest first.
     index('ledger_entries_user_id_id_idx').on(t.userId, t.id),
-    check('ledger_entries_amount_check', sql`${t.amount} <> 0`),
+    index('ledger_entries_charge_id_idx').on(t.chargeId),
+    // A capture moves money from held to spent: no change to the available balance.
+    check('ledger_entries_amount_check', sql`${t.amount} <> 0 OR ${t.heldChange} <> 0`),
     check('ledger_entries_balance_after_check', sql`${t.balanceAfter} >= 0`),
-    check('ledger_entries_kind_check', sql`${t.kind} in ('topup', 'credit', 'debit', 'refund')`),
+    check(
+      'ledger_entries_kind_check',
+      sql`${t.kind} in ('topup', 'credit', 'debit', 'refund', 'charge', 'hold', 'capture', 'release')`,
+    ),
   ],
 );

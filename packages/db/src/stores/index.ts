@@ -1,6 +1,7 @@
 import type { DurableStores } from '@gatehouse/core';
 import type { Database } from '../connection.js';
 import { createAuditStore } from './audit.js';
+import { createChargeStore } from './charges.js';
 import { createClientStore } from './clients.js';
 import { createDeveloperTokenStore } from './developer-tokens.js';
 import { createEmailTokenStore } from './email-tokens.js';
@@ -21,6 +22,7 @@ export function createDurableStores(database: Database): DurableStores {
     grants: createGrantStore(db),
     refreshTokens: createRefreshTokenStore(db),
     ledger: createLedgerStore(db),
+    charges: createChargeStore(db),
     topupCodes: createTopupCodeStore(db),
     developerTokens: createDeveloperTokenStore(db),
     emailTokens: createEmailTokenStore(db),

@@ -19,7 +19,12 @@ export function createUserinfoReader(db: Db): UserinfoReader {
         status: users.status,
         createdAt: users.createdAt,
       },
-      balance: { userId: balances.userId, quota: balances.quota, usedQuota: balances.usedQuota },
+      balance: {
+        userId: balances.userId,
+        quota: balances.quota,
+        usedQuota: balances.usedQuota,
+        held: balances.held,
+      },
       // The rest of the client says which web origins may read the answer (CORS, SEC-55).
       client: {
         id: clients.id,
@@ -45,7 +50,7 @@ export function createUserinfoReader(db: Db): UserinfoReader {
       // The balance's user id was selected only to tell a missing row from a present one.
       return {
         user,
-        balance: balance && { quota: balance.quota, usedQuota: balance.usedQuota },
+        balance: balance && { quota: balance.quota, usedQuota: balance.usedQuota, held: balance.held },
         client: client && {
           ...client,
           tokenEndpointAuthMethod: client.tokenEndpointAuthMethod as TokenEndpointAuthMethod,

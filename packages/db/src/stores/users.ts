@@ -60,6 +60,7 @@ export function createUserStore(db: Db): UserStore {
               userId: created.id,
               quota: sql`0`.as('quota'),
               usedQuota: sql`0`.as('used_quota'),
+              held: sql`0`.as('held'),
               updatedAt: sql`now()`.as('updated_at'),
             })
             .from(created),

@@ -34,6 +34,7 @@ const patchSchema = {
       trusted: { type: 'boolean' },
       disabled: { type: 'boolean' },
       device_grant_enabled: { type: 'boolean' },
+      charges_enabled: { type: 'boolean' },
       post_logout_redirect_uris: { type: 'array', items: { type: 'string' } },
       id_token_signed_response_alg: { type: 'string' },
     },
@@ -112,6 +113,7 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
         trusted: 'boolean',
         disabled: 'boolean',
         device_grant_enabled: 'boolean',
+        charges_enabled: 'boolean',
       }),
     },
     async (request) => {
@@ -120,6 +122,7 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
         trusted?: boolean;
         disabled?: boolean;
         device_grant_enabled?: boolean;
+        charges_enabled?: boolean;
       } & OidcClientSettingsInput;
       const oidc = readOidcClientSettings(body, { development: config.env === 'development' });
       if (!oidc.ok) throw badRequest(oidc.problem);
@@ -127,6 +130,7 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
       if (body.trusted !== undefined) patch.trusted = body.trusted;
       if (body.disabled !== undefined) patch.disabled = body.disabled;
       if (body.device_grant_enabled !== undefined) patch.deviceGrantEnabled = body.device_grant_enabled;
+      if (body.charges_enabled !== undefined) patch.chargesEnabled = body.charges_enabled;
       if (Object.keys(patch).length === 0) {
         throw badRequest(
           'send trusted, disabled and/or device_grant_enabled (true or false), post_logout_redirect_uris or id_token_signed_response_alg',
@@ -134,6 +138,11 @@ export const adminClientRoutes: FastifyPluginAsync<ServiceOptions> = async (app,
       }
       const client = await stores.db.clients.findByClientId(publicId);
       if (!client) throw notFound(`no client with client_id ${publicId}`);
+      // SEC-85: the flag and the scope go together: an app may ask for `charge` only while enabled.
+      if (patch.chargesEnabled !== undefined) {
+        const others = client.allowedScopes.filter((s) => s !== 'charge');
+        patch.allowedScopes = patch.chargesEnabled ? [...others, 'charge'] : others;
+      }
       const updated = await stores.db.clients.update(client.id, patch);
       if (!updated) throw notFound(`no client with client_id ${publicId}`);
       // A disabled client's tokens die with it: every check of a token reads the flag,

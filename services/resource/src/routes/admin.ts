@@ -4,6 +4,7 @@ import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ApiError } from '../envelope.js';
 import { adminAuditRoutes } from './admin-audit.js';
+import { adminChargeRoutes } from './admin-charges.js';
 import { adminClientRoutes } from './admin-clients.js';
 import { adminKeyRoutes } from './admin-keys.js';
 import { adminMoneyRoutes } from './admin-money.js';
@@ -48,5 +49,6 @@ export const adminRoutes: FastifyPluginAsync<ServiceOptions> = async (app, optio
   await app.register(adminTopupCodeRoutes, options);
   await app.register(adminClientRoutes, options);
   await app.register(adminAuditRoutes, options);
+  await app.register(adminChargeRoutes, options);
   await app.register(adminKeyRoutes, options);
 };

@@ -1,3 +1,4 @@
+import { type AllowanceStatus, allowanceStatus, periodStart } from '@gatehouse/core/charges';
 import { requireAnyScope, shapeUserinfo } from '@gatehouse/core/resource';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
@@ -21,8 +22,22 @@ export const userinfoRoute: FastifyPluginAsync<ServiceOptions> = async (app, { s
     const record = await stores.db.userinfo.read(token.userId, token.clientId);
     const active = checkUserActive(record?.user ?? null);
     tokenOwner(request, checkClientEnabled(record?.client ?? null, token));
+    let allowance: AllowanceStatus | null = null;
+    if (token.scopes.includes('charge')) {
+      const now = new Date();
+      const stored = await stores.db.charges.getAllowance(token.userId, token.clientId);
+      if (stored) {
+        const used = await stores.db.charges.usage(
+          token.userId,
+          token.clientId,
+          periodStart(stored.period, now),
+        );
+        allowance = allowanceStatus(stored, used, now);
+      }
+    }
     return shapeUserinfo({
       user: active,
+      allowance,
       balance: token.scopes.includes('balance') ? (record?.balance ?? null) : null,
       scopes: token.scopes,
       quotaPerUnit: config.quotaPerUnit,

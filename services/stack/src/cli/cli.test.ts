@@ -45,6 +45,9 @@ describe('gatehouse CLI against a running stack', () => {
       'clients trust',
       'audit',
       'keys rotate',
+      'charges list',
+      'charges refund',
+      'ledger check',
     ]) {
       expect(top.stdout).toContain(name);
       const help = await gatehouse([...name.split(' '), '--help']);
@@ -223,6 +226,18 @@ describe('gatehouse CLI against a running stack', () => {
     expect(
       (await stack.stores.db.clients.findByClientId(created.client_id as string))?.deviceGrantEnabled,
     ).toBe(false);
+  });
+
+  it('checks the ledger, lists charges and refuses a refund of an unknown charge', async () => {
+    const check = await as(['ledger', 'check', '--json']);
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout)).toEqual({ result: 'ok', mismatches: 0 });
+    const list = await as(['charges', 'list', '--json']);
+    expect(list.code).toBe(0);
+    expect(Array.isArray(JSON.parse(list.stdout))).toBe(true);
+    const refund = await as(['charges', 'refund', 'ch_nope', '--reason', 'test']);
+    expect(refund.code).not.toBe(0);
+    expect(refund.stderr).toContain('no charge with id ch_nope');
   });
 
   it('shows audit events, filtered', async () => {

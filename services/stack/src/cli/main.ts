@@ -3,6 +3,7 @@ import { AdminClient, CliError } from './admin-client.js';
 import type { Command, OptionSpec } from './command.js';
 import { auditCommands } from './commands/audit.js';
 import { balanceCommands } from './commands/balance.js';
+import { chargeCommands } from './commands/charges.js';
 import { clientCommands } from './commands/clients.js';
 import { flowTestCommand } from './commands/flow-test.js';
 import { keyCommands } from './commands/keys.js';
@@ -15,6 +16,7 @@ const commands: Command[] = [
   ...balanceCommands,
   ...topupCodeCommands,
   ...clientCommands,
+  ...chargeCommands,
   ...auditCommands,
   ...keyCommands,
   flowTestCommand,

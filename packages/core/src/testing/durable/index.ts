@@ -1,6 +1,7 @@
 // Contract suites for the durable ports: every DurableStores implementation runs all of them.
 import { describeAuditStoreContract } from './audit.js';
 import { describeDurableAvailabilityContract } from './availability.js';
+import { describeChargeStoreContract } from './charges.js';
 import { describeClientStoreContract } from './clients.js';
 import { describeDeveloperTokenStoreContract } from './developer-tokens.js';
 import { describeEmailTokenStoreContract } from './email-tokens.js';
@@ -16,6 +17,7 @@ import { describeUserStoreContract } from './users.js';
 export type { DurableStoresUnderTest, OpenDurableStores } from './fixtures.js';
 export {
   describeAuditStoreContract,
+  describeChargeStoreContract,
   describeClientStoreContract,
   describeDeveloperTokenStoreContract,
   describeDurableAvailabilityContract,
@@ -36,6 +38,7 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeGrantStoreContract(open);
   describeRefreshTokenStoreContract(open);
   describeLedgerStoreContract(open);
+  describeChargeStoreContract(open);
   describeTopupCodeStoreContract(open);
   describeDeveloperTokenStoreContract(open);
   describeEmailTokenStoreContract(open);

@@ -26,7 +26,11 @@ async function readSeparately(
       status: user.status,
       createdAt: user.createdAt,
     },
-    balance: balance && { quota: balance.quota, usedQuota: balance.usedQuota },
+    balance: balance && {
+      quota: balance.quota,
+      usedQuota: balance.usedQuota,
+      held: (balance as { held?: bigint }).held ?? 0n,
+    },
     client: client && {
       id: client.id,
       clientId: client.clientId,
@@ -55,7 +59,7 @@ export function describeUserinfoReaderContract(open: OpenDurableStores): void {
           status: 'active',
           createdAt: user.createdAt,
         },
-        balance: { quota: 0n, usedQuota: 0n },
+        balance: { quota: 0n, usedQuota: 0n, held: 0n },
         client: {
           id: client.id,
           clientId: client.clientId,
@@ -80,7 +84,7 @@ export function describeUserinfoReaderContract(open: OpenDurableStores): void {
 
       const record = await stores().userinfo.read(user.id, client.id);
       expect(record).toEqual(await readSeparately(stores(), user.id, client.id));
-      expect(record?.balance).toEqual({ quota: huge - 5n, usedQuota: 5n });
+      expect(record?.balance).toEqual({ quota: huge - 5n, usedQuota: 5n, held: 0n });
       expect(typeof record?.balance?.quota).toBe('bigint');
       expect(typeof record?.balance?.usedQuota).toBe('bigint');
       expect(record?.user.status).toBe('disabled');

@@ -90,6 +90,16 @@ export const clientCommands: Command[] = [
     trusted: true,
   }),
   patchCommand('untrust', 'remove the trusted mark', { trusted: false }),
+  patchCommand(
+    'enable-charges',
+    'let a client ask for the charge scope (spend within a user-set allowance)',
+    {
+      charges_enabled: true,
+    },
+  ),
+  patchCommand('disable-charges', 'stop a client from asking for the charge scope', {
+    charges_enabled: false,
+  }),
   patchCommand('disable', 'disable a client: invalid_client from now on, and its tokens stop working', {
     disabled: true,
   }),

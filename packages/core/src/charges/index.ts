@@ -1,0 +1,5 @@
+export * from './allowance.js';
+export * from './amount.js';
+export * from './model.js';
+export * from './period.js';
+export * from './rules.js';

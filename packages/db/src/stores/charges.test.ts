@@ -1,0 +1,4 @@
+import { describeChargeStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeChargeStoreContract(createTestDatabase);
