@@ -281,7 +281,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'CHARGE_LIMIT_MAX',
     description:
       'Largest allowance (in CURRENCY, e.g. `100.00`) a user may give one app for the `charge` scope.',
-    defaultText: '100.00',
     parse: (raw) => {
       const value = raw || '100.00';
       if (!/^\d{1,12}(\.\d{1,2})?$/.test(value) || /^0+(\.0*)?$/.test(value))
@@ -296,7 +295,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     key: 'holdTtl',
     variable: 'HOLD_TTL',
     description: 'Seconds a hold (a charge with `capture: false`) reserves money before it is released.',
-    defaultText: '86400',
     parse: (raw) => int(60, 30 * 86400)('HOLD_TTL', 86400)(raw),
   },
   {
@@ -417,7 +415,6 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'SMTP_URL',
     description:
       'Mail server for verification and password-reset mail (`smtp://user:pass@host:587`, `smtps://…`). Unset in development: mail is logged and shown at /dev/outbox; unset in production: no mail is sent and e-mail verification and password reset say they are unavailable.',
-    defaultText: '(unset)',
     parse: (raw) => {
       const value = optional(raw);
       if (value) url('SMTP_URL', value, ['smtp:', 'smtps:']);
