@@ -124,7 +124,7 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       userinfo_endpoint: `${ISSUER}/api/oauth2/userinfo`,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       device_authorization_endpoint: `${ISSUER}/api/oauth2/device_authorization`,
-      scopes_supported: ['openid', 'profile', 'email', 'balance'],
+      scopes_supported: ['openid', 'profile', 'email', 'balance', 'charge'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: [

@@ -1,7 +1,7 @@
 import { newClientCredentials, newClientSecret } from '../oauth/client-credentials.js';
 import { isPublicClient } from '../oauth/client-type.js';
 import { revokeClientTokens } from '../oauth/revocation.js';
-import { KNOWN_SCOPES } from '../oauth/scopes.js';
+import { REGISTERED_CLIENT_SCOPES } from '../oauth/scopes.js';
 import type { OidcClientSettings } from '../oidc/client-settings.js';
 import type { Client, Stores } from '../ports/index.js';
 import type { AppRegistration } from './app-registration.js';
@@ -44,7 +44,7 @@ export async function registerApp(
     secretHash: publicClient ? null : credentials.secretHash,
     ...registration,
     ...options.oidc,
-    allowedScopes: [...KNOWN_SCOPES],
+    allowedScopes: [...REGISTERED_CLIENT_SCOPES],
     ownerUserId,
     trusted: options.trusted ?? false,
   });

@@ -13,6 +13,14 @@ export type Scope = keyof typeof SCOPES;
 
 export const KNOWN_SCOPES = Object.keys(SCOPES) as Scope[];
 
+/** Scopes only an administrator allows a client (`charges_enabled`), never registration. */
+export const ADMIN_ALLOWED_SCOPES: readonly Scope[] = ['charge'];
+
+/** What every newly registered client may ask for. */
+export const REGISTERED_CLIENT_SCOPES: readonly Scope[] = KNOWN_SCOPES.filter(
+  (scope) => !ADMIN_ALLOWED_SCOPES.includes(scope),
+);
+
 /**
  * OpenID Connect's identity scopes: every client may ask for them, whatever its allowed
  * scopes (clients registered before they existed included). They release nothing the user
