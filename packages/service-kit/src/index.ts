@@ -11,5 +11,6 @@ export * from './remembered-clients.js';
 export * from './run-server.js';
 export * from './runtime.js';
 export * from './safe-input.js';
+export * from './store-metrics.js';
 export * from './stores.js';
 export type * from './types.js';

@@ -14,6 +14,9 @@ export interface Metrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   tokenGrants: Counter<'grant_type' | 'outcome'>;
+  storeDuration: Histogram<'store' | 'port' | 'operation'>;
+  storeErrors: Counter<'store' | 'port' | 'operation' | 'error'>;
+  events: Counter<'type'>;
 }
 
 declare module 'fastify' {
@@ -56,6 +59,25 @@ export function createMetrics(): Metrics {
       name: 'gatehouse_token_grants_total',
       help: 'Token endpoint requests by grant type and outcome (`success` or the OAuth error code).',
       labelNames: ['grant_type', 'outcome'],
+      registers: [registry],
+    }),
+    storeDuration: new Histogram({
+      name: 'gatehouse_store_operation_duration_seconds',
+      help: 'Time of each call into a store port (`db`: Postgres or PGlite, `cache`: Redis or memory), by port and operation.',
+      labelNames: ['store', 'port', 'operation'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    storeErrors: new Counter({
+      name: 'gatehouse_store_errors_total',
+      help: 'Store calls that threw, by port, operation and error class (`unavailable` when the store could not be reached).',
+      labelNames: ['store', 'port', 'operation', 'error'],
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'gatehouse_events_total',
+      help: 'Audit events recorded by this process, by type (logins, refresh-token reuse, code replays, charges, …).',
+      labelNames: ['type'],
       registers: [registry],
     }),
   };

@@ -2,7 +2,8 @@ import { type Config, ConfigError, loadConfig, type Stores } from '@gatehouse/co
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { healthRoutes } from './health.js';
 import { loggerOptions, prettyLogStream, requestLine } from './logger.js';
-import { createMetrics, recordHttpMetrics, startMetricsServer } from './metrics.js';
+import { createMetrics, type Metrics, recordHttpMetrics, startMetricsServer } from './metrics.js';
+import { instrumentStores } from './store-metrics.js';
 import { openStores } from './stores.js';
 
 export interface ServerDefinition {
@@ -23,6 +24,8 @@ export function createFastify(
   isDraining: () => boolean,
   /** Where log lines go (stdout by default); tests pass a stream to inspect them. */
   logStream?: { write(line: string): void },
+  /** The process's metrics; runServer passes the ones its stores already report to. */
+  metrics: Metrics = createMetrics(),
 ): FastifyInstance {
   // Tests that read log lines always get JSON; people get one short line per request.
   const pretty = !logStream && config.logFormat === 'pretty';
@@ -39,7 +42,7 @@ export function createFastify(
       request.log.info(requestLine(request.method, request.url, reply.statusCode, reply.elapsedTime));
     });
   }
-  recordHttpMetrics(app, createMetrics());
+  recordHttpMetrics(app, metrics);
   app.register(healthRoutes, { stores, isDraining });
   return app;
 }
@@ -60,13 +63,15 @@ export async function runServer(definition: ServerDefinition): Promise<void> {
     throw error;
   }
 
-  const stores = await openStores(config).catch((error: unknown) => {
+  const opened = await openStores(config).catch((error: unknown) => {
     console.error(`${definition.name}: cannot open stores: ${(error as Error).message}`);
     process.exit(1);
   });
+  const processMetrics = createMetrics();
+  const stores = instrumentStores(opened, processMetrics);
 
   let draining = false;
-  const app = createFastify(config, stores, () => draining);
+  const app = createFastify(config, stores, () => draining, undefined, processMetrics);
   await definition.register(app, { config, stores });
   app.addHook('onClose', async () => stores.close());
   await app.ready();

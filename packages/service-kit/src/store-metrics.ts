@@ -1,0 +1,85 @@
+import { type Stores, StoreUnavailableError } from '@gatehouse/core';
+import type { Metrics } from './metrics.js';
+
+/** Audit types are dotted names written in code; anything else is not a label value. */
+const EVENT_TYPE = /^[a-z][a-z_]*(\.[a-z_]+){1,3}$/;
+
+/**
+ * The same stores, with every port call timed and every failure counted by port and
+ * operation — the "store latency and errors per port" an operator needs to tell a slow
+ * Postgres from a slow Redis. Audit appends also count events by type, which is how logins,
+ * refresh-token reuse and code replays become series without a counter in every route.
+ * Labels are port and method names from the code, so their number is bounded.
+ */
+export function instrumentStores<S extends Stores>(stores: S, metrics: Metrics): S {
+  const db = instrumentGroup('db', stores.db, metrics);
+  const cache = instrumentGroup('cache', stores.cache, metrics);
+  return { ...stores, db, cache };
+}
+
+function instrumentGroup<G extends object>(store: 'db' | 'cache', group: G, metrics: Metrics): G {
+  const ports = new Map<PropertyKey, unknown>();
+  return new Proxy(group, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof name !== 'string' || typeof value !== 'object' || value === null) return value;
+      let wrapped = ports.get(name);
+      if (!wrapped) {
+        wrapped = instrumentPort(store, name, value, metrics);
+        ports.set(name, wrapped);
+      }
+      return wrapped;
+    },
+  });
+}
+
+function instrumentPort(store: string, port: string, target: object, metrics: Metrics): object {
+  const methods = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
+    get(object, name) {
+      const value = Reflect.get(object, name, object);
+      if (typeof name !== 'string' || typeof value !== 'function') return value;
+      let wrapped = methods.get(name);
+      if (!wrapped) {
+        const labels = { store, port, operation: name };
+        const failed = (error: unknown) => {
+          const kind = error instanceof StoreUnavailableError ? 'unavailable' : 'error';
+          metrics.storeErrors.inc({ ...labels, error: kind });
+          throw error;
+        };
+        wrapped = (...args: unknown[]) => {
+          if (port === 'audit' && name === 'append') countEvent(metrics, args[0]);
+          const stop = metrics.storeDuration.startTimer(labels);
+          let result: unknown;
+          try {
+            result = value.apply(object, args);
+          } catch (error) {
+            stop();
+            return failed(error);
+          }
+          if (!(result instanceof Promise)) {
+            stop();
+            return result;
+          }
+          return result.then(
+            (settled) => {
+              stop();
+              return settled;
+            },
+            (error: unknown) => {
+              stop();
+              return failed(error);
+            },
+          );
+        };
+        methods.set(name, wrapped);
+      }
+      return wrapped;
+    },
+  });
+}
+
+function countEvent(metrics: Metrics, event: unknown): void {
+  const type = (event as { type?: unknown } | undefined)?.type;
+  if (typeof type === 'string' && type.length <= 64 && EVENT_TYPE.test(type)) metrics.events.inc({ type });
+}
