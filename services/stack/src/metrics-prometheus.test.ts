@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { type Child, eventually, freePort, startProcess } from './test-support/p
 const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
 const CLI = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
 const PROMETHEUS = '/usr/bin/prometheus';
+const DEPLOY = fileURLToPath(new URL('../../../deploy/', import.meta.url));
 
 /**
  * The metrics a real Prometheus (Debian's `prometheus`, which .ci/run installs) scrapes from
@@ -49,6 +50,9 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
       [
         'global:',
         '  scrape_interval: 1s',
+        '  evaluation_interval: 1s',
+        // The production alert rules, exactly as deploy/ ships them.
+        'rule_files: [alerts.yml]',
         'scrape_configs:',
         '  - job_name: gatehouse',
         '    static_configs:',
@@ -56,6 +60,7 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
         '',
       ].join('\n'),
     );
+    copyFileSync(join(DEPLOY, 'prometheus/alerts.yml'), join(dir, 'alerts.yml'));
     prometheus = startProcess(
       PROMETHEUS,
       [
@@ -116,6 +121,11 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
       ['gatehouse_token_grants_total{grant_type="refresh_token",outcome="invalid_grant"}', 1],
       ['sum(gatehouse_http_requests_total{route="/api/oauth2/userinfo",status="200"})', 1],
       ['sum(gatehouse_http_request_duration_seconds_count{route="/api/oauth2/token"})', 3],
+      // Store calls by port, and the audit events behind logins and reuse detection.
+      ['sum(gatehouse_store_operation_duration_seconds_count{store="db",port="refreshTokens"})', 2],
+      ['sum(gatehouse_store_operation_duration_seconds_count{store="cache",port="codes"})', 2],
+      ['sum(gatehouse_events_total{type="login.succeeded"})', 1],
+      ['sum(gatehouse_events_total{type="refresh_token.reuse_detected"})', 1],
     ];
     for (const [promql, atLeast] of expectations) {
       let seen: number | null = null;
@@ -128,5 +138,33 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
     }
     // The process collectors are scraped too.
     expect(await query('process_resident_memory_bytes{job="gatehouse"}')).toBeGreaterThan(0);
+  });
+
+  it('evaluates every shipped alert rule and dashboard query without an error', async () => {
+    type Rule = { name: string; health: string; lastError?: string };
+    let rules: Rule[] = [];
+    await eventually(async () => {
+      const response = await fetch(`${prometheusUrl}/api/v1/rules`);
+      const body = (await response.json()) as { data: { groups: { rules: Rule[] }[] } };
+      rules = body.data.groups.flatMap((group) => group.rules);
+      return rules.length > 0 && rules.every((rule) => rule.health !== 'unknown');
+    }, 30_000);
+    const names = rules.map((rule) => rule.name);
+    expect(names).toEqual(expect.arrayContaining(['GatehouseServerErrors', 'GatehouseRefreshReuseSpike']));
+    for (const rule of rules) expect(rule, rule.lastError).toMatchObject({ health: 'ok' });
+
+    const dashboard = JSON.parse(readFileSync(join(DEPLOY, 'grafana/dashboards/gatehouse.json'), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        const promql = target.expr.replaceAll('$__rate_interval', '1m');
+        const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+        const body = (await response.json()) as { status: string; error?: string };
+        expect(body, `${panel.title}: ${promql}`).toMatchObject({ status: 'success' });
+      }
+    }
+    // Series the dashboard draws exist once the flow has run (not only parse).
+    expect(await query('sum(gatehouse_events_total{type="refresh_token.reuse_detected"})')).toBeGreaterThan(0);
   });
 });
