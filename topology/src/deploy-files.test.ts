@@ -41,7 +41,12 @@ describe('deployment files stay in step', () => {
     // The operators' tools publish on loopback only: never reachable from outside the host.
     const loopbackOnly = (block: string) =>
       [...block.matchAll(/\n {6}- "([^"]+)"/g)].every(([, mapping]) => mapping!.startsWith('127.0.0.1:'));
-    expect(published.filter((block) => !loopbackOnly(block)).map(name).sort()).toEqual(['demo-app', 'gateway']);
+    expect(
+      published
+        .filter((block) => !loopbackOnly(block))
+        .map(name)
+        .sort(),
+    ).toEqual(['demo-app', 'gateway']);
     expect(published.filter(loopbackOnly).map(name).sort()).toEqual(['grafana', 'prometheus']);
   });
 

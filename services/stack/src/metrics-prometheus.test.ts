@@ -165,6 +165,8 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
       }
     }
     // Series the dashboard draws exist once the flow has run (not only parse).
-    expect(await query('sum(gatehouse_events_total{type="refresh_token.reuse_detected"})')).toBeGreaterThan(0);
+    expect(await query('sum(gatehouse_events_total{type="refresh_token.reuse_detected"})')).toBeGreaterThan(
+      0,
+    );
   });
 });
