@@ -41,6 +41,8 @@ export interface Config {
   metricsPort: number | null;
   /** Address the metrics listener binds. */
   metricsHost: string;
+  /** OTLP/HTTP collector; null: no tracing. */
+  otelExporterEndpoint: string | null;
   /** HMAC key of the device cookie (SEC-34); null: a random key per process. */
   deviceCookieSecret: string | null;
   /**
@@ -377,6 +379,17 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     description:
       'Address the metrics listener binds. Use 0.0.0.0 in containers, on a network only Prometheus reaches.',
     parse: (raw) => raw || '127.0.0.1',
+  },
+  {
+    key: 'otelExporterEndpoint',
+    variable: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    description:
+      'OpenTelemetry collector (OTLP over HTTP, e.g. `http://otel-collector:4318`): each service sends request, core-step and store spans to `<endpoint>/v1/traces` and accepts W3C `traceparent` from the gateway; log lines then carry `trace_id`. Unset: no tracing.',
+    parse: (raw) => {
+      const value = optional(raw);
+      if (value) url('OTEL_EXPORTER_OTLP_ENDPOINT', value, ['http:', 'https:']);
+      return value;
+    },
   },
   {
     key: 'deviceCookieSecret',

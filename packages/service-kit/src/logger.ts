@@ -1,6 +1,7 @@
 import type { Config } from '@gatehouse/core';
 import type { FastifyServerOptions } from 'fastify';
 import pinoPretty from 'pino-pretty';
+import { requestLogMixin } from './request-logging.js';
 
 /** Field names whose values are credentials wherever they appear (SEC-26). */
 export const SECRET_FIELDS = [
@@ -46,6 +47,7 @@ export function loggerOptions(
 ): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
   return {
     level: config.logLevel,
+    mixin: requestLogMixin,
     redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
     serializers: {
       req(request) {
@@ -69,7 +71,8 @@ export function prettyLogStream(destination: NodeJS.WritableStream = process.std
     sync: true,
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss',
-    ignore: 'pid,hostname,reqId,req,res,responseTime',
+    // A person reading along needs the trace id (when tracing) but not the other fields.
+    ignore: 'pid,hostname,reqId,req,res,responseTime,route,client_id,span_id',
   });
 }
 

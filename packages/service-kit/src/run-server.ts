@@ -3,8 +3,10 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { healthRoutes } from './health.js';
 import { loggerOptions, prettyLogStream, requestLine } from './logger.js';
 import { createMetrics, type Metrics, recordHttpMetrics, startMetricsServer } from './metrics.js';
+import { requestLogging } from './request-logging.js';
 import { instrumentStores } from './store-metrics.js';
 import { openStores } from './stores.js';
+import { startTracing, type Tracing } from './tracing.js';
 
 export interface ServerDefinition {
   /** Shown in logs and the start-up line. */
@@ -17,32 +19,41 @@ export interface ServerDefinition {
   banner?(options: { config: Config }): string[];
 }
 
+export interface FastifyOptions {
+  /** Where log lines go (stdout by default); tests pass a stream to inspect them. */
+  logStream?: { write(line: string): void };
+  /** The process's metrics; runServer passes the ones its stores already report to. */
+  metrics?: Metrics;
+  /** Request spans, when tracing is on. */
+  tracing?: Tracing | null;
+}
+
 /** Builds a Fastify instance with Gatehouse's logger, proxy trust and health routes. Does not listen. */
 export function createFastify(
   config: Config,
   stores: Stores,
   isDraining: () => boolean,
-  /** Where log lines go (stdout by default); tests pass a stream to inspect them. */
-  logStream?: { write(line: string): void },
-  /** The process's metrics; runServer passes the ones its stores already report to. */
-  metrics: Metrics = createMetrics(),
+  options: FastifyOptions = {},
 ): FastifyInstance {
   // Tests that read log lines always get JSON; people get one short line per request.
-  const pretty = !logStream && config.logFormat === 'pretty';
-  const stream = logStream ?? (pretty ? prettyLogStream() : undefined);
+  const pretty = !options.logStream && config.logFormat === 'pretty';
+  const stream = options.logStream ?? (pretty ? prettyLogStream() : undefined);
   const app = Fastify({
     logger: stream ? { ...loggerOptions(config), stream } : loggerOptions(config),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
-    ...(pretty ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
+    // requestLogging writes the request lines, with the route, trace and client in them.
+    logController: new LogController({ disableRequestLogging: true }),
   });
+  if (options.tracing) app.register(options.tracing.plugin);
+  app.register(requestLogging, { lines: !pretty });
   if (pretty && ['trace', 'debug', 'info'].includes(config.logLevel)) {
     app.addHook('onResponse', async (request, reply) => {
       request.log.info(requestLine(request.method, request.url, reply.statusCode, reply.elapsedTime));
     });
   }
-  recordHttpMetrics(app, metrics);
+  recordHttpMetrics(app, options.metrics ?? createMetrics());
   app.register(healthRoutes, { stores, isDraining });
   return app;
 }
@@ -67,11 +78,14 @@ export async function runServer(definition: ServerDefinition): Promise<void> {
     console.error(`${definition.name}: cannot open stores: ${(error as Error).message}`);
     process.exit(1);
   });
-  const processMetrics = createMetrics();
-  const stores = instrumentStores(opened, processMetrics);
+  const metrics = createMetrics();
+  const tracing = config.otelExporterEndpoint
+    ? startTracing({ serviceName: `gatehouse-${definition.name}`, endpoint: config.otelExporterEndpoint })
+    : null;
+  const stores = instrumentStores(opened, metrics, { traced: tracing !== null });
 
   let draining = false;
-  const app = createFastify(config, stores, () => draining, undefined, processMetrics);
+  const app = createFastify(config, stores, () => draining, { metrics, tracing });
   await definition.register(app, { config, stores });
   app.addHook('onClose', async () => stores.close());
   await app.ready();
@@ -79,12 +93,13 @@ export async function runServer(definition: ServerDefinition): Promise<void> {
 
   const address = await app.listen({ port: config.port, host: config.host });
   console.log(`${definition.name} listening on ${address} (issuer ${config.issuer})`);
-  const metrics =
+  const metricsServer =
     config.metricsPort === null
       ? null
-      : await startMetricsServer(app.metrics, config.metricsPort, config.metricsHost);
-  if (metrics)
-    console.log(`${definition.name} metrics at http://${config.metricsHost}:${metrics.port}/metrics`);
+      : await startMetricsServer(metrics, config.metricsPort, config.metricsHost);
+  if (metricsServer)
+    console.log(`${definition.name} metrics at http://${config.metricsHost}:${metricsServer.port}/metrics`);
+  if (tracing) console.log(`${definition.name} sends traces to ${config.otelExporterEndpoint}`);
   for (const line of definition.banner?.({ config }) ?? []) console.log(line);
 
   const shutdown = async (signal: string) => {
@@ -94,7 +109,8 @@ export async function runServer(definition: ServerDefinition): Promise<void> {
     // Give the gateway a moment to see /readyz turn 503 before we stop accepting.
     await new Promise((resolve) => setTimeout(resolve, config.drainDelayMs));
     await app.close();
-    await metrics?.close();
+    await metricsServer?.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,5 +1,13 @@
 import { type Stores, StoreUnavailableError } from '@gatehouse/core';
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Metrics } from './metrics.js';
+import { gatehouseTracer } from './tracing.js';
+
+interface Instrumentation {
+  metrics: Metrics;
+  /** A span per call (child of the request's), when tracing is on. */
+  traced: boolean;
+}
 
 /** Audit types are dotted names written in code; anything else is not a label value. */
 const EVENT_TYPE = /^[a-z][a-z_]*(\.[a-z_]+){1,3}$/;
@@ -11,13 +19,22 @@ const EVENT_TYPE = /^[a-z][a-z_]*(\.[a-z_]+){1,3}$/;
  * refresh-token reuse and code replays become series without a counter in every route.
  * Labels are port and method names from the code, so their number is bounded.
  */
-export function instrumentStores<S extends Stores>(stores: S, metrics: Metrics): S {
-  const db = instrumentGroup('db', stores.db, metrics);
-  const cache = instrumentGroup('cache', stores.cache, metrics);
+export function instrumentStores<S extends Stores>(
+  stores: S,
+  metrics: Metrics,
+  options: { traced?: boolean } = {},
+): S {
+  const instrumentation = { metrics, traced: options.traced ?? false };
+  const db = instrumentGroup('db', stores.db, instrumentation);
+  const cache = instrumentGroup('cache', stores.cache, instrumentation);
   return { ...stores, db, cache };
 }
 
-function instrumentGroup<G extends object>(store: 'db' | 'cache', group: G, metrics: Metrics): G {
+function instrumentGroup<G extends object>(
+  store: 'db' | 'cache',
+  group: G,
+  instrumentation: Instrumentation,
+): G {
   const ports = new Map<PropertyKey, unknown>();
   return new Proxy(group, {
     get(target, name, receiver) {
@@ -25,7 +42,7 @@ function instrumentGroup<G extends object>(store: 'db' | 'cache', group: G, metr
       if (typeof name !== 'string' || typeof value !== 'object' || value === null) return value;
       let wrapped = ports.get(name);
       if (!wrapped) {
-        wrapped = instrumentPort(store, name, value, metrics);
+        wrapped = instrumentPort(store, name, value, instrumentation);
         ports.set(name, wrapped);
       }
       return wrapped;
@@ -33,7 +50,13 @@ function instrumentGroup<G extends object>(store: 'db' | 'cache', group: G, metr
   });
 }
 
-function instrumentPort(store: string, port: string, target: object, metrics: Metrics): object {
+function instrumentPort(
+  store: string,
+  port: string,
+  target: object,
+  instrumentation: Instrumentation,
+): object {
+  const { metrics, traced } = instrumentation;
   const methods = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(object, name) {
@@ -42,33 +65,44 @@ function instrumentPort(store: string, port: string, target: object, metrics: Me
       let wrapped = methods.get(name);
       if (!wrapped) {
         const labels = { store, port, operation: name };
-        const failed = (error: unknown) => {
-          const kind = error instanceof StoreUnavailableError ? 'unavailable' : 'error';
-          metrics.storeErrors.inc({ ...labels, error: kind });
-          throw error;
-        };
+        const spanName = `${store}.${port}.${name}`;
         wrapped = (...args: unknown[]) => {
           if (port === 'audit' && name === 'append') countEvent(metrics, args[0]);
           const stop = metrics.storeDuration.startTimer(labels);
+          const span = traced
+            ? gatehouseTracer().startSpan(spanName, {
+                kind: SpanKind.CLIENT,
+                attributes: { 'gatehouse.store': store },
+              })
+            : null;
+          const done = (error?: unknown) => {
+            stop();
+            if (error !== undefined) {
+              const kind = error instanceof StoreUnavailableError ? 'unavailable' : 'error';
+              metrics.storeErrors.inc({ ...labels, error: kind });
+              span?.setStatus({ code: SpanStatusCode.ERROR, message: kind });
+            }
+            span?.end();
+          };
           let result: unknown;
           try {
-            result = value.apply(object, args);
+            result = span ? callInSpan(span, () => value.apply(object, args)) : value.apply(object, args);
           } catch (error) {
-            stop();
-            return failed(error);
+            done(error);
+            throw error;
           }
           if (!(result instanceof Promise)) {
-            stop();
+            done();
             return result;
           }
           return result.then(
             (settled) => {
-              stop();
+              done();
               return settled;
             },
             (error: unknown) => {
-              stop();
-              return failed(error);
+              done(error);
+              throw error;
             },
           );
         };
@@ -77,6 +111,10 @@ function instrumentPort(store: string, port: string, target: object, metrics: Me
       return wrapped;
     },
   });
+}
+
+function callInSpan<T>(span: Span, run: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), run);
 }
 
 function countEvent(metrics: Metrics, event: unknown): void {

@@ -7,6 +7,7 @@ import {
   type User,
 } from '@gatehouse/core';
 import { bearerTokenOf } from '@gatehouse/core/resource';
+import { noteClient } from '@gatehouse/service-kit';
 import type { FastifyRequest } from 'fastify';
 
 /** One description for every dead token, so a caller learns nothing about why. */
@@ -21,6 +22,7 @@ export async function checkAccessToken(request: FastifyRequest, stores: Stores):
   const data = await stores.cache.accessTokens.get(sha256Hex(token));
   // The cache expires entries with the token; the clock check guards against a slow expiry.
   if (!data || data.expiresAt * 1000 <= Date.now()) throw new InvalidTokenError(INVALID);
+  noteClient(request, data.clientPublicId);
   return data;
 }
 

@@ -1,5 +1,11 @@
 import type { Config, Stores } from '@gatehouse/core';
-import { createFastify, type ServiceOptions } from '@gatehouse/service-kit';
+import {
+  createFastify,
+  createMetrics,
+  instrumentStores,
+  type ServiceOptions,
+  type Tracing,
+} from '@gatehouse/service-kit';
 import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { stackApp } from './app.js';
@@ -20,13 +26,15 @@ export interface RunningStack {
  */
 export async function startTestStack(
   env: Record<string, string> = {},
-  options: { logStream?: { write(line: string): void } } = {},
+  options: { logStream?: { write(line: string): void }; tracing?: Tracing } = {},
 ): Promise<RunningStack> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const config = testConfig({ PORT: String(port), ISSUER: origin, ...env });
-  const stores = await createTestStores();
-  const app = createFastify(config, stores, () => false, options.logStream);
+  const metrics = createMetrics();
+  // As runServer does: store calls are measured (and traced when tracing is on).
+  const stores = instrumentStores(await createTestStores(), metrics, { traced: Boolean(options.tracing) });
+  const app = createFastify(config, stores, () => false, { ...options, metrics });
   await app.register(stackApp, { config, stores } satisfies ServiceOptions);
   await app.listen({ port, host: '127.0.0.1' });
   return {

@@ -11,6 +11,7 @@ import {
 import {
   answerUnknownPaths,
   grantTypeLabel,
+  inSpan,
   parseStrictForm,
   refuseUnsafeInput,
   type ServiceOptions,
@@ -58,16 +59,11 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
 
   app.post('/api/oauth2/token', { schema: tokenRouteSchema }, async (request) => {
     const params = readRequestParams(request);
-    const tokens = await exchangeToken(
-      ctx,
-      params,
-      request.headers.authorization,
-      new HttpRequestMeta(request),
+    const grantType = grantTypeLabel(params.grant_type);
+    const tokens = await inSpan('token.exchange', { 'oauth.grant_type': grantType }, () =>
+      exchangeToken(ctx, params, request.headers.authorization, new HttpRequestMeta(request)),
     );
-    request.server.metrics?.tokenGrants.inc({
-      grant_type: grantTypeLabel(params.grant_type),
-      outcome: 'success',
-    });
+    request.server.metrics?.tokenGrants.inc({ grant_type: grantType, outcome: 'success' });
     return tokens;
   });
 
