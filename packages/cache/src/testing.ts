@@ -6,12 +6,12 @@ import { deleteKeysWithPrefix } from './redis/delete-keys.js';
 import { redisCacheOn } from './redis/index.js';
 
 /**
- * A fresh, empty cache for one test (or one test file). With `REDIS_URL` set it is Redis under a
+ * A fresh, empty cache for one test (or one test file). With a Redis URL (`REDIS_URL` unless given;
+ * a `redis+cluster://` one names a cluster) it is Redis under a
  * unique key prefix, and `close()` deletes exactly the keys under that prefix (never FLUSHDB: other
  * suites may share the Redis); otherwise it is an in-memory cache.
  */
-export async function createTestCache(): Promise<CacheStores> {
-  const url = process.env.REDIS_URL;
+export async function createTestCache(url = process.env.REDIS_URL): Promise<CacheStores> {
   if (!url) return createMemoryCache();
   // Hex only, so the prefix is safe as a SCAN MATCH pattern.
   const keyPrefix = `ghtest:${randomBytes(8).toString('hex')}:`;

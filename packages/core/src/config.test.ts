@@ -54,6 +54,17 @@ describe('loadConfig', () => {
       GATEHOUSE_KEY_ENCRYPTION_KEY: 'k'.repeat(32),
     };
 
+    it('accepts a Redis Cluster named by some of its nodes, and refuses a malformed one', () => {
+      const cluster = 'redis+cluster://:secret@10.0.0.1:7000,10.0.0.2:7000';
+      expect(loadConfig({ ...prod, REDIS_URL: cluster }).redisUrl).toBe(cluster);
+      expect(loadConfig({ ...prod, REDIS_URL: 'rediss+cluster://cache-0:6380' }).redisUrl).toMatch(
+        /^rediss\+/,
+      );
+      expect(() => loadConfig({ ...prod, REDIS_URL: 'redis+cluster://10.0.0.1,10.0.0.2' })).toThrow(
+        /REDIS_URL/,
+      );
+    });
+
     it('accepts a complete production configuration and turns demo data off', () => {
       const config = loadConfig(prod);
       expect(config.env).toBe('production');

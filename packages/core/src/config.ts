@@ -101,6 +101,9 @@ function bool(variable: string, raw: string | undefined, fallback: boolean): boo
   throw new ConfigError(variable, `must be true or false (got "${raw}")`);
 }
 
+/** `redis+cluster://[auth@]host:port,host:port` — not a WHATWG URL (several hosts), so checked here. */
+const CLUSTER_URL = /^rediss?\+cluster:\/\/(?:[^@/]*@)?[^,/?#:]+:\d{1,5}(?:,[^,/?#:]+:\d{1,5})*\/?$/;
+
 function url(variable: string, raw: string, protocols: string[]): string {
   let parsed: URL;
   try {
@@ -190,10 +193,11 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   {
     key: 'redisUrl',
     variable: 'REDIS_URL',
-    description: 'Redis connection URL. Unset: in-memory cache (single process, development only).',
+    description:
+      'Redis connection URL (`redis://`, `rediss://`); `redis+cluster://host1:port1,host2:port2` (or `rediss+cluster://`) names a Redis Cluster by some of its nodes. Unset: in-memory cache (single process, development only).',
     parse: (raw, env) => {
       const value = optional(raw);
-      if (value) url('REDIS_URL', value, ['redis:', 'rediss:']);
+      if (value && !CLUSTER_URL.test(value)) url('REDIS_URL', value, ['redis:', 'rediss:']);
       if (!value && envName(env) === 'production') {
         throw new ConfigError(
           'REDIS_URL',

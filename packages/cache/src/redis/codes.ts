@@ -1,9 +1,10 @@
 import type { AuthorizationCodeData, AuthorizationCodeStore, ConsumeResult } from '@gatehouse/core';
-import type { Redis } from 'ioredis';
 import { decode, encode } from '../json.js';
 import { assertSeconds } from '../seconds.js';
+import type { RedisClient } from './connect.js';
 import { failClosed } from './fail-closed.js';
 import type { RedisKeys } from './keys.js';
+import { replicationGuard } from './replication.js';
 import { defineScript } from './script.js';
 
 // A stored code is one state letter followed by the JSON data, so that put is a plain SET and
@@ -24,8 +25,9 @@ return {'fresh', data}
 
 type ConsumeReply = null | ['fresh' | 'replayed', string];
 
-export function redisCodeStore(client: Redis, keys: RedisKeys): AuthorizationCodeStore {
+export function redisCodeStore(client: RedisClient, keys: RedisKeys): AuthorizationCodeStore {
   const consume = defineScript(client, 'gatehouseConsumeCode', 1, CONSUME);
+  const replicated = replicationGuard(client);
   return {
     async put(codeHash, data, ttlSeconds) {
       assertSeconds('ttlSeconds', ttlSeconds);
@@ -33,9 +35,12 @@ export function redisCodeStore(client: Redis, keys: RedisKeys): AuthorizationCod
     },
     async consume(codeHash, retainSeconds): Promise<ConsumeResult> {
       assertSeconds('retainSeconds', retainSeconds);
-      const reply = (await failClosed(() => consume(keys.code(codeHash), retainSeconds))) as ConsumeReply;
+      const key = keys.code(codeHash);
+      const reply = (await failClosed(() => consume(key, retainSeconds))) as ConsumeReply;
       if (!reply) return { kind: 'not_found' };
       const [kind, json] = reply;
+      // The code is spent only once the spending survives a failover (SEC-75).
+      if (kind === 'fresh' && replicated) await failClosed(() => replicated(key));
       return { kind, data: decode<AuthorizationCodeData>(json)! };
     },
   };

@@ -1,5 +1,8 @@
 import { StoreUnavailableError } from '@gatehouse/core';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+
+/** One Redis, or a Redis Cluster: the stores use only commands both route the same way. */
+export type RedisClient = Redis | Cluster;
 
 /** A command that gets no answer within this fails, so a hung Redis becomes a quick 503. */
 const COMMAND_TIMEOUT_MS = 1000;
@@ -30,9 +33,65 @@ const failFastOptions = {
   lazyConnect: true,
 } satisfies RedisOptions;
 
+const CLUSTER_SCHEMES = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/?#]+)\/?$/;
+
+/**
+ * `redis+cluster://[user:password@]host1:port1,host2:port2` (or `rediss+cluster://` for TLS)
+ * names a Redis Cluster by some of its nodes; ioredis discovers the rest. Null for any other URL.
+ */
+export function parseClusterUrl(
+  url: string,
+): { nodes: { host: string; port: number }[]; redisOptions: RedisOptions } | null {
+  const match = CLUSTER_SCHEMES.exec(url);
+  if (!match) return null;
+  const [, scheme, auth, hosts] = match;
+  const nodes = hosts!.split(',').map((node) => {
+    const at = node.lastIndexOf(':');
+    const port = at > 0 ? Number(node.slice(at + 1)) : 6379;
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new Error(`bad port in cluster node ${node}`);
+    return { host: at > 0 ? node.slice(0, at).replace(/^\[|\]$/g, '') : node, port };
+  });
+  const redisOptions: RedisOptions = {};
+  if (auth) {
+    const colon = auth.indexOf(':');
+    if (colon >= 0) {
+      if (colon > 0) redisOptions.username = decodeURIComponent(auth.slice(0, colon));
+      redisOptions.password = decodeURIComponent(auth.slice(colon + 1));
+    } else redisOptions.password = decodeURIComponent(auth);
+  }
+  if (scheme === 'rediss') redisOptions.tls = {};
+  return { nodes, redisOptions };
+}
+
+/**
+ * On a cluster the same rules hold per node, plus: no queue while the slot map is being
+ * refreshed (a failover answers 503 rather than holding requests), and a new slot map is
+ * fetched soon after a node stops answering, so a promoted replica is found in seconds.
+ */
+function clusterOptions(redisOptions: RedisOptions): ClusterOptions {
+  const { retryStrategy, enableOfflineQueue: _queue, lazyConnect, ...perNode } = failFastOptions;
+  return {
+    redisOptions: { ...perNode, ...redisOptions },
+    enableOfflineQueue: false,
+    lazyConnect,
+    clusterRetryStrategy: retryStrategy,
+    // A node that closed its connection: ask the others for the slot map again after this.
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    slotsRefreshTimeout: COMMAND_TIMEOUT_MS,
+    slotsRefreshInterval: 1000,
+    // Writes go to masters; reads too, so a read never sees a replica's older state.
+    scaleReads: 'master',
+  };
+}
+
 /** Opens a client and waits until Redis answers; rejects with `StoreUnavailableError` when it does not in time. */
-export async function connectRedis(url: string): Promise<Redis> {
-  const client = new Redis(url, failFastOptions);
+export async function connectRedis(url: string): Promise<RedisClient> {
+  const cluster = parseClusterUrl(url);
+  const client: RedisClient = cluster
+    ? new Cluster(cluster.nodes, clusterOptions(cluster.redisOptions))
+    : new Redis(url, failFastOptions);
   let lastError: unknown;
   // Failures reach callers as StoreUnavailableError from commands and ping (readiness); without a
   // listener ioredis would also print every reconnect failure to stderr.
@@ -48,7 +107,7 @@ export async function connectRedis(url: string): Promise<Redis> {
   }
 }
 
-function firstReady(client: Redis): Promise<void> {
+function firstReady(client: RedisClient): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off('ready', onReady);
@@ -65,7 +124,7 @@ function firstReady(client: Redis): Promise<void> {
 }
 
 /** Quits politely when connected; in every case stops reconnecting. Safe to call twice. */
-export async function disconnectRedis(client: Redis): Promise<void> {
+export async function disconnectRedis(client: RedisClient): Promise<void> {
   if (client.status === 'ready') await client.quit().catch(() => {});
   client.disconnect();
 }

@@ -1,9 +1,10 @@
 import type { DeviceApproval, DeviceAuthorizationData, DeviceGrantStore, DevicePoll } from '@gatehouse/core';
-import type { Redis } from 'ioredis';
 import { decode, encode } from '../json.js';
 import { assertSeconds } from '../seconds.js';
+import type { RedisClient } from './connect.js';
 import { failClosed } from './fail-closed.js';
 import type { RedisKeys } from './keys.js';
+import { replicationGuard } from './replication.js';
 import { defineScript } from './script.js';
 
 // A device authorization is a hash: data (JSON, never changed), status, interval, last (poll
@@ -39,9 +40,10 @@ return {h[1], h[4], '', h[2]}
 
 type PollReply = null | [DevicePoll['kind'], string, string, string];
 
-export function redisDeviceGrantStore(client: Redis, keys: RedisKeys): DeviceGrantStore {
+export function redisDeviceGrantStore(client: RedisClient, keys: RedisKeys): DeviceGrantStore {
   const decide = defineScript(client, 'gatehouseDecideDevice', 1, DECIDE);
   const poll = defineScript(client, 'gatehousePollDevice', 1, POLL);
+  const replicated = replicationGuard(client);
   return {
     async create(deviceCodeHash, data, interval, ttlSeconds) {
       assertSeconds('ttlSeconds', ttlSeconds);
@@ -76,9 +78,12 @@ export function redisDeviceGrantStore(client: Redis, keys: RedisKeys): DeviceGra
       return reply === 1;
     },
     async poll(deviceCodeHash, nowMs): Promise<DevicePoll> {
-      const reply = (await failClosed(() => poll(keys.deviceGrant(deviceCodeHash), nowMs))) as PollReply;
+      const key = keys.deviceGrant(deviceCodeHash);
+      const reply = (await failClosed(() => poll(key, nowMs))) as PollReply;
       if (!reply) return { kind: 'not_found' };
       const [kind, json, approval, interval] = reply;
+      // An approval is redeemed once, failover included (SEC-75).
+      if (kind === 'approved' && replicated) await failClosed(() => replicated(key));
       const data = decode<DeviceAuthorizationData>(json)!;
       if (kind === 'slow_down') return { kind, data, interval: Number(interval) };
       if (kind === 'approved') return { kind, data, approval: decode<DeviceApproval>(approval)! };

@@ -1,10 +1,10 @@
 import type { ExpiringStore } from '@gatehouse/core';
-import type { Redis } from 'ioredis';
 import { decode, encode } from '../json.js';
 import { assertSeconds } from '../seconds.js';
+import type { RedisClient } from './connect.js';
 import { failClosed } from './fail-closed.js';
 
-export function redisExpiringStore<T>(client: Redis, key: (id: string) => string): ExpiringStore<T> {
+export function redisExpiringStore<T>(client: RedisClient, key: (id: string) => string): ExpiringStore<T> {
   return {
     async put(id, value, ttlSeconds) {
       assertSeconds('ttlSeconds', ttlSeconds);

@@ -1,7 +1,7 @@
 import type { CacheStores, PendingAuthorizationRequest, SessionData } from '@gatehouse/core';
-import type { Redis } from 'ioredis';
 import { redisAccessTokenStore } from './access-tokens.js';
 import { redisCodeStore } from './codes.js';
+import type { RedisClient } from './connect.js';
 import { connectRedis, disconnectRedis } from './connect.js';
 import { redisDeviceGrantStore } from './device-grants.js';
 import { redisExpiringStore } from './expiring.js';
@@ -27,7 +27,7 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
 }
 
 /** The cache ports on an open client, which `close()` disconnects. */
-export function redisCacheOn(client: Redis, keyPrefix = ''): CacheStores {
+export function redisCacheOn(client: RedisClient, keyPrefix = ''): CacheStores {
   const keys = redisKeys(keyPrefix);
   return {
     sessions: redisExpiringStore<SessionData>(client, keys.session),

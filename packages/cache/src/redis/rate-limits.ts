@@ -1,6 +1,6 @@
 import type { RateLimitState, RateLimitStore } from '@gatehouse/core';
-import type { Redis } from 'ioredis';
 import { assertSeconds, secondsLeft } from '../seconds.js';
+import type { RedisClient } from './connect.js';
 import { failClosed } from './fail-closed.js';
 import type { RedisKeys } from './keys.js';
 import { defineScript } from './script.js';
@@ -29,7 +29,7 @@ const toState = (reply: unknown): RateLimitState => {
   return { count, retryAfterSeconds: secondsLeft(msLeft) };
 };
 
-export function redisRateLimitStore(client: Redis, keys: RedisKeys): RateLimitStore {
+export function redisRateLimitStore(client: RedisClient, keys: RedisKeys): RateLimitStore {
   const hit = defineScript(client, 'gatehouseHitRateLimit', 1, HIT);
   const peek = defineScript(client, 'gatehousePeekRateLimit', 1, PEEK);
   return {

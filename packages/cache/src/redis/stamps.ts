@@ -1,10 +1,10 @@
 import type { StampStore } from '@gatehouse/core';
-import type { Redis } from 'ioredis';
 import { assertSeconds } from '../seconds.js';
+import type { RedisClient } from './connect.js';
 import { failClosed } from './fail-closed.js';
 import type { RedisKeys } from './keys.js';
 
-export function redisStampStore(client: Redis, keys: RedisKeys): StampStore {
+export function redisStampStore(client: RedisClient, keys: RedisKeys): StampStore {
   return {
     async get(key) {
       return failClosed(() => client.get(keys.stamp(key)));
