@@ -42,6 +42,7 @@ async function up(): Promise<void> {
     detached: true,
     adminToken,
     tokenInstances: Number(process.env.TOPOLOGY_TOKEN_INSTANCES || 2),
+    redis: redisMode(process.env.TOPOLOGY_REDIS),
     progress: say,
   });
   writeState(STATE_FILE, topology.state);
@@ -100,4 +101,11 @@ try {
 } catch (error) {
   console.error(`topology ${command} failed: ${(error as Error).message}`);
   process.exit(1);
+}
+
+/** TOPOLOGY_REDIS: `single` (default) or `cluster` (a private 3 masters + 3 replicas). */
+function redisMode(raw: string | undefined): 'single' | 'cluster' {
+  if (!raw || raw === 'single') return 'single';
+  if (raw === 'cluster') return 'cluster';
+  throw new Error(`TOPOLOGY_REDIS must be single or cluster (got "${raw}")`);
 }

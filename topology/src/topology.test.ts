@@ -7,6 +7,7 @@
  * monorepo-wide `pnpm test` (turbo) skips it: it needs root or preinstalled caddy, the
  * machine's Postgres, and both cores to itself for its timing-sensitive drain check.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ if (underTurbo) {
 const ADMIN_TOKEN = `gth_admin_${randomBytes(32).toString('base64url')}`;
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 const DRAIN_DELAY_MS = 2000;
+/** TOPOLOGY_REDIS=cluster runs the same suite on a private 3+3 Redis Cluster, plus a failover. */
+const REDIS_MODE = process.env.TOPOLOGY_REDIS === 'cluster' ? 'cluster' : 'single';
 
 /** Numbers worth reporting, printed at the end. */
 const measured: Record<string, number | string> = {};
@@ -51,6 +54,7 @@ describe.skipIf(underTurbo)('the production topology behind the gateway', () => 
       dir,
       adminToken: ADMIN_TOKEN,
       drainDelayMs: DRAIN_DELAY_MS,
+      redis: REDIS_MODE,
       progress: note,
     });
     measured['start-up (ms)'] = Date.now() - startedAt;
@@ -403,6 +407,85 @@ describe.skipIf(underTurbo)('the production topology behind the gateway', () => 
     measured['drain: ready → first gateway request to token-1 (ms)'] = firstAfterRestart - restart.readyAt;
   }, 90_000);
 
+  it.runIf(REDIS_MODE === 'cluster')(
+    'a Redis Cluster master dies under token load: 503 at worst, no code accepted twice, back within seconds',
+    async () => {
+      const pids = topology!.services().map((s) => s.pid);
+      const pairs: Pair[] = [];
+      for (let i = 0; i < 6; i++) pairs.push(await exchange(await newCode()));
+      const codes: string[] = [];
+      for (let i = 0; i < 24; i++) codes.push(await newCode());
+
+      // Any answer but these is a wrong answer: a 200, or the service's own 503.
+      const unexpected: string[] = [];
+      const healthy = (answer: GatewayResponse, what: string): boolean => {
+        if (answer.status === 200) return true;
+        const error = answer.status === 503 ? answer.json<{ error?: string }>().error : undefined;
+        if (error !== 'temporarily_unavailable') unexpected.push(`${what}: ${answer.status} ${answer.text}`);
+        return false;
+      };
+      let running = true;
+      let lastFailureAt = 0;
+      const load = pairs.map(async (pair) => {
+        while (running) {
+          const ok =
+            healthy(await refresh(pair), 'refresh') && healthy(await userinfo(pair.access), 'userinfo');
+          if (!ok) lastFailureAt = Date.now();
+        }
+      });
+
+      await sleep(500);
+      const master = clusterMaster();
+      note(`killing redis master ${master}`);
+      await topology!.stop(master, 'SIGKILL');
+      const killedAt = Date.now();
+
+      // Each code is presented twice at once while the cluster fails over: one 200 at most.
+      const accepted = new Map<string, number>();
+      for (const code of codes) {
+        const answers = await Promise.all(
+          [1, 2].map(() => token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })),
+        );
+        for (const answer of answers) {
+          if (answer.status === 200) accepted.set(code, (accepted.get(code) ?? 0) + 1);
+          else if (answer.status !== 400 && answer.status !== 503)
+            unexpected.push(`code: ${answer.status} ${answer.text}`);
+        }
+        await sleep(100);
+      }
+
+      // Recovered: every pair refreshes and reads userinfo for 2 s without a failure.
+      await eventually(async () => Date.now() - Math.max(lastFailureAt, killedAt) > 2000, 30_000, 'recovery');
+      running = false;
+      await Promise.all(load);
+      measured['redis master killed → last failed request (ms)'] = Math.max(0, lastFailureAt - killedAt);
+
+      expect(unexpected).toEqual([]);
+      expect([...accepted.values()].every((count) => count === 1)).toBe(true);
+      // Refresh tokens live in Postgres: every family still refreshes.
+      for (const pair of pairs) expect((await refresh(pair)).status).toBe(200);
+      expect(
+        topology!.services().map((s) => s.pid),
+        'no service was restarted',
+      ).toEqual(pids);
+
+      // The old master rejoins as a replica, so the later tests see a whole cluster.
+      await topology!.start(master);
+    },
+    90_000,
+  );
+
+  /** The name of a redis-N process that is a master now. */
+  function clusterMaster(): string {
+    const nodes = topology!.state.processes.filter((p) => /^redis-\d+$/.test(p.name));
+    const listing = execFileSync('redis-cli', ['-p', String(nodes[0]!.port), 'cluster', 'nodes'], {
+      encoding: 'utf8',
+    });
+    const line = listing.split('\n').find((l) => l.split(' ')[2]?.split(',').includes('master'));
+    const port = Number(line!.split(' ')[1]!.split('@')[0]!.split(':')[1]);
+    return nodes.find((p) => p.port === port)!.name;
+  }
+
   it('fails closed while Redis is down and recovers by itself; refresh tokens survive', async () => {
     const pids = topology!.services().map((s) => s.pid);
     const pair = await exchange(await newCode());
@@ -411,7 +494,10 @@ describe.skipIf(underTurbo)('the production topology behind the gateway', () => 
     await exchange(spentCode);
 
     note('killing redis');
-    await topology!.stop('redis', 'SIGKILL');
+    const redisNodes = topology!.state.processes
+      .filter((p) => /^redis(-\d+)?$/.test(p.name))
+      .map((p) => p.name);
+    await Promise.all(redisNodes.map((name) => topology!.stop(name, 'SIGKILL')));
     const stoppedAt = Date.now();
     await eventually(async () => (await readyz()) === 503, 10_000, 'gateway /readyz 503');
     measured['redis down → /readyz 503 (ms)'] = Date.now() - stoppedAt;
@@ -440,7 +526,7 @@ describe.skipIf(underTurbo)('the production topology behind the gateway', () => 
 
     const restartedAt = Date.now();
     note('starting redis again');
-    await topology!.start('redis');
+    await Promise.all(redisNodes.map((name) => topology!.start(name)));
     await eventually(async () => (await readyz()) === 200, 20_000, 'gateway /readyz 200');
     measured['redis back → /readyz 200 (ms)'] = Date.now() - restartedAt;
 

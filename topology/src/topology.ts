@@ -57,6 +57,8 @@ export interface TopologyOptions {
   /** Where the Postgres server is (trust auth, user postgres). */
   postgres?: { host: string; port: number; user: string };
   logLevel?: string;
+  /** One private redis-server (default), or a private 3 masters + 3 replicas Redis Cluster. */
+  redis?: 'single' | 'cluster';
   progress?: (line: string) => void;
 }
 
@@ -72,6 +74,25 @@ export interface TopologyState {
   /** Every running process; the services' specs carry their ports. */
   processes: ProcessRecord[];
   startedAt: string;
+}
+
+/** `redis-cli --cluster create` over the nodes, then waits until every node reports the cluster ok. */
+async function createRedisCluster(ports: number[]): Promise<void> {
+  const nodes = ports.map((port) => `127.0.0.1:${port}`);
+  execFileSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], {
+    stdio: 'pipe',
+  });
+  await eventually(
+    async () =>
+      ports.every((port) =>
+        /^cluster_state:ok/m.test(
+          execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }),
+        ),
+      ),
+    20_000,
+    'redis cluster state ok',
+    100,
+  );
 }
 
 const psqlArgs = (adminUrl: string, sql: string) => [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql];
@@ -173,7 +194,7 @@ export class Topology {
   }
 
   async waitUntilStarted(record: ProcessRecord): Promise<void> {
-    if (record.name === 'redis') return waitForLog(record, /Ready to accept connections/, 15_000);
+    if (/^redis(-\d+)?$/.test(record.name)) return waitForLog(record, /Ready to accept connections/, 15_000);
     if (record.name === 'pg-proxy') return waitForLog(record, /pg-proxy listening/, 10_000);
     if (record.name === 'gateway') return; // checked through the gateway itself
     const port = record.port!;
@@ -213,7 +234,9 @@ export class Topology {
     await stopIf('gateway');
     await Promise.all(this.services().map((p) => stopIf(p.name)));
     await stopIf('pg-proxy');
-    await stopIf('redis');
+    await Promise.all(
+      this.state.processes.filter((p) => /^redis(-\d+)?$/.test(p.name)).map((p) => stopIf(p.name)),
+    );
     this.progress(`processes stopped (${took.join(', ')})`);
     const { name, adminUrl } = this.state.database;
     if (name) {
@@ -286,26 +309,42 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     state.database.name = databaseName;
     progress(`created database ${databaseName}`);
 
-    const redis = start({
-      name: 'redis',
-      command: which('redis-server')!,
-      // No persistence: a restart loses everything, the worst case DESIGN.md promises to survive.
-      args: [
-        '--port',
-        String(redisPort),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        redisDir,
-      ],
-      env: { PATH: basePath },
-      log: join(logs, 'redis.log'),
-      port: redisPort,
-    });
+    const redisNodes =
+      options.redis === 'cluster'
+        ? await Promise.all(Array.from({ length: 6 }, () => freePort()))
+        : [redisPort];
+    const redises = redisNodes.map((port, i) =>
+      start({
+        name: redisNodes.length === 1 ? 'redis' : `redis-${i + 1}`,
+        command: which('redis-server')!,
+        // No persistence: a restart loses everything, the worst case DESIGN.md promises to survive.
+        args: [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          redisDir,
+          ...(redisNodes.length === 1
+            ? []
+            : [
+                '--cluster-enabled',
+                'yes',
+                '--cluster-config-file',
+                join(redisDir, `nodes-${port}.conf`),
+                '--cluster-node-timeout',
+                '1000',
+              ]),
+        ],
+        env: { PATH: basePath },
+        log: join(logs, redisNodes.length === 1 ? 'redis.log' : `redis-${i + 1}.log`),
+        port,
+      }),
+    );
     const proxy = start({
       name: 'pg-proxy',
       command: process.execPath,
@@ -314,8 +353,17 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       log: join(logs, 'pg-proxy.log'),
       port: proxyPort,
     });
-    await Promise.all([topology.waitUntilStarted(redis), topology.waitUntilStarted(proxy)]);
-    progress(`redis on ${redisPort}, postgres proxy on ${proxyPort}`);
+    await Promise.all([
+      ...redises.map((r) => topology.waitUntilStarted(r)),
+      topology.waitUntilStarted(proxy),
+    ]);
+    if (redisNodes.length > 1) {
+      await createRedisCluster(redisNodes);
+      state.redisUrl = `redis+cluster://${redisNodes.map((port) => `127.0.0.1:${port}`).join(',')}`;
+      progress(
+        `redis cluster on ${redisNodes.join(', ')} (3 masters + 3 replicas), postgres proxy on ${proxyPort}`,
+      );
+    } else progress(`redis on ${redisPort}, postgres proxy on ${proxyPort}`);
 
     // One per topology: every service decrypts the same stored signing keys.
     const keyEncryptionKey = randomBytes(32).toString('base64url');
