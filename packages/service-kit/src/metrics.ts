@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * One process's Prometheus metrics (prom-client: the maintained client, with the process,
@@ -16,7 +16,10 @@ export interface Metrics {
   tokenGrants: Counter<'grant_type' | 'outcome'>;
   storeDuration: Histogram<'store' | 'port' | 'operation'>;
   storeErrors: Counter<'store' | 'port' | 'operation' | 'error'>;
+  storeInFlight: Gauge<'store'>;
   events: Counter<'type'>;
+  charges: Counter<'operation' | 'outcome'>;
+  chargeQuota: Counter<'operation'>;
 }
 
 declare module 'fastify' {
@@ -72,6 +75,24 @@ export function createMetrics(): Metrics {
       name: 'gatehouse_store_errors_total',
       help: 'Store calls that threw, by port, operation and error class (`unavailable` when the store could not be reached).',
       labelNames: ['store', 'port', 'operation', 'error'],
+      registers: [registry],
+    }),
+    charges: new Counter({
+      name: 'gatehouse_charges_total',
+      help: 'Charges API calls by operation (charge, hold, capture, cancel, refund) and outcome (`succeeded` or the refusal).',
+      labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+    chargeQuota: new Counter({
+      name: 'gatehouse_charge_quota_total',
+      help: 'Quota units moved by the charges API, by operation (charged, held, captured, refunded); replays count once.',
+      labelNames: ['operation'],
+      registers: [registry],
+    }),
+    storeInFlight: new Gauge({
+      name: 'gatehouse_store_calls_in_flight',
+      help: 'Store calls started and not yet settled, by store; db calls beyond DATABASE_POOL_SIZE are waiting for a connection.',
+      labelNames: ['store'],
       registers: [registry],
     }),
     events: new Counter({

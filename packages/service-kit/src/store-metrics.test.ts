@@ -44,6 +44,11 @@ describe('store metrics', () => {
         'gatehouse_store_operation_duration_seconds_count{store="cache",port="sessions",operation="get"}',
       ),
     ).toBe(2);
+    // Every call settled, so none is in flight.
+    expect(await sample(metrics, 'gatehouse_store_calls_in_flight{store="db"}')).toBe(0);
+    const pending = stores.db.users.findById(user.id);
+    expect(await sample(metrics, 'gatehouse_store_calls_in_flight{store="db"}')).toBe(1);
+    await pending;
     // Nothing from the arguments reaches a label.
     expect(await metrics.registry.metrics()).not.toMatch(/metered|s1/);
   });

@@ -69,6 +69,7 @@ function instrumentPort(
         wrapped = (...args: unknown[]) => {
           if (port === 'audit' && name === 'append') countEvent(metrics, args[0]);
           const stop = metrics.storeDuration.startTimer(labels);
+          metrics.storeInFlight.inc({ store });
           const span = traced
             ? gatehouseTracer().startSpan(spanName, {
                 kind: SpanKind.CLIENT,
@@ -77,6 +78,7 @@ function instrumentPort(
             : null;
           const done = (error?: unknown) => {
             stop();
+            metrics.storeInFlight.dec({ store });
             if (error !== undefined) {
               const kind = error instanceof StoreUnavailableError ? 'unavailable' : 'error';
               metrics.storeErrors.inc({ ...labels, error: kind });

@@ -131,6 +131,10 @@ export const chargesRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { s
     });
     const allowance = await stores.db.charges.getAllowance(who.userId, who.clientId);
     if (!allowance) {
+      request.server.metrics?.charges.inc({
+        operation: capture ? 'charge' : 'hold',
+        outcome: 'no_allowance',
+      });
       return oauthError(reply, 403, 'allowance_exceeded', 'the user has not set an allowance for this app', {
         allowance: null,
       });
@@ -153,6 +157,14 @@ export const chargesRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { s
       key,
       (outcome) => ({ status: 201, body: outcomeJson(outcome, allowance, now) }),
     );
+    // Money moved once per key: a replay answers again but moves nothing.
+    if (result.kind === 'created') {
+      request.server.metrics?.chargeQuota.inc({ operation: capture ? 'charged' : 'held' }, Number(amount));
+    }
+    request.server.metrics?.charges.inc({
+      operation: capture ? 'charge' : 'hold',
+      outcome: result.kind === 'created' || result.kind === 'replayed' ? 'succeeded' : result.kind,
+    });
     switch (result.kind) {
       case 'created':
         return send(reply, result.response, false);
@@ -184,7 +196,24 @@ export const chargesRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { s
   });
 
   /** Shared answer of capture, cancel and refund. */
-  function actionReply(reply: FastifyReply, result: ChargeActionResult) {
+  function actionReply(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    operation: 'capture' | 'cancel' | 'refund',
+    result: ChargeActionResult,
+  ) {
+    request.server.metrics?.charges.inc({
+      operation,
+      outcome: result.kind === 'done' || result.kind === 'replayed' ? 'succeeded' : result.kind,
+    });
+    if (result.kind === 'done' && operation !== 'cancel') {
+      const { charge, refund } = result.outcome;
+      const quota = operation === 'refund' ? refund!.amount : charge.capturedAmount;
+      request.server.metrics?.chargeQuota.inc(
+        { operation: operation === 'refund' ? 'refunded' : 'captured' },
+        Number(quota),
+      );
+    }
     switch (result.kind) {
       case 'done':
         return send(reply, result.response, false);
@@ -249,7 +278,7 @@ export const chargesRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { s
         action === 'capture'
           ? await stores.db.charges.capture({ ...target, amount }, key, render)
           : await stores.db.charges.cancel(target, key, render);
-      return actionReply(reply, result);
+      return actionReply(request, reply, action, result);
     });
   }
 
@@ -286,13 +315,10 @@ export const chargesRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { s
       key,
       (outcome) => ({
         status: 201,
-        body: {
-          ...refundJson(outcome.refund!, format),
-          charge: outcomeJson(outcome, allowance, now),
-        },
+        body: { ...refundJson(outcome.refund!, format), charge: outcomeJson(outcome, allowance, now) },
       }),
     );
-    return actionReply(reply, result);
+    return actionReply(request, reply, 'refund', result);
   });
 
   app.get('/api/oauth2/charges', async (request, reply) => {
