@@ -10,4 +10,6 @@ export * from './limits.js';
 export * from './login-throttle.js';
 export * from './new-user.js';
 export * from './problems.js';
+export * from './recovery-codes.js';
+export * from './totp.js';
 export * from './window-limits.js';

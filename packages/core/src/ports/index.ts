@@ -14,6 +14,7 @@ import type { RefreshTokenStore } from './refresh-tokens.js';
 import type { SigningKeyStore } from './signing-keys.js';
 import type { StampStore } from './stamps.js';
 import type { TopupCodeStore } from './topup-codes.js';
+import type { TwoFactorStore } from './two-factor.js';
 import type { UserinfoReader } from './userinfo.js';
 import type { UserStore } from './users.js';
 
@@ -33,6 +34,7 @@ export type * from './refresh-tokens.js';
 export type * from './signing-keys.js';
 export type * from './stamps.js';
 export type * from './topup-codes.js';
+export type * from './two-factor.js';
 export type * from './userinfo.js';
 export type * from './users.js';
 
@@ -49,6 +51,8 @@ export interface DurableStores {
   developerTokens: DeveloperTokenStore;
   /** One-time links sent by mail: e-mail verification and password reset. */
   emailTokens: EmailTokenStore;
+  /** Second factors: the TOTP secret and recovery codes. */
+  twoFactor: TwoFactorStore;
   audit: AuditStore;
   userinfo: UserinfoReader;
   /** ID-token signing keys (OpenID Connect). */

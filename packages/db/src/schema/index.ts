@@ -9,4 +9,5 @@ export * from './ledger.js';
 export * from './refresh-tokens.js';
 export * from './signing-keys.js';
 export * from './topup-codes.js';
+export * from './two-factor.js';
 export * from './users.js';

@@ -10,6 +10,7 @@ import { createLedgerStore } from './ledger.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createSigningKeyStore } from './signing-keys.js';
 import { createTopupCodeStore } from './topup-codes.js';
+import { createTwoFactorStore } from './two-factor.js';
 import { createUserinfoReader } from './userinfo.js';
 import { createUserStore } from './users.js';
 
@@ -26,6 +27,7 @@ export function createDurableStores(database: Database): DurableStores {
     topupCodes: createTopupCodeStore(db),
     developerTokens: createDeveloperTokenStore(db),
     emailTokens: createEmailTokenStore(db),
+    twoFactor: createTwoFactorStore(db),
     audit: createAuditStore(db),
     userinfo: createUserinfoReader(db),
     signingKeys: createSigningKeyStore(db),

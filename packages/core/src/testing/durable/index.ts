@@ -11,6 +11,7 @@ import { describeLedgerStoreContract } from './ledger.js';
 import { describeRefreshTokenStoreContract } from './refresh-tokens.js';
 import { describeSigningKeyStoreContract } from './signing-keys.js';
 import { describeTopupCodeStoreContract } from './topup-codes.js';
+import { describeTwoFactorStoreContract } from './two-factor.js';
 import { describeUserinfoReaderContract } from './userinfo.js';
 import { describeUserStoreContract } from './users.js';
 
@@ -27,6 +28,7 @@ export {
   describeRefreshTokenStoreContract,
   describeSigningKeyStoreContract,
   describeTopupCodeStoreContract,
+  describeTwoFactorStoreContract,
   describeUserinfoReaderContract,
   describeUserStoreContract,
 };
@@ -42,6 +44,7 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeTopupCodeStoreContract(open);
   describeDeveloperTokenStoreContract(open);
   describeEmailTokenStoreContract(open);
+  describeTwoFactorStoreContract(open);
   describeAuditStoreContract(open);
   describeUserinfoReaderContract(open);
   describeSigningKeyStoreContract(open);
