@@ -11,5 +11,6 @@ export * from './login-throttle.js';
 export * from './new-user.js';
 export * from './problems.js';
 export * from './recovery-codes.js';
+export * from './second-factor.js';
 export * from './totp.js';
 export * from './window-limits.js';
