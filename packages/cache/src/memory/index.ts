@@ -1,4 +1,4 @@
-import type { CacheStores, PendingAuthorizationRequest, SessionData } from '@gatehouse/core';
+import type { CacheStores, PendingAuthorizationRequest, PendingLogin, SessionData } from '@gatehouse/core';
 import { memoryAccessTokenStore } from './access-tokens.js';
 import { memoryCodeStore } from './codes.js';
 import { memoryDeviceGrantStore } from './device-grants.js';
@@ -18,6 +18,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): CacheStores
   return {
     sessions: memoryExpiringStore<SessionData>(keyspace),
     pendingRequests: memoryExpiringStore<PendingAuthorizationRequest>(keyspace),
+    pendingLogins: memoryExpiringStore<PendingLogin>(keyspace),
     deviceGrants: memoryDeviceGrantStore(keyspace),
     codes: memoryCodeStore(keyspace),
     accessTokens: memoryAccessTokenStore(keyspace),

@@ -1,4 +1,4 @@
-import type { CacheStores, PendingAuthorizationRequest, SessionData } from '@gatehouse/core';
+import type { CacheStores, PendingAuthorizationRequest, PendingLogin, SessionData } from '@gatehouse/core';
 import type { Redis } from 'ioredis';
 import { redisAccessTokenStore } from './access-tokens.js';
 import { redisCodeStore } from './codes.js';
@@ -32,6 +32,7 @@ export function redisCacheOn(client: Redis, keyPrefix = ''): CacheStores {
   return {
     sessions: redisExpiringStore<SessionData>(client, keys.session),
     pendingRequests: redisExpiringStore<PendingAuthorizationRequest>(client, keys.pendingRequest),
+    pendingLogins: redisExpiringStore<PendingLogin>(client, keys.pendingLogin),
     deviceGrants: redisDeviceGrantStore(client, keys),
     codes: redisCodeStore(client, keys),
     accessTokens: redisAccessTokenStore(client, keys),

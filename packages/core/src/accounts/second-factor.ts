@@ -55,3 +55,12 @@ export async function verifySecondFactor(
     return { passed: false };
   return { passed: true, method: 'recovery_code', amr: 'otp' };
 }
+
+/** How long a sign-in waits for its second factor after the password (SEC-70). */
+export const PENDING_LOGIN_TTL_SECONDS = 5 * 60;
+
+/** True when sign-in must ask this user for a second factor. */
+export async function needsSecondFactor(stores: Stores, userId: number): Promise<boolean> {
+  const factor = await stores.db.twoFactor.findTotp(userId);
+  return factor?.confirmedAt != null;
+}

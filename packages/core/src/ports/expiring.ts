@@ -15,6 +15,25 @@ export interface SessionData {
   authTime: number;
   /** The user's session epoch at sign-in; a password change or reset raises it and ends the session (SEC-63). */
   epoch?: number;
+  /**
+   * How the sign-in was authenticated (RFC 8176 values, `pwd`, `otp`), for the ID token's
+   * `amr`. Absent in sessions from before two-factor sign-in: read as `["pwd"]`.
+   */
+  amr?: string[];
+}
+
+/**
+ * A sign-in whose password was right and which waits for its second factor (SEC-70).
+ * Keyed by the SHA-256 of a random cookie value only this browser holds.
+ */
+export interface PendingLogin {
+  userId: number;
+  /** The user's session epoch at the password check: a password change meanwhile ends it. */
+  epoch: number;
+  /** The device cookie was recognised at the password step. */
+  recognisedDevice: boolean;
+  /** The account-wide delay the password step waited (for the audit event). */
+  delayMs: number;
 }
 
 /** An authorization request that passed validation and waits for the user's consent decision. */

@@ -6,7 +6,7 @@ import type { AuthorizationCodeStore } from './codes.js';
 import type { DeveloperTokenStore } from './developer-tokens.js';
 import type { DeviceGrantStore } from './device-grants.js';
 import type { EmailTokenStore } from './email-tokens.js';
-import type { ExpiringStore, PendingAuthorizationRequest, SessionData } from './expiring.js';
+import type { ExpiringStore, PendingAuthorizationRequest, PendingLogin, SessionData } from './expiring.js';
 import type { GrantStore } from './grants.js';
 import type { LedgerStore } from './ledger.js';
 import type { RateLimitStore } from './rate-limits.js';
@@ -66,6 +66,8 @@ export interface DurableStores {
 export interface CacheStores {
   sessions: ExpiringStore<SessionData>;
   pendingRequests: ExpiringStore<PendingAuthorizationRequest>;
+  /** Sign-ins waiting for their second factor. */
+  pendingLogins: ExpiringStore<PendingLogin>;
   codes: AuthorizationCodeStore;
   /** Device authorizations in progress (RFC 8628). */
   deviceGrants: DeviceGrantStore;
