@@ -1,4 +1,10 @@
-import type { CacheStores, PendingAuthorizationRequest, PendingLogin, SessionData } from '@gatehouse/core';
+import type {
+  CacheStores,
+  PendingAuthorizationRequest,
+  PendingLogin,
+  SessionData,
+  WebAuthnChallenge,
+} from '@gatehouse/core';
 import { memoryAccessTokenStore } from './access-tokens.js';
 import { memoryCodeStore } from './codes.js';
 import { memoryDeviceGrantStore } from './device-grants.js';
@@ -19,6 +25,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): CacheStores
     sessions: memoryExpiringStore<SessionData>(keyspace),
     pendingRequests: memoryExpiringStore<PendingAuthorizationRequest>(keyspace),
     pendingLogins: memoryExpiringStore<PendingLogin>(keyspace),
+    webauthnChallenges: memoryExpiringStore<WebAuthnChallenge>(keyspace),
     deviceGrants: memoryDeviceGrantStore(keyspace),
     codes: memoryCodeStore(keyspace),
     accessTokens: memoryAccessTokenStore(keyspace),

@@ -1,4 +1,10 @@
-import type { CacheStores, PendingAuthorizationRequest, PendingLogin, SessionData } from '@gatehouse/core';
+import type {
+  CacheStores,
+  PendingAuthorizationRequest,
+  PendingLogin,
+  SessionData,
+  WebAuthnChallenge,
+} from '@gatehouse/core';
 import type { Redis } from 'ioredis';
 import { redisAccessTokenStore } from './access-tokens.js';
 import { redisCodeStore } from './codes.js';
@@ -33,6 +39,7 @@ export function redisCacheOn(client: Redis, keyPrefix = ''): CacheStores {
     sessions: redisExpiringStore<SessionData>(client, keys.session),
     pendingRequests: redisExpiringStore<PendingAuthorizationRequest>(client, keys.pendingRequest),
     pendingLogins: redisExpiringStore<PendingLogin>(client, keys.pendingLogin),
+    webauthnChallenges: redisExpiringStore<WebAuthnChallenge>(client, keys.webauthnChallenge),
     deviceGrants: redisDeviceGrantStore(client, keys),
     codes: redisCodeStore(client, keys),
     accessTokens: redisAccessTokenStore(client, keys),

@@ -50,3 +50,11 @@ export interface PendingAuthorizationRequest {
   /** OpenID Connect nonce, carried to the code (absent in requests stored before OIDC). */
   nonce?: string | null;
 }
+
+/** A WebAuthn ceremony in progress: the challenge its response must sign (SEC-72). */
+export interface WebAuthnChallenge {
+  challenge: string;
+  purpose: 'register' | 'authenticate';
+  /** The user registering, or the user of the pending sign-in; null for passwordless sign-in. */
+  userId: number | null;
+}

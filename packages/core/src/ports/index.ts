@@ -6,9 +6,16 @@ import type { AuthorizationCodeStore } from './codes.js';
 import type { DeveloperTokenStore } from './developer-tokens.js';
 import type { DeviceGrantStore } from './device-grants.js';
 import type { EmailTokenStore } from './email-tokens.js';
-import type { ExpiringStore, PendingAuthorizationRequest, PendingLogin, SessionData } from './expiring.js';
+import type {
+  ExpiringStore,
+  PendingAuthorizationRequest,
+  PendingLogin,
+  SessionData,
+  WebAuthnChallenge,
+} from './expiring.js';
 import type { GrantStore } from './grants.js';
 import type { LedgerStore } from './ledger.js';
+import type { PasskeyStore } from './passkeys.js';
 import type { RateLimitStore } from './rate-limits.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
 import type { SigningKeyStore } from './signing-keys.js';
@@ -29,6 +36,7 @@ export type * from './email-tokens.js';
 export type * from './expiring.js';
 export type * from './grants.js';
 export type * from './ledger.js';
+export type * from './passkeys.js';
 export type * from './rate-limits.js';
 export type * from './refresh-tokens.js';
 export type * from './signing-keys.js';
@@ -53,6 +61,8 @@ export interface DurableStores {
   emailTokens: EmailTokenStore;
   /** Second factors: the TOTP secret and recovery codes. */
   twoFactor: TwoFactorStore;
+  /** WebAuthn credentials: a second factor and passwordless sign-in. */
+  passkeys: PasskeyStore;
   audit: AuditStore;
   userinfo: UserinfoReader;
   /** ID-token signing keys (OpenID Connect). */
@@ -68,6 +78,8 @@ export interface CacheStores {
   pendingRequests: ExpiringStore<PendingAuthorizationRequest>;
   /** Sign-ins waiting for their second factor. */
   pendingLogins: ExpiringStore<PendingLogin>;
+  /** WebAuthn challenges, each taken once by the response that answers it. */
+  webauthnChallenges: ExpiringStore<WebAuthnChallenge>;
   codes: AuthorizationCodeStore;
   /** Device authorizations in progress (RFC 8628). */
   deviceGrants: DeviceGrantStore;

@@ -7,6 +7,7 @@ import { createDeveloperTokenStore } from './developer-tokens.js';
 import { createEmailTokenStore } from './email-tokens.js';
 import { createGrantStore } from './grants.js';
 import { createLedgerStore } from './ledger.js';
+import { createPasskeyStore } from './passkeys.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createSigningKeyStore } from './signing-keys.js';
 import { createTopupCodeStore } from './topup-codes.js';
@@ -28,6 +29,7 @@ export function createDurableStores(database: Database): DurableStores {
     developerTokens: createDeveloperTokenStore(db),
     emailTokens: createEmailTokenStore(db),
     twoFactor: createTwoFactorStore(db),
+    passkeys: createPasskeyStore(db),
     audit: createAuditStore(db),
     userinfo: createUserinfoReader(db),
     signingKeys: createSigningKeyStore(db),

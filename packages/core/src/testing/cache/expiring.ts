@@ -5,6 +5,7 @@ import type {
   PendingAuthorizationRequest,
   PendingLogin,
   SessionData,
+  WebAuthnChallenge,
 } from '../../ports/index.js';
 import { concurrently, type OpenCache, PAST_ONE_SECOND_MS, sleep, uniqueKey, useCache } from './support.js';
 
@@ -20,6 +21,11 @@ const pendingRequest: PendingAuthorizationRequest = {
   autoAuthorize: false,
 };
 
+const webauthnChallenge: WebAuthnChallenge = {
+  challenge: 'c2lnbiBtZQ',
+  purpose: 'authenticate',
+  userId: null,
+};
 const pendingLogin: PendingLogin = { userId: 7, epoch: 2, recognisedDevice: false, delayMs: 250 };
 
 /** Sessions, pending authorization requests and pending sign-ins share the `ExpiringStore` contract. */
@@ -27,6 +33,7 @@ export function describeExpiringStoreContract(open: OpenCache): void {
   describeOne('sessions', open, (cache) => cache.sessions, { ...session, amr: ['pwd', 'otp'] });
   describeOne('pendingRequests', open, (cache) => cache.pendingRequests, pendingRequest);
   describeOne('pendingLogins', open, (cache) => cache.pendingLogins, pendingLogin);
+  describeOne('webauthnChallenges', open, (cache) => cache.webauthnChallenges, webauthnChallenge);
 
   describe('ExpiringStore namespaces', () => {
     const cache = useCache(open);

@@ -8,6 +8,7 @@ import { describeEmailTokenStoreContract } from './email-tokens.js';
 import type { OpenDurableStores } from './fixtures.js';
 import { describeGrantStoreContract } from './grants.js';
 import { describeLedgerStoreContract } from './ledger.js';
+import { describePasskeyStoreContract } from './passkeys.js';
 import { describeRefreshTokenStoreContract } from './refresh-tokens.js';
 import { describeSigningKeyStoreContract } from './signing-keys.js';
 import { describeTopupCodeStoreContract } from './topup-codes.js';
@@ -25,6 +26,7 @@ export {
   describeEmailTokenStoreContract,
   describeGrantStoreContract,
   describeLedgerStoreContract,
+  describePasskeyStoreContract,
   describeRefreshTokenStoreContract,
   describeSigningKeyStoreContract,
   describeTopupCodeStoreContract,
@@ -45,6 +47,7 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeDeveloperTokenStoreContract(open);
   describeEmailTokenStoreContract(open);
   describeTwoFactorStoreContract(open);
+  describePasskeyStoreContract(open);
   describeAuditStoreContract(open);
   describeUserinfoReaderContract(open);
   describeSigningKeyStoreContract(open);
