@@ -31,6 +31,7 @@ import { endSessionRoutes } from './routes/end-session.js';
 import { type LoginRouteOptions, loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { openIdRoutes } from './routes/openid.js';
+import { accountPasskeyRoutes, webauthnBundleRoute } from './routes/passkeys.js';
 import { passwordResetRoutes } from './routes/password-reset.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
@@ -89,6 +90,7 @@ async function browserPages(
   await app.register(passwordResetRoutes, options);
   await app.register(accountPasswordRoutes, options);
   await app.register(accountTwoFactorRoutes, options);
+  await app.register(accountPasskeyRoutes, options);
   // SEC-60: mail with its links is shown only by the development outbox, never in production.
   if (options.config.env === 'development' && isOutbox(options.mailer)) {
     await app.register(devOutboxRoutes, { outbox: options.mailer });
@@ -127,6 +129,7 @@ export const authorizeService: FastifyPluginAsync<AuthorizeServiceOptions> = asy
     index: false,
     maxAge: config.env === 'production' ? '1d' : 0,
   });
+  await app.register(webauthnBundleRoute, options);
   await app.register(wellKnownCors);
   await app.register(metadataRoutes, options);
   await app.register(openIdRoutes, options);

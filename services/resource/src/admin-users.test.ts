@@ -169,11 +169,11 @@ describe('two-factor state and reset (SEC-72)', () => {
       id: user.id,
       username: user.username,
       status: 'active',
-      two_factor: { totp: false, recovery_codes_left: 0 },
+      two_factor: { totp: false, recovery_codes_left: 0, passkeys: 0 },
     });
     await enrol(user.id);
     const on = await admin('GET', `/api/admin/users/${user.id}`);
-    expect(on.json().data.two_factor).toEqual({ totp: true, recovery_codes_left: 3 });
+    expect(on.json().data.two_factor).toEqual({ totp: true, recovery_codes_left: 3, passkeys: 0 });
     expect(on.body).not.toContain('encrypted-secret');
     expect((await admin('GET', '/api/admin/users/999999999')).statusCode).toBe(404);
     expect((await admin('GET', '/api/admin/users/abc')).statusCode).toBe(404);
@@ -182,17 +182,25 @@ describe('two-factor state and reset (SEC-72)', () => {
   it('DELETE /api/admin/users/:id/two-factor removes the factor and its codes, audited', async () => {
     const user = await createUser(t.stores);
     await enrol(user.id);
+    await t.stores.db.passkeys.add(
+      { userId: user.id, credentialId: randomId(), publicKey: 'pQ', counter: 0, transports: [], name: 'Key' },
+      new Date(),
+    );
     const reset = await admin('DELETE', `/api/admin/users/${user.id}/two-factor`);
     expect(reset.statusCode).toBe(200);
     expect(reset.json()).toMatchObject({
       success: true,
       message: 'two-factor authentication reset',
-      data: { id: user.id, two_factor: { totp: false, recovery_codes_left: 0 } },
+      data: { id: user.id, two_factor: { totp: false, recovery_codes_left: 0, passkeys: 0 } },
     });
     expect(await t.stores.db.twoFactor.findTotp(user.id)).toBeNull();
     const events = await t.stores.db.audit.list({ userId: user.id, type: 'two_factor.reset', limit: 5 });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actor: 'admin', data: { totp: true, recovery_codes_left: 3 } });
+    expect(events[0]).toMatchObject({
+      actor: 'admin',
+      data: { totp: true, recovery_codes_left: 3, passkeys: 1 },
+    });
+    expect(await t.stores.db.passkeys.listByUser(user.id)).toEqual([]);
 
     const again = await admin('DELETE', `/api/admin/users/${user.id}/two-factor`);
     expect(again.statusCode).toBe(200);

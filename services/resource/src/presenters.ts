@@ -65,8 +65,8 @@ export function adminUserJson(user: User, balance: Balance | null, format: Money
 }
 
 /** An account's second factors as the admin API shows them (never a secret or code). */
-export function twoFactorJson(status: TwoFactorStatus) {
-  return { totp: status.totp, recovery_codes_left: status.recoveryCodesLeft };
+export function twoFactorJson(status: TwoFactorStatus, passkeys: number) {
+  return { totp: status.totp, recovery_codes_left: status.recoveryCodesLeft, passkeys };
 }
 
 export function auditJson(event: AuditEvent) {

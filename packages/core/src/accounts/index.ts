@@ -14,3 +14,4 @@ export * from './recovery-codes.js';
 export * from './second-factor.js';
 export * from './totp.js';
 export * from './window-limits.js';
+export * from './passkeys.js';

@@ -59,8 +59,17 @@ export async function verifySecondFactor(
 /** How long a sign-in waits for its second factor after the password (SEC-70). */
 export const PENDING_LOGIN_TTL_SECONDS = 5 * 60;
 
-/** True when sign-in must ask this user for a second factor. */
+/** The second factors a password sign-in of this user must ask for (none: the password is enough). */
+export async function secondFactorsOf(stores: Stores, userId: number): Promise<{ totp: boolean; passkeys: number }> {
+  const [factor, passkeys] = await Promise.all([
+    stores.db.twoFactor.findTotp(userId),
+    stores.db.passkeys.listByUser(userId),
+  ]);
+  return { totp: factor?.confirmedAt != null, passkeys: passkeys.length };
+}
+
+/** True when sign-in must ask this user for a second factor: an authenticator app or a passkey. */
 export async function needsSecondFactor(stores: Stores, userId: number): Promise<boolean> {
-  const factor = await stores.db.twoFactor.findTotp(userId);
-  return factor?.confirmedAt != null;
+  const factors = await secondFactorsOf(stores, userId);
+  return factors.totp || factors.passkeys > 0;
 }

@@ -57,4 +57,6 @@ export interface WebAuthnChallenge {
   purpose: 'register' | 'authenticate';
   /** The user registering, or the user of the pending sign-in; null for passwordless sign-in. */
   userId: number | null;
+  /** Registration: the name the user gave the new passkey. */
+  name?: string;
 }

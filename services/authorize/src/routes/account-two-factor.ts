@@ -34,7 +34,36 @@ export async function twoFactorView(stores: Stores, user: User) {
   return { twoFactor: await stores.db.twoFactor.status(user.id) };
 }
 
-function notChanged(reply: FastifyReply, status: number, alert: string) {
+/**
+ * The current password (SEC-69), under the same per-account limit as a password change.
+ * Returns why it is refused (never the reply: a reply is thenable and would be awaited away).
+ */
+export async function currentPasswordRefused(
+  stores: Stores,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+): Promise<{ status: number; alert: string } | null> {
+  const throttled = await checkWindows(stores.cache.rateLimits, [
+    {
+      kind: 'attempts',
+      key: `account-password:u${user.id}`,
+      limit: EMAIL_THROTTLE.passwordChecksPerAccount,
+      windowSeconds: EMAIL_THROTTLE.windowSeconds,
+    },
+  ]);
+  if (!throttled.allowed) {
+    reply.header('retry-after', String(throttled.retryAfterSeconds));
+    return { status: 429, alert: 'Too many password checks for this account. Try again later.' };
+  }
+  const password = field(request.body, 'current_password') ?? '';
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    return { status: 400, alert: 'The current password is not correct.' };
+  }
+  return null;
+}
+
+export function notChanged(reply: FastifyReply, status: number, alert: string) {
   return page(
     reply,
     'message.eta',
@@ -56,34 +85,6 @@ function notChanged(reply: FastifyReply, status: number, alert: string) {
 export async function accountTwoFactorRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
   const { config, stores } = options;
   const key = totpSecretKey(keyEncryptionSecret(config));
-
-  /**
-   * The current password, under the same per-account limit as a password change. Returns
-   * why it is refused (never the reply: a reply is thenable and would be awaited away).
-   */
-  async function passwordRefused(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    user: User,
-  ): Promise<{ status: number; alert: string } | null> {
-    const throttled = await checkWindows(stores.cache.rateLimits, [
-      {
-        kind: 'attempts',
-        key: `account-password:u${user.id}`,
-        limit: EMAIL_THROTTLE.passwordChecksPerAccount,
-        windowSeconds: EMAIL_THROTTLE.windowSeconds,
-      },
-    ]);
-    if (!throttled.allowed) {
-      reply.header('retry-after', String(throttled.retryAfterSeconds));
-      return { status: 429, alert: 'Too many password checks for this account. Try again later.' };
-    }
-    const password = field(request.body, 'current_password') ?? '';
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      return { status: 400, alert: 'The current password is not correct.' };
-    }
-    return null;
-  }
 
   const setupPage = (
     reply: FastifyReply,
@@ -111,7 +112,7 @@ export async function accountTwoFactorRoutes(app: FastifyInstance, options: Serv
 
   app.post('/account/two-factor/totp', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
-    const refused = await passwordRefused(request, reply, user);
+    const refused = await currentPasswordRefused(stores, request, reply, user);
     if (refused) return notChanged(reply, refused.status, refused.alert);
     const secret = newTotpSecret();
     if (
@@ -183,7 +184,7 @@ export async function accountTwoFactorRoutes(app: FastifyInstance, options: Serv
 
   app.post('/account/two-factor/remove', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
-    const refused = await passwordRefused(request, reply, user);
+    const refused = await currentPasswordRefused(stores, request, reply, user);
     if (refused) return notChanged(reply, refused.status, refused.alert);
     const wasOn = (await stores.db.twoFactor.status(user.id)).totp;
     await stores.db.twoFactor.remove(user.id);

@@ -15,6 +15,7 @@ import { auditUserAction } from '../pages/audit.js';
 import { money, scopeText, signedMoney, when } from '../pages/format.js';
 import { type FieldErrors, idParam, noticeText, oneError } from '../pages/forms.js';
 import { twoFactorView } from './account-two-factor.js';
+import { passkeysView } from './passkeys.js';
 
 /** How many ledger entries the account page shows. */
 export const RECENT_LEDGER_ENTRIES = 10;
@@ -27,6 +28,8 @@ const NOTICES = {
   'email-changed':
     'Email address changed. We sent a confirmation link to the new address and told the old one about the change.',
   'password-changed': 'Password changed. You were signed out on every other browser.',
+  'passkey-added': 'Passkey added. You can sign in with it, and it counts as a second factor.',
+  'passkey-removed': 'Passkey removed.',
   'two-factor-removed': 'Two-factor authentication is off. Your recovery codes no longer work.',
 };
 
@@ -124,6 +127,7 @@ export async function accountRoutes(
         notice: noticeText(request.query, NOTICES),
         ...(await accountView(stores, config, user, options.mailer !== null)),
         ...(await twoFactorView(stores, user)),
+        ...(await passkeysView(stores, user)),
         newToken: extra.newToken ?? null,
         tokenName: extra.tokenName ?? '',
         errors: extra.errors ?? {},

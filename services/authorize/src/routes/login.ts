@@ -21,6 +21,7 @@ import { DEFAULT_RETURN_TO, safeReturnTo } from '../browser/return-to.js';
 import { endSession, startSession } from '../browser/session.js';
 import { type LoginAttempt, loginThrottle } from '../browser/throttle.js';
 import { beginSecondFactor, type SignInCompletion, secondFactorRoutes } from './login-second-factor.js';
+import { passkeyLoginRoutes } from './passkeys.js';
 
 /** One message for an unknown user and a wrong password: the form is no account oracle. */
 export const LOGIN_FAILED_MESSAGE = 'Incorrect username or password.';
@@ -77,6 +78,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
       {
         title: 'Sign in',
         action: actionFor(request, '/login'),
+        passkeyLogin: actionFor(request, '/login/passkey'),
         continuing: returnTo?.startsWith('/api/oauth2/authorize') ?? false,
         csrfToken: preSessionCsrfToken(request, reply, config),
         error: options.error ?? null,
@@ -176,7 +178,9 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     return reply.redirect(returnToOf(request) ?? DEFAULT_RETURN_TO, 303);
   }
 
-  secondFactorRoutes(app, { config, stores, actionFor, complete, audit });
+  const secondFactorContext = { config, stores, actionFor, returnTo: returnToOf, complete, audit };
+  secondFactorRoutes(app, secondFactorContext);
+  passkeyLoginRoutes(app, secondFactorContext);
 
   app.post('/logout', async (request, reply) => {
     const user = request.session?.user ?? null;

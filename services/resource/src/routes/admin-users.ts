@@ -83,11 +83,15 @@ export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
 
   app.get('/api/admin/users/:id', async (request) => {
     const user = await userOf((request.params as { id: string }).id);
-    const [balance, twoFactor] = await Promise.all([
+    const [balance, twoFactor, passkeys] = await Promise.all([
       stores.db.ledger.getBalance(user.id),
       stores.db.twoFactor.status(user.id),
+      stores.db.passkeys.listByUser(user.id),
     ]);
-    return ok('user', { ...adminUserJson(user, balance, config), two_factor: twoFactorJson(twoFactor) });
+    return ok('user', {
+      ...adminUserJson(user, balance, config),
+      two_factor: twoFactorJson(twoFactor, passkeys.length),
+    });
   });
 
   // For a user who lost their authenticator and recovery codes, after the operator has
@@ -95,22 +99,25 @@ export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
   app.delete('/api/admin/users/:id/two-factor', async (request) => {
     const user = await userOf((request.params as { id: string }).id);
     const before = await stores.db.twoFactor.status(user.id);
-    const removed = await stores.db.twoFactor.remove(user.id);
+    const totpRemoved = await stores.db.twoFactor.remove(user.id);
+    const passkeysRemoved = await stores.db.passkeys.removeAll(user.id);
+    const removed = totpRemoved || passkeysRemoved > 0;
     if (removed) {
       await audit(stores, request, {
         type: 'two_factor.reset',
         actor: 'admin',
         userId: user.id,
-        data: { totp: before.totp, recovery_codes_left: before.recoveryCodesLeft },
+        data: { totp: before.totp, recovery_codes_left: before.recoveryCodesLeft, passkeys: passkeysRemoved },
       });
     }
-    const [balance, twoFactor] = await Promise.all([
+    const [balance, twoFactor, passkeys] = await Promise.all([
       stores.db.ledger.getBalance(user.id),
       stores.db.twoFactor.status(user.id),
+      stores.db.passkeys.listByUser(user.id),
     ]);
     return ok(removed ? 'two-factor authentication reset' : 'the user had no second factor', {
       ...adminUserJson(user, balance, config),
-      two_factor: twoFactorJson(twoFactor),
+      two_factor: twoFactorJson(twoFactor, passkeys.length),
     });
   });
 
