@@ -47,7 +47,7 @@ describe.skipIf(SKIP_BROWSER)('two-factor authentication (Chromium)', () => {
     await page.goto(`${world.provider}/account`);
     await signInAtProvider(s, page, user, 'login');
     await waitForPath(page, world.provider, '/account');
-    const section = page.locator('#two-factor');
+    const section = page.locator('#totp-setup');
     expect(await text(page, '#two-factor-status')).toMatch(/^Off/);
     await section.getByLabel('Current password').fill(user.password);
     await s.shot(page, 'account-off');

@@ -41,7 +41,8 @@ const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 /**
- * SEC-18: a strict CSP without any script (`frame-ancestors 'none'` keeps the
+ * SEC-18: a strict CSP without any script (only the passkey pages allow our own script
+ * files: browser/csp.ts `allowOwnScripts`, SEC-70) (`frame-ancestors 'none'` keeps the
  * consent page out of frames), X-Frame-Options DENY, Referrer-Policy no-referrer, HSTS in
  * production only. `form-action 'self'` (SEC-37); the consent, login and sign-up pages
  * add the one redirect origin their form's redirect chain ends at (browser/csp.ts).

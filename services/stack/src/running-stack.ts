@@ -20,10 +20,14 @@ export interface RunningStack {
  */
 export async function startTestStack(
   env: Record<string, string> = {},
-  options: { logStream?: { write(line: string): void } } = {},
+  options: {
+    logStream?: { write(line: string): void };
+    /** The issuer's host (it listens on 127.0.0.1 either way); `localhost` where an IP will not do (WebAuthn RP IDs). */
+    issuerHost?: string;
+  } = {},
 ): Promise<RunningStack> {
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${options.issuerHost ?? '127.0.0.1'}:${port}`;
   const config = testConfig({ PORT: String(port), ISSUER: origin, ...env });
   const stores = await createTestStores();
   const app = createFastify(config, stores, () => false, options.logStream);
