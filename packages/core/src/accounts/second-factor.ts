@@ -60,7 +60,10 @@ export async function verifySecondFactor(
 export const PENDING_LOGIN_TTL_SECONDS = 5 * 60;
 
 /** The second factors a password sign-in of this user must ask for (none: the password is enough). */
-export async function secondFactorsOf(stores: Stores, userId: number): Promise<{ totp: boolean; passkeys: number }> {
+export async function secondFactorsOf(
+  stores: Stores,
+  userId: number,
+): Promise<{ totp: boolean; passkeys: number }> {
   const [factor, passkeys] = await Promise.all([
     stores.db.twoFactor.findTotp(userId),
     stores.db.passkeys.listByUser(userId),

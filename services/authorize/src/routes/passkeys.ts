@@ -138,7 +138,7 @@ export async function accountPasskeyRoutes(app: FastifyInstance, options: Servic
     const { user } = session;
     const challenge = await stores.cache.webauthnChallenges.take(challengeKey(session.key));
     const response = parseResponse<RegistrationResponseJSON>(request);
-    if (!challenge || challenge.purpose !== 'register' || challenge.userId !== user.id || !response) {
+    if (challenge?.purpose !== 'register' || challenge.userId !== user.id || !response) {
       return notChanged(reply, 400, 'This passkey setup has expired. Start again from your account.');
     }
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
@@ -214,7 +214,7 @@ export async function checkPasskeyAssertion(
   const rp = relyingParty(config.issuer);
   const challenge = await stores.cache.webauthnChallenges.take(key);
   const response = parseResponse<AuthenticationResponseJSON>(request);
-  if (!challenge || challenge.purpose !== 'authenticate' || challenge.userId !== userId || !response) {
+  if (challenge?.purpose !== 'authenticate' || challenge.userId !== userId || !response) {
     return { ok: false };
   }
   const passkey = await stores.db.passkeys.findByCredentialId(response.id);
