@@ -113,9 +113,17 @@ function recordingFetch(calls: ProviderCall[]): NonNullable<DemoAppOptions['fetc
   };
 }
 
+export interface WorldOptions {
+  /**
+   * The provider's host (default 127.0.0.1). The passkey suite uses `localhost`: a WebAuthn
+   * RP ID must be a domain, and `localhost` is one Chromium treats as a secure context.
+   */
+  providerHost?: string;
+}
+
 /** The stack, a registered "Demo App" client, and the demo app listening beside it. */
-export async function startWorld(): Promise<World> {
-  const stack = await startTestStack();
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const stack = await startTestStack({}, options.providerHost ? { issuerHost: options.providerHost } : {});
   const port = await freePort();
   const demo = `http://localhost:${port}`;
   const db = stack.stores.db;
@@ -201,8 +209,8 @@ export async function startWorld(): Promise<World> {
  * One file's browser and world, started side by side. If either fails (no Chromium, a
  * stack that does not start), the other is closed again and the first error is thrown.
  */
-export async function startSuite(): Promise<{ browser: Browser; world: World }> {
-  const [browser, world] = await Promise.allSettled([launchBrowser(), startWorld()]);
+export async function startSuite(options: WorldOptions = {}): Promise<{ browser: Browser; world: World }> {
+  const [browser, world] = await Promise.allSettled([launchBrowser(), startWorld(options)]);
   if (browser.status === 'fulfilled' && world.status === 'fulfilled') {
     return { browser: browser.value, world: world.value };
   }
@@ -216,12 +224,15 @@ export async function startSuite(): Promise<{ browser: Browser; world: World }> 
  * browser context per scenario, closed after it (with screenshots when it failed).
  * Call at the top of a `describe`; `suite.world` is ready inside tests.
  */
-export function useSuite(): { readonly world: World; open(name: string): Promise<Scenario> } {
+export function useSuite(options: WorldOptions = {}): {
+  readonly world: World;
+  open(name: string): Promise<Scenario>;
+} {
   let browser: Browser | undefined;
   let world: World | undefined;
   let scenario: Scenario | undefined;
   beforeAll(async () => {
-    ({ browser, world } = await startSuite());
+    ({ browser, world } = await startSuite(options));
   });
   afterEach(async (context) => {
     await scenario?.close(context.task.result?.state === 'fail' && !context.task.fails);

@@ -38,6 +38,7 @@ const duplicateFields: Record<string, string> = {
   signing_keys_pkey: 'kid',
   topup_codes_pkey: 'codeHash',
   ledger_entries_user_idempotency_key: 'idempotencyKey',
+  passkeys_credential_id_key: 'credentialId',
 };
 
 const socketErrorCodes = new Set([

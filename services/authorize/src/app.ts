@@ -22,6 +22,7 @@ import { browserSessions } from './browser/session.js';
 import { deviceRoutes } from './device/routes.js';
 import { accountRoutes } from './routes/account.js';
 import { accountPasswordRoutes } from './routes/account-password.js';
+import { accountTwoFactorRoutes } from './routes/account-two-factor.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
@@ -30,6 +31,7 @@ import { endSessionRoutes } from './routes/end-session.js';
 import { type LoginRouteOptions, loginRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { openIdRoutes } from './routes/openid.js';
+import { accountPasskeyRoutes, webauthnBundleRoute } from './routes/passkeys.js';
 import { passwordResetRoutes } from './routes/password-reset.js';
 import { signupRoutes } from './routes/signup.js';
 import { topupRoutes } from './routes/topup.js';
@@ -39,7 +41,8 @@ const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 /**
- * SEC-18: a strict CSP without any script (`frame-ancestors 'none'` keeps the
+ * SEC-18: a strict CSP without any script (only the passkey pages allow our own script
+ * files: browser/csp.ts `allowOwnScripts`, SEC-70) (`frame-ancestors 'none'` keeps the
  * consent page out of frames), X-Frame-Options DENY, Referrer-Policy no-referrer, HSTS in
  * production only. `form-action 'self'` (SEC-37); the consent, login and sign-up pages
  * add the one redirect origin their form's redirect chain ends at (browser/csp.ts).
@@ -87,6 +90,8 @@ async function browserPages(
   await app.register(emailVerificationRoutes, options);
   await app.register(passwordResetRoutes, options);
   await app.register(accountPasswordRoutes, options);
+  await app.register(accountTwoFactorRoutes, options);
+  await app.register(accountPasskeyRoutes, options);
   // SEC-60: mail with its links is shown only by the development outbox, never in production.
   if (options.config.env === 'development' && isOutbox(options.mailer)) {
     await app.register(devOutboxRoutes, { outbox: options.mailer });
@@ -125,6 +130,7 @@ export const authorizeService: FastifyPluginAsync<AuthorizeServiceOptions> = asy
     index: false,
     maxAge: config.env === 'production' ? '1d' : 0,
   });
+  await app.register(webauthnBundleRoute, options);
   await app.register(wellKnownCors);
   await app.register(metadataRoutes, options);
   await app.register(openIdRoutes, options);

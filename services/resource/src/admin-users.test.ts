@@ -20,7 +20,12 @@ afterAll(async () => {
   await t?.close();
 });
 
-function admin(method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) {
+function admin(
+  method: 'GET' | 'POST' | 'DELETE',
+  url: string,
+  payload?: object,
+  headers: Record<string, string> = {},
+) {
   return t.app.inject({
     method,
     url,
@@ -147,6 +152,71 @@ describe('balances at the cap (SEC-32)', () => {
     const response = await admin('GET', `/api/admin/users?q=${user.username}`);
     expect(response.statusCode).toBe(200);
     expect(response.json().data[0]).toMatchObject({ quota: Number.MAX_SAFE_INTEGER });
+  });
+});
+
+describe('two-factor state and reset (SEC-72)', () => {
+  const enrol = async (userId: number) => {
+    await t.stores.db.twoFactor.beginTotp(userId, 'encrypted-secret', new Date());
+    await t.stores.db.twoFactor.confirmTotp(userId, 1, [randomId(), randomId(), randomId()], new Date());
+  };
+
+  it('GET /api/admin/users/:id shows the user with two_factor, never a secret', async () => {
+    const user = await createUser(t.stores);
+    const off = await admin('GET', `/api/admin/users/${user.id}`);
+    expect(off.statusCode).toBe(200);
+    expect(off.json().data).toMatchObject({
+      id: user.id,
+      username: user.username,
+      status: 'active',
+      two_factor: { totp: false, recovery_codes_left: 0, passkeys: 0 },
+    });
+    await enrol(user.id);
+    const on = await admin('GET', `/api/admin/users/${user.id}`);
+    expect(on.json().data.two_factor).toEqual({ totp: true, recovery_codes_left: 3, passkeys: 0 });
+    expect(on.body).not.toContain('encrypted-secret');
+    expect((await admin('GET', '/api/admin/users/999999999')).statusCode).toBe(404);
+    expect((await admin('GET', '/api/admin/users/abc')).statusCode).toBe(404);
+  });
+
+  it('DELETE /api/admin/users/:id/two-factor removes the factor and its codes, audited', async () => {
+    const user = await createUser(t.stores);
+    await enrol(user.id);
+    await t.stores.db.passkeys.add(
+      { userId: user.id, credentialId: randomId(), publicKey: 'pQ', counter: 0, transports: [], name: 'Key' },
+      new Date(),
+    );
+    const reset = await admin('DELETE', `/api/admin/users/${user.id}/two-factor`);
+    expect(reset.statusCode).toBe(200);
+    expect(reset.json()).toMatchObject({
+      success: true,
+      message: 'two-factor authentication reset',
+      data: { id: user.id, two_factor: { totp: false, recovery_codes_left: 0, passkeys: 0 } },
+    });
+    expect(await t.stores.db.twoFactor.findTotp(user.id)).toBeNull();
+    const events = await t.stores.db.audit.list({ userId: user.id, type: 'two_factor.reset', limit: 5 });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actor: 'admin',
+      data: { totp: true, recovery_codes_left: 3, passkeys: 1 },
+    });
+    expect(await t.stores.db.passkeys.listByUser(user.id)).toEqual([]);
+
+    const again = await admin('DELETE', `/api/admin/users/${user.id}/two-factor`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().message).toBe('the user had no second factor');
+    expect(
+      await t.stores.db.audit.list({ userId: user.id, type: 'two_factor.reset', limit: 5 }),
+    ).toHaveLength(1);
+    expect((await admin('DELETE', '/api/admin/users/999999999/two-factor')).statusCode).toBe(404);
+  });
+
+  it('needs the admin token', async () => {
+    const user = await createUser(t.stores);
+    await enrol(user.id);
+    const response = await t.app.inject({ method: 'DELETE', url: `/api/admin/users/${user.id}/two-factor` });
+    expect(response.statusCode).toBe(401);
+    expect((await t.stores.db.twoFactor.status(user.id)).totp).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { AuditEvent, Balance, Client, User } from '@gatehouse/core';
+import type { AuditEvent, Balance, Client, TwoFactorStatus, User } from '@gatehouse/core';
 import { formatQuota } from '@gatehouse/core';
 import { quotaToJson, unixSeconds } from '@gatehouse/core/resource';
 
@@ -62,6 +62,11 @@ export function adminUserJson(user: User, balance: Balance | null, format: Money
     balance: moneyJson(balance?.quota ?? 0n, format),
     created_time: unixSeconds(user.createdAt),
   };
+}
+
+/** An account's second factors as the admin API shows them (never a secret or code). */
+export function twoFactorJson(status: TwoFactorStatus, passkeys: number) {
+  return { totp: status.totp, recovery_codes_left: status.recoveryCodesLeft, passkeys };
 }
 
 export function auditJson(event: AuditEvent) {

@@ -26,15 +26,24 @@ export interface RunningStack {
  */
 export async function startTestStack(
   env: Record<string, string> = {},
-  options: { logStream?: { write(line: string): void }; tracing?: Tracing } = {},
+  options: {
+    logStream?: { write(line: string): void };
+    /** The issuer's host (it listens on 127.0.0.1 either way); `localhost` where an IP will not do (WebAuthn RP IDs). */
+    issuerHost?: string;
+    tracing?: Tracing;
+  } = {},
 ): Promise<RunningStack> {
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${options.issuerHost ?? '127.0.0.1'}:${port}`;
   const config = testConfig({ PORT: String(port), ISSUER: origin, ...env });
   const metrics = createMetrics();
   // As runServer does: store calls are measured (and traced when tracing is on).
   const stores = instrumentStores(await createTestStores(), metrics, { traced: Boolean(options.tracing) });
-  const app = createFastify(config, stores, () => false, { ...options, metrics });
+  const app = createFastify(config, stores, () => false, {
+    logStream: options.logStream,
+    tracing: options.tracing,
+    metrics,
+  });
   await app.register(stackApp, { config, stores } satisfies ServiceOptions);
   await app.listen({ port, host: '127.0.0.1' });
   return {

@@ -71,6 +71,18 @@ describe('ID tokens from the token endpoint (OIDC Core §3.1.3, SEC-41, SEC-44, 
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
 
+  it('carries the sign-in methods of the code as amr, and none for codes without them (SEC-71)', async () => {
+    const withOtp = await obtainTokens(app, stores, client, user, {
+      scopes: ['openid'],
+      amr: ['pwd', 'otp'],
+    });
+    const { payload } = await verify((withOtp as unknown as { id_token: string }).id_token);
+    expect(payload.amr).toEqual(['pwd', 'otp']);
+    const older = await obtainTokens(app, stores, client, user, { scopes: ['openid'] });
+    const { payload: olderPayload } = await verify((older as unknown as { id_token: string }).id_token);
+    expect(olderPayload).not.toHaveProperty('amr');
+  });
+
   it('never issues an ID token without openid', async () => {
     const tokens = await obtainTokens(app, stores, client, user, { scopes: ['profile'], nonce: 'n' });
     expect(tokens).not.toHaveProperty('id_token');

@@ -1,4 +1,10 @@
-import type { CacheStores, PendingAuthorizationRequest, SessionData } from '@gatehouse/core';
+import type {
+  CacheStores,
+  PendingAuthorizationRequest,
+  PendingLogin,
+  SessionData,
+  WebAuthnChallenge,
+} from '@gatehouse/core';
 import { memoryAccessTokenStore } from './access-tokens.js';
 import { memoryCodeStore } from './codes.js';
 import { memoryDeviceGrantStore } from './device-grants.js';
@@ -18,6 +24,8 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): CacheStores
   return {
     sessions: memoryExpiringStore<SessionData>(keyspace),
     pendingRequests: memoryExpiringStore<PendingAuthorizationRequest>(keyspace),
+    pendingLogins: memoryExpiringStore<PendingLogin>(keyspace),
+    webauthnChallenges: memoryExpiringStore<WebAuthnChallenge>(keyspace),
     deviceGrants: memoryDeviceGrantStore(keyspace),
     codes: memoryCodeStore(keyspace),
     accessTokens: memoryAccessTokenStore(keyspace),

@@ -1,4 +1,10 @@
-import type { CacheStores, PendingAuthorizationRequest, SessionData } from '@gatehouse/core';
+import type {
+  CacheStores,
+  PendingAuthorizationRequest,
+  PendingLogin,
+  SessionData,
+  WebAuthnChallenge,
+} from '@gatehouse/core';
 import { redisAccessTokenStore } from './access-tokens.js';
 import { redisCodeStore } from './codes.js';
 import type { RedisClient } from './connect.js';
@@ -32,6 +38,8 @@ export function redisCacheOn(client: RedisClient, keyPrefix = ''): CacheStores {
   return {
     sessions: redisExpiringStore<SessionData>(client, keys.session),
     pendingRequests: redisExpiringStore<PendingAuthorizationRequest>(client, keys.pendingRequest),
+    pendingLogins: redisExpiringStore<PendingLogin>(client, keys.pendingLogin),
+    webauthnChallenges: redisExpiringStore<WebAuthnChallenge>(client, keys.webauthnChallenge),
     deviceGrants: redisDeviceGrantStore(client, keys),
     codes: redisCodeStore(client, keys),
     accessTokens: redisAccessTokenStore(client, keys),

@@ -9,6 +9,8 @@ export function redisKeys(keyPrefix = '') {
   return {
     session: (id: string) => `${root}sess:${id}`,
     pendingRequest: (id: string) => `${root}req:${id}`,
+    pendingLogin: (id: string) => `${root}login:${id}`,
+    webauthnChallenge: (id: string) => `${root}wa:${id}`,
     code: (codeHash: string) => `${root}code:${codeHash}`,
     /** The revoke script rebuilds token keys from the hashes in a family set. */
     accessTokenPrefix,

@@ -16,6 +16,8 @@ export interface IdTokenInput {
   nonce: string | null;
   /** The browser session the grant came from (not the session's secret). */
   sid: string | null;
+  /** SEC-71: how the user authenticated (`pwd`, `otp`); omitted when unknown. */
+  amr?: readonly string[] | null;
   /** For `at_hash`. */
   accessToken: string;
   claims: StandardClaims;
@@ -39,6 +41,7 @@ export async function mintIdToken(input: IdTokenInput, signer: Signer): Promise<
   };
   if (input.nonce !== null) payload.nonce = input.nonce;
   if (input.sid !== null) payload.sid = input.sid;
+  if (input.amr && input.amr.length > 0) payload.amr = [...input.amr];
   return new SignJWT(payload)
     .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'JWT' })
     .setIssuer(input.issuer)

@@ -19,6 +19,8 @@ export interface IdTokenGrant {
   authTime: number | null;
   nonce: string | null;
   sid: string | null;
+  /** Authentication methods of the sign-in (RFC 8176); null when unknown (refreshes). */
+  amr?: readonly string[] | null;
 }
 
 /** SEC-46: an ID token only for a grant that includes `openid`. */
@@ -52,6 +54,7 @@ export async function issueIdToken(
       authTime: grant.authTime ?? Math.floor(now / 1000),
       nonce: grant.nonce,
       sid: grant.sid,
+      amr: grant.amr ?? null,
       accessToken,
       claims: standardClaims(user, grant.scopes),
       now,

@@ -14,6 +14,8 @@ export interface AuthorizationCodeData {
   nonce?: string | null;
   /** The browser session the code was issued in, as the ID token's `sid`. */
   sid?: string | null;
+  /** The session's authentication methods, as the ID token's `amr` (absent in older codes). */
+  amr?: string[] | null;
 }
 
 export type ConsumeResult =

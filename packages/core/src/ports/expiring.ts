@@ -15,6 +15,25 @@ export interface SessionData {
   authTime: number;
   /** The user's session epoch at sign-in; a password change or reset raises it and ends the session (SEC-63). */
   epoch?: number;
+  /**
+   * How the sign-in was authenticated (RFC 8176 values, `pwd`, `otp`), for the ID token's
+   * `amr`. Absent in sessions from before two-factor sign-in: read as `["pwd"]`.
+   */
+  amr?: string[];
+}
+
+/**
+ * A sign-in whose password was right and which waits for its second factor (SEC-70).
+ * Keyed by the SHA-256 of a random cookie value only this browser holds.
+ */
+export interface PendingLogin {
+  userId: number;
+  /** The user's session epoch at the password check: a password change meanwhile ends it. */
+  epoch: number;
+  /** The device cookie was recognised at the password step. */
+  recognisedDevice: boolean;
+  /** The account-wide delay the password step waited (for the audit event). */
+  delayMs: number;
 }
 
 /** An authorization request that passed validation and waits for the user's consent decision. */
@@ -30,4 +49,14 @@ export interface PendingAuthorizationRequest {
   autoAuthorize: boolean;
   /** OpenID Connect nonce, carried to the code (absent in requests stored before OIDC). */
   nonce?: string | null;
+}
+
+/** A WebAuthn ceremony in progress: the challenge its response must sign (SEC-72). */
+export interface WebAuthnChallenge {
+  challenge: string;
+  purpose: 'register' | 'authenticate';
+  /** The user registering, or the user of the pending sign-in; null for passwordless sign-in. */
+  userId: number | null;
+  /** Registration: the name the user gave the new passkey. */
+  name?: string;
 }

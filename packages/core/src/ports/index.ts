@@ -6,14 +6,22 @@ import type { AuthorizationCodeStore } from './codes.js';
 import type { DeveloperTokenStore } from './developer-tokens.js';
 import type { DeviceGrantStore } from './device-grants.js';
 import type { EmailTokenStore } from './email-tokens.js';
-import type { ExpiringStore, PendingAuthorizationRequest, SessionData } from './expiring.js';
+import type {
+  ExpiringStore,
+  PendingAuthorizationRequest,
+  PendingLogin,
+  SessionData,
+  WebAuthnChallenge,
+} from './expiring.js';
 import type { GrantStore } from './grants.js';
 import type { LedgerStore } from './ledger.js';
+import type { PasskeyStore } from './passkeys.js';
 import type { RateLimitStore } from './rate-limits.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
 import type { SigningKeyStore } from './signing-keys.js';
 import type { StampStore } from './stamps.js';
 import type { TopupCodeStore } from './topup-codes.js';
+import type { TwoFactorStore } from './two-factor.js';
 import type { UserinfoReader } from './userinfo.js';
 import type { UserStore } from './users.js';
 
@@ -28,11 +36,13 @@ export type * from './email-tokens.js';
 export type * from './expiring.js';
 export type * from './grants.js';
 export type * from './ledger.js';
+export type * from './passkeys.js';
 export type * from './rate-limits.js';
 export type * from './refresh-tokens.js';
 export type * from './signing-keys.js';
 export type * from './stamps.js';
 export type * from './topup-codes.js';
+export type * from './two-factor.js';
 export type * from './userinfo.js';
 export type * from './users.js';
 
@@ -49,6 +59,10 @@ export interface DurableStores {
   developerTokens: DeveloperTokenStore;
   /** One-time links sent by mail: e-mail verification and password reset. */
   emailTokens: EmailTokenStore;
+  /** Second factors: the TOTP secret and recovery codes. */
+  twoFactor: TwoFactorStore;
+  /** WebAuthn credentials: a second factor and passwordless sign-in. */
+  passkeys: PasskeyStore;
   audit: AuditStore;
   userinfo: UserinfoReader;
   /** ID-token signing keys (OpenID Connect). */
@@ -62,6 +76,10 @@ export interface DurableStores {
 export interface CacheStores {
   sessions: ExpiringStore<SessionData>;
   pendingRequests: ExpiringStore<PendingAuthorizationRequest>;
+  /** Sign-ins waiting for their second factor. */
+  pendingLogins: ExpiringStore<PendingLogin>;
+  /** WebAuthn challenges, each taken once by the response that answers it. */
+  webauthnChallenges: ExpiringStore<WebAuthnChallenge>;
   codes: AuthorizationCodeStore;
   /** Device authorizations in progress (RFC 8628). */
   deviceGrants: DeviceGrantStore;

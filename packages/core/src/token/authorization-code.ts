@@ -148,7 +148,13 @@ export async function issueForCode(
   }
   const body = tokenResponse(access, refresh, familyExpiresAt, now, accessTokenTtl);
   if (oidc && user) {
-    const grant = { scopes: data.scopes, authTime: data.authTime, nonce: data.nonce ?? null, sid };
+    const grant = {
+      scopes: data.scopes,
+      authTime: data.authTime,
+      nonce: data.nonce ?? null,
+      sid,
+      amr: data.amr ?? null,
+    };
     body.id_token = await issueIdToken(oidc, client, user, grant, access.value, now);
   }
   return body;

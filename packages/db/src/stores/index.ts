@@ -7,9 +7,11 @@ import { createDeveloperTokenStore } from './developer-tokens.js';
 import { createEmailTokenStore } from './email-tokens.js';
 import { createGrantStore } from './grants.js';
 import { createLedgerStore } from './ledger.js';
+import { createPasskeyStore } from './passkeys.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createSigningKeyStore } from './signing-keys.js';
 import { createTopupCodeStore } from './topup-codes.js';
+import { createTwoFactorStore } from './two-factor.js';
 import { createUserinfoReader } from './userinfo.js';
 import { createUserStore } from './users.js';
 
@@ -26,6 +28,8 @@ export function createDurableStores(database: Database): DurableStores {
     topupCodes: createTopupCodeStore(db),
     developerTokens: createDeveloperTokenStore(db),
     emailTokens: createEmailTokenStore(db),
+    twoFactor: createTwoFactorStore(db),
+    passkeys: createPasskeyStore(db),
     audit: createAuditStore(db),
     userinfo: createUserinfoReader(db),
     signingKeys: createSigningKeyStore(db),

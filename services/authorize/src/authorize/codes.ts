@@ -13,6 +13,8 @@ export interface CodeGrant {
   nonce: string | null;
   /** The ID token's `sid`: see `sessionSid`. */
   sid: string | null;
+  /** The session's authentication methods, for the ID token's `amr` (SEC-71). */
+  amr: string[];
 }
 
 /**
@@ -47,6 +49,7 @@ export async function issueAuthorizationCode(
       authTime: grant.authTime,
       nonce: grant.nonce,
       sid: grant.sid,
+      amr: [...grant.amr],
     },
     config.authCodeTtl,
   );

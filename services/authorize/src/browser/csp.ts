@@ -49,6 +49,23 @@ export function allowFormRedirectTo(
   if (origin) reply.header('content-security-policy', serialise(cspDirectives(config, [origin])));
 }
 
+/** The registered redirect URI an authorization request in `returnTo` ends at, if any. */
+async function redirectUriOfReturnTo(
+  config: Pick<Config, 'issuer'>,
+  stores: Stores,
+  returnTo: string | null,
+): Promise<string | null> {
+  if (!returnTo?.startsWith('/api/oauth2/authorize?')) return null;
+  const params = new URL(returnTo, config.issuer).searchParams;
+  const clientId = params.get('client_id');
+  const redirectUri = params.get('redirect_uri');
+  if (!clientId || !redirectUri) return null;
+  const client = await stores.db.clients.findByClientId(clientId);
+  return client && !client.disabled && isRegisteredRedirectUri(redirectUri, client.redirectUris)
+    ? redirectUri
+    : null;
+}
+
 /**
  * For the login and sign-up pages: when `returnTo` is an authorization request of a known
  * client with a registered redirect URI, the form's redirect chain ends there.
@@ -59,13 +76,23 @@ export async function allowFormRedirectOfReturnTo(
   stores: Stores,
   returnTo: string | null,
 ): Promise<void> {
-  if (!returnTo?.startsWith('/api/oauth2/authorize?')) return;
-  const params = new URL(returnTo, config.issuer).searchParams;
-  const clientId = params.get('client_id');
-  const redirectUri = params.get('redirect_uri');
-  if (!clientId || !redirectUri) return;
-  const client = await stores.db.clients.findByClientId(clientId);
-  if (client && !client.disabled && isRegisteredRedirectUri(redirectUri, client.redirectUris)) {
-    allowFormRedirectTo(reply, config, redirectUri);
-  }
+  const redirectUri = await redirectUriOfReturnTo(config, stores, returnTo);
+  if (redirectUri) allowFormRedirectTo(reply, config, redirectUri);
+}
+
+/**
+ * SEC-18 for the passkey pages only: WebAuthn needs script, so these pages allow scripts
+ * from our own origin (`script-src 'self'`: the SimpleWebAuthn bundle and passkeys.js,
+ * no inline script, nothing from elsewhere); everything else stays as strict.
+ */
+export async function allowOwnScripts(
+  reply: FastifyReply,
+  config: Pick<Config, 'env' | 'issuer'>,
+  stores: Stores,
+  returnTo: string | null = null,
+): Promise<void> {
+  const redirectUri = await redirectUriOfReturnTo(config, stores, returnTo);
+  const origin = redirectUri ? cspOrigin(redirectUri) : null;
+  const directives = { ...cspDirectives(config, origin ? [origin] : []), 'script-src': ["'self'"] };
+  reply.header('content-security-policy', serialise(directives));
 }

@@ -74,7 +74,7 @@ export const browserSessions = fp(
 export async function startSession(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { config: Config; stores: Stores; user: User },
+  options: { config: Config; stores: Stores; user: User; amr?: string[] },
 ): Promise<BrowserSession> {
   const { config, stores, user } = options;
   await destroyPresentedSession(request, stores, config);
@@ -84,12 +84,18 @@ export async function startSession(
     csrfToken: randomToken(''),
     authTime: Math.floor(Date.now() / 1000),
     epoch: user.sessionEpoch,
+    amr: options.amr ?? ['pwd'],
   };
   const key = sha256Hex(value);
   await stores.cache.sessions.put(key, data, config.sessionTtl);
   reply.setCookie(sessionCookieName(config), value, cookieOptions(config, config.sessionTtl));
   request.session = { ...data, key, user };
   return request.session;
+}
+
+/** How the session's sign-in was authenticated (RFC 8176); sessions from before `amr` were password-only. */
+export function sessionAmr(session: Pick<SessionData, 'amr'>): string[] {
+  return session.amr ?? ['pwd'];
 }
 
 /** Signs out: deletes the session server-side (the old cookie stops working anywhere) and clears the cookie. */

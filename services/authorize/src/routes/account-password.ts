@@ -3,7 +3,7 @@ import { hashPassword, type ServiceOptions, verifyPassword } from '@gatehouse/se
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
-import { requireSession, signedIn, startSession } from '../browser/session.js';
+import { requireSession, sessionAmr, signedIn, startSession } from '../browser/session.js';
 import { checkWindows } from '../browser/throttle.js';
 import { auditUserAction } from '../pages/audit.js';
 import { EMAIL_THROTTLE } from './email-verification.js';
@@ -53,7 +53,8 @@ export async function accountPasswordRoutes(app: FastifyInstance, options: Servi
     if (problem) return notChanged(reply, 400, `The new password ${problem}.`);
     const updated = await stores.db.users.setPassword(user.id, await hashPassword(next));
     if (!updated) return reply.redirect('/login', 303);
-    await startSession(request, reply, { config, stores, user: updated });
+    // The new session keeps how this one was signed in (a second factor stays proven).
+    await startSession(request, reply, { config, stores, user: updated, amr: sessionAmr(signedIn(request)) });
     await auditUserAction(stores, request, user.id, { type: 'password.changed', data: {} });
     return reply.redirect('/account?notice=password-changed#password', 303);
   });

@@ -14,6 +14,8 @@ import { requireSession, signedIn } from '../browser/session.js';
 import { auditUserAction } from '../pages/audit.js';
 import { money, scopeText, signedMoney, when } from '../pages/format.js';
 import { type FieldErrors, idParam, noticeText, oneError } from '../pages/forms.js';
+import { twoFactorView } from './account-two-factor.js';
+import { passkeysView } from './passkeys.js';
 
 /** How many ledger entries the account page shows. */
 export const RECENT_LEDGER_ENTRIES = 10;
@@ -26,6 +28,9 @@ const NOTICES = {
   'email-changed':
     'Email address changed. We sent a confirmation link to the new address and told the old one about the change.',
   'password-changed': 'Password changed. You were signed out on every other browser.',
+  'passkey-added': 'Passkey added. You can sign in with it, and it counts as a second factor.',
+  'passkey-removed': 'Passkey removed.',
+  'two-factor-removed': 'Two-factor authentication is off. Your recovery codes no longer work.',
 };
 
 const KIND_TEXT: Record<string, string> = {
@@ -121,6 +126,8 @@ export async function accountRoutes(
         csrfToken,
         notice: noticeText(request.query, NOTICES),
         ...(await accountView(stores, config, user, options.mailer !== null)),
+        ...(await twoFactorView(stores, user)),
+        ...(await passkeysView(stores, user)),
         newToken: extra.newToken ?? null,
         tokenName: extra.tokenName ?? '',
         errors: extra.errors ?? {},

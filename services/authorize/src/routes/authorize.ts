@@ -32,7 +32,7 @@ import { allowFormRedirectTo } from '../browser/csp.js';
 import { field } from '../browser/fields.js';
 import { PageError } from '../browser/page-error.js';
 import { page } from '../browser/render.js';
-import { type BrowserSession, loginUrl, signedIn } from '../browser/session.js';
+import { type BrowserSession, loginUrl, sessionAmr, signedIn } from '../browser/session.js';
 
 export const AUTHORIZE_PATH = '/api/oauth2/authorize';
 
@@ -101,6 +101,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
       authTime: session.authTime,
       nonce: grant.nonce,
       sid: sessionSid(session.key),
+      amr: sessionAmr(session),
     });
     return reply.redirect(successRedirectUrl(grant.redirectUri, code, grant.state, config.issuer), status);
   };

@@ -4,6 +4,7 @@ import {
   canonicalLogin,
   DEVICE_COOKIE_TTL_SECONDS,
   type LoginThrottleLimits,
+  needsSecondFactor,
   readDeviceCookie,
   rememberDevice,
   signDeviceCookie,
@@ -19,6 +20,8 @@ import { page } from '../browser/render.js';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '../browser/return-to.js';
 import { endSession, startSession } from '../browser/session.js';
 import { type LoginAttempt, loginThrottle } from '../browser/throttle.js';
+import { beginSecondFactor, type SignInCompletion, secondFactorRoutes } from './login-second-factor.js';
+import { passkeyLoginRoutes } from './passkeys.js';
 
 /** One message for an unknown user and a wrong password: the form is no account oracle. */
 export const LOGIN_FAILED_MESSAGE = 'Incorrect username or password.';
@@ -56,6 +59,11 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
 
   const returnToOf = (request: FastifyRequest) =>
     safeReturnTo(field(request.query, 'return_to'), config.issuer);
+  /** `path` carrying this sign-in's `return_to` along. */
+  const actionFor = (request: FastifyRequest, path: string) => {
+    const returnTo = returnToOf(request);
+    return returnTo ? `${path}?return_to=${encodeURIComponent(returnTo)}` : path;
+  };
 
   const loginForm = async (
     request: FastifyRequest,
@@ -69,7 +77,8 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
       'login.eta',
       {
         title: 'Sign in',
-        action: returnTo ? `/login?return_to=${encodeURIComponent(returnTo)}` : '/login',
+        action: actionFor(request, '/login'),
+        passkeyLogin: actionFor(request, '/login/passkey'),
         continuing: returnTo?.startsWith('/api/oauth2/authorize') ?? false,
         csrfToken: preSessionCsrfToken(request, reply, config),
         error: options.error ?? null,
@@ -124,18 +133,54 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     }
 
     await throttle.succeeded(attempt);
-    await startSession(request, reply, { config, stores, user });
+    if (await needsSecondFactor(stores, user.id)) {
+      // No session and no device cookie until the second factor passed (SEC-70).
+      await beginSecondFactor(
+        reply,
+        { config, stores },
+        {
+          userId: user.id,
+          epoch: user.sessionEpoch,
+          recognisedDevice: decision.recognisedDevice,
+          delayMs: decision.delayMs,
+        },
+      );
+      return reply.redirect(actionFor(request, '/login/second-factor'), 303);
+    }
+    return complete(request, reply, {
+      user,
+      amr: ['pwd'],
+      recognisedDevice: decision.recognisedDevice,
+      delayMs: decision.delayMs,
+      secondFactor: null,
+    });
+  });
+
+  /**
+   * The sign-in is complete: a new session, and the device cookie naming this account —
+   * set only now, so for an account with a second factor a device is recognised by the
+   * account-wide limit only after that factor passed on it (SEC-34, SEC-70).
+   */
+  async function complete(request: FastifyRequest, reply: FastifyReply, done: SignInCompletion) {
+    const { user } = done;
+    await startSession(request, reply, { config, stores, user, amr: done.amr });
+    const device = readDeviceCookie(deviceSecret, request.cookies[deviceCookie]);
     reply.setCookie(
       deviceCookie,
-      signDeviceCookie(deviceSecret, rememberDevice(attempt.device, user.id)),
+      signDeviceCookie(deviceSecret, rememberDevice(device, user.id)),
       cookieOptions(config, DEVICE_COOKIE_TTL_SECONDS),
     );
     await audit(request, user, 'login.succeeded', {
-      device: decision.recognisedDevice ? 'recognised' : 'new',
-      delay_ms: decision.delayMs,
+      device: done.recognisedDevice ? 'recognised' : 'new',
+      delay_ms: done.delayMs,
+      ...(done.secondFactor ? { second_factor: done.secondFactor } : {}),
     });
     return reply.redirect(returnToOf(request) ?? DEFAULT_RETURN_TO, 303);
-  });
+  }
+
+  const secondFactorContext = { config, stores, actionFor, returnTo: returnToOf, complete, audit };
+  secondFactorRoutes(app, secondFactorContext);
+  passkeyLoginRoutes(app, secondFactorContext);
 
   app.post('/logout', async (request, reply) => {
     const user = request.session?.user ?? null;

@@ -4,7 +4,7 @@ import { unixSeconds } from '@gatehouse/core/resource';
 import { hashPassword, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, badRequest, notFound, ok } from '../envelope.js';
-import { adminUserJson } from '../presenters.js';
+import { adminUserJson, twoFactorJson } from '../presenters.js';
 import { audit, numericId } from '../request-parts.js';
 
 const createSchema = {
@@ -71,6 +71,54 @@ export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
       `${users.length} user(s)`,
       users.map((user, i) => adminUserJson(user, balances[i] ?? null, config)),
     );
+  });
+
+  /** The user named by `:id`, or 404. */
+  const userOf = async (raw: string) => {
+    const id = numericId(raw);
+    const user = id === null ? null : await stores.db.users.findById(id);
+    if (!user) throw notFound(`no user with id ${raw}`);
+    return user;
+  };
+
+  app.get('/api/admin/users/:id', async (request) => {
+    const user = await userOf((request.params as { id: string }).id);
+    const [balance, twoFactor, passkeys] = await Promise.all([
+      stores.db.ledger.getBalance(user.id),
+      stores.db.twoFactor.status(user.id),
+      stores.db.passkeys.listByUser(user.id),
+    ]);
+    return ok('user', {
+      ...adminUserJson(user, balance, config),
+      two_factor: twoFactorJson(twoFactor, passkeys.length),
+    });
+  });
+
+  // For a user who lost their authenticator and recovery codes, after the operator has
+  // checked who is asking: the account is back to password-only sign-in (SEC-72).
+  app.delete('/api/admin/users/:id/two-factor', async (request) => {
+    const user = await userOf((request.params as { id: string }).id);
+    const before = await stores.db.twoFactor.status(user.id);
+    const totpRemoved = await stores.db.twoFactor.remove(user.id);
+    const passkeysRemoved = await stores.db.passkeys.removeAll(user.id);
+    const removed = totpRemoved || passkeysRemoved > 0;
+    if (removed) {
+      await audit(stores, request, {
+        type: 'two_factor.reset',
+        actor: 'admin',
+        userId: user.id,
+        data: { totp: before.totp, recovery_codes_left: before.recoveryCodesLeft, passkeys: passkeysRemoved },
+      });
+    }
+    const [balance, twoFactor, passkeys] = await Promise.all([
+      stores.db.ledger.getBalance(user.id),
+      stores.db.twoFactor.status(user.id),
+      stores.db.passkeys.listByUser(user.id),
+    ]);
+    return ok(removed ? 'two-factor authentication reset' : 'the user had no second factor', {
+      ...adminUserJson(user, balance, config),
+      two_factor: twoFactorJson(twoFactor, passkeys.length),
+    });
   });
 
   app.post('/api/admin/users/:id/disable', async (request) => {

@@ -40,6 +40,8 @@ describe('gatehouse CLI against a running stack', () => {
     expect(top.code).toBe(0);
     for (const name of [
       'users create',
+      'users 2fa',
+      'users reset-2fa',
       'balance credit',
       'topup-codes create',
       'clients trust',
@@ -106,6 +108,24 @@ describe('gatehouse CLI against a running stack', () => {
       'carol-password',
     ]);
     expect(duplicate.code).toBe(1);
+
+    await stack.stores.db.twoFactor.beginTotp(user.id, 'encrypted', new Date());
+    await stack.stores.db.twoFactor.confirmTotp(user.id, 1, ['a'.repeat(64), 'b'.repeat(64)], new Date());
+    const shown = await as(['users', '2fa', String(user.id), '--json']);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      id: user.id,
+      two_factor: { totp: true, recovery_codes_left: 2 },
+    });
+    expect((await as(['users', '2fa', String(user.id)])).stdout).toMatch(/totp\s+true/);
+    const reset = await as(['users', 'reset-2fa', String(user.id)]);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toMatch(/totp\s+false/);
+    expect(await stack.stores.db.twoFactor.findTotp(user.id)).toBeNull();
+    expect(
+      await stack.stores.db.audit.list({ userId: user.id, type: 'two_factor.reset', limit: 2 }),
+    ).toHaveLength(1);
+    expect((await as(['users', '2fa', '999999'])).code).toBe(1);
 
     const disabled = await as(['users', 'disable', String(user.id), '--json']);
     expect(disabled.code).toBe(0);

@@ -3,7 +3,9 @@ import type {
   CacheStores,
   ExpiringStore,
   PendingAuthorizationRequest,
+  PendingLogin,
   SessionData,
+  WebAuthnChallenge,
 } from '../../ports/index.js';
 import { concurrently, type OpenCache, PAST_ONE_SECOND_MS, sleep, uniqueKey, useCache } from './support.js';
 
@@ -19,10 +21,19 @@ const pendingRequest: PendingAuthorizationRequest = {
   autoAuthorize: false,
 };
 
-/** Sessions and pending authorization requests share the `ExpiringStore` contract. */
+const webauthnChallenge: WebAuthnChallenge = {
+  challenge: 'c2lnbiBtZQ',
+  purpose: 'authenticate',
+  userId: null,
+};
+const pendingLogin: PendingLogin = { userId: 7, epoch: 2, recognisedDevice: false, delayMs: 250 };
+
+/** Sessions, pending authorization requests and pending sign-ins share the `ExpiringStore` contract. */
 export function describeExpiringStoreContract(open: OpenCache): void {
-  describeOne('sessions', open, (cache) => cache.sessions, session);
+  describeOne('sessions', open, (cache) => cache.sessions, { ...session, amr: ['pwd', 'otp'] });
   describeOne('pendingRequests', open, (cache) => cache.pendingRequests, pendingRequest);
+  describeOne('pendingLogins', open, (cache) => cache.pendingLogins, pendingLogin);
+  describeOne('webauthnChallenges', open, (cache) => cache.webauthnChallenges, webauthnChallenge);
 
   describe('ExpiringStore namespaces', () => {
     const cache = useCache(open);
@@ -33,6 +44,9 @@ export function describeExpiringStoreContract(open: OpenCache): void {
       expect(await cache().pendingRequests.get(key)).toBeNull();
       await cache().pendingRequests.put(key, pendingRequest, 60);
       expect(await cache().sessions.get(key)).toEqual(session);
+      expect(await cache().pendingLogins.get(key)).toBeNull();
+      await cache().pendingLogins.put(key, pendingLogin, 60);
+      expect(await cache().pendingRequests.get(key)).toEqual(pendingRequest);
     });
   });
 }

@@ -8,9 +8,11 @@ import { describeEmailTokenStoreContract } from './email-tokens.js';
 import type { OpenDurableStores } from './fixtures.js';
 import { describeGrantStoreContract } from './grants.js';
 import { describeLedgerStoreContract } from './ledger.js';
+import { describePasskeyStoreContract } from './passkeys.js';
 import { describeRefreshTokenStoreContract } from './refresh-tokens.js';
 import { describeSigningKeyStoreContract } from './signing-keys.js';
 import { describeTopupCodeStoreContract } from './topup-codes.js';
+import { describeTwoFactorStoreContract } from './two-factor.js';
 import { describeUserinfoReaderContract } from './userinfo.js';
 import { describeUserStoreContract } from './users.js';
 
@@ -24,9 +26,11 @@ export {
   describeEmailTokenStoreContract,
   describeGrantStoreContract,
   describeLedgerStoreContract,
+  describePasskeyStoreContract,
   describeRefreshTokenStoreContract,
   describeSigningKeyStoreContract,
   describeTopupCodeStoreContract,
+  describeTwoFactorStoreContract,
   describeUserinfoReaderContract,
   describeUserStoreContract,
 };
@@ -42,6 +46,8 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeTopupCodeStoreContract(open);
   describeDeveloperTokenStoreContract(open);
   describeEmailTokenStoreContract(open);
+  describeTwoFactorStoreContract(open);
+  describePasskeyStoreContract(open);
   describeAuditStoreContract(open);
   describeUserinfoReaderContract(open);
   describeSigningKeyStoreContract(open);

@@ -3,6 +3,13 @@ import { type Money, moneyText, requireArg } from '../amounts.js';
 import type { Command } from '../command.js';
 import { printRecord, printTable } from '../output.js';
 
+/** A user's second factors: one line each for people, the API's shape for `--json`. */
+function printTwoFactor(user: Record<string, unknown>, json: boolean): void {
+  const twoFactor = user.two_factor as { totp: boolean; recovery_codes_left: number };
+  const head = { id: user.id, username: user.username };
+  printRecord(json ? { ...head, two_factor: twoFactor } : { ...head, ...twoFactor }, json);
+}
+
 export const userCommands: Command[] = [
   {
     name: 'users create',
@@ -44,6 +51,32 @@ export const userCommands: Command[] = [
     async run(_values, positionals, { admin, json }) {
       const id = requireArg(positionals, 0, '<user-id>');
       printRecord(await admin.call('POST', `/api/admin/users/${encodeURIComponent(id)}/disable`), json);
+    },
+  },
+  {
+    name: 'users 2fa',
+    summary: 'show whether a user has two-factor authentication, and how many recovery codes are left',
+    args: '<user-id>',
+    async run(_values, positionals, { admin, json }) {
+      const id = requireArg(positionals, 0, '<user-id>');
+      const user = await admin.call<Record<string, unknown>>(
+        'GET',
+        `/api/admin/users/${encodeURIComponent(id)}`,
+      );
+      printTwoFactor(user, json);
+    },
+  },
+  {
+    name: 'users reset-2fa',
+    summary: "remove a user's authenticator app and recovery codes (audited): password-only sign-in again",
+    args: '<user-id>',
+    async run(_values, positionals, { admin, json }) {
+      const id = requireArg(positionals, 0, '<user-id>');
+      const user = await admin.call<Record<string, unknown>>(
+        'DELETE',
+        `/api/admin/users/${encodeURIComponent(id)}/two-factor`,
+      );
+      printTwoFactor(user, json);
     },
   },
 ];

@@ -1,0 +1,4 @@
+import { describePasskeyStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describePasskeyStoreContract(createTestDatabase);
