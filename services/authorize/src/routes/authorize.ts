@@ -115,7 +115,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
     request.authorizationResponse = { redirectUri, state: echoableState(raw) };
 
     // Steps 3–7: failures are redirected to the client by the error handler.
-    const authorization = validateAuthorizationParameters(raw, client, redirectUri);
+    const authorization = validateAuthorizationParameters(raw, client, redirectUri, config);
     const who = checkSession(request.session, authorization.prompt, authorization.openid.maxAge);
     if (who.kind === 'login') return reply.redirect(loginUrl(returnToAuthorize(query, authorization)), 302);
     const { session } = who;
