@@ -22,6 +22,7 @@ import { browserSessions } from './browser/session.js';
 import { deviceRoutes } from './device/routes.js';
 import { accountRoutes } from './routes/account.js';
 import { accountPasswordRoutes } from './routes/account-password.js';
+import { accountSpendingRoutes } from './routes/account-spending.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
@@ -87,6 +88,7 @@ async function browserPages(
   await app.register(emailVerificationRoutes, options);
   await app.register(passwordResetRoutes, options);
   await app.register(accountPasswordRoutes, options);
+  await app.register(accountSpendingRoutes, options);
   // SEC-60: mail with its links is shown only by the development outbox, never in production.
   if (options.config.env === 'development' && isOutbox(options.mailer)) {
     await app.register(devOutboxRoutes, { outbox: options.mailer });

@@ -14,6 +14,7 @@ import { requireSession, signedIn } from '../browser/session.js';
 import { auditUserAction } from '../pages/audit.js';
 import { money, scopeText, signedMoney, when } from '../pages/format.js';
 import { type FieldErrors, idParam, noticeText, oneError } from '../pages/forms.js';
+import { SPENDING_NOTICES, spendingView } from './account-spending.js';
 
 /** How many ledger entries the account page shows. */
 export const RECENT_LEDGER_ENTRIES = 10;
@@ -26,6 +27,7 @@ const NOTICES = {
   'email-changed':
     'Email address changed. We sent a confirmation link to the new address and told the old one about the change.',
   'password-changed': 'Password changed. You were signed out on every other browser.',
+  ...SPENDING_NOTICES,
 };
 
 const KIND_TEXT: Record<string, string> = {
@@ -121,6 +123,7 @@ export async function accountRoutes(
         csrfToken,
         notice: noticeText(request.query, NOTICES),
         ...(await accountView(stores, config, user, options.mailer !== null)),
+        spending: await spendingView(stores, config, user.id),
         newToken: extra.newToken ?? null,
         tokenName: extra.tokenName ?? '',
         errors: extra.errors ?? {},
