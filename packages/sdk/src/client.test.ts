@@ -119,6 +119,23 @@ describe('createAuthorizationRequest', () => {
   });
 });
 
+describe('createAuthorizationRequest with charge', () => {
+  it('sends the suggested allowance as charge_limit and charge_period', async () => {
+    const client = clientFor(fakeGatehouse());
+    const request = await client.createAuthorizationRequest({
+      scope: 'profile charge',
+      suggestAllowance: { limit: '5.00', period: 'month' },
+    });
+    const url = new URL(request.url);
+    expect(url.searchParams.get('scope')).toBe('profile charge');
+    expect(url.searchParams.get('charge_limit')).toBe('5.00');
+    expect(url.searchParams.get('charge_period')).toBe('month');
+    const plain = new URL((await client.createAuthorizationRequest()).url);
+    expect(plain.searchParams.has('charge_limit')).toBe(false);
+    expect(plain.searchParams.has('charge_period')).toBe(false);
+  });
+});
+
 describe('handleCallback', () => {
   let gatehouse: FakeGatehouse;
 

@@ -14,6 +14,11 @@ export interface AuthorizationRequestOptions {
   prompt?: 'login' | 'consent' | 'none';
   /** Overrides the client's `redirectUri` (it must be registered too). */
   redirectUri?: string;
+  /**
+   * With the `charge` scope: the allowance to suggest (`charge_limit`, `charge_period`), e.g.
+   * `{ limit: '5.00', period: 'month' }`. The user chooses the real one on the consent page.
+   */
+  suggestAllowance?: { limit?: string; period?: 'day' | 'week' | 'month' | 'total' };
 }
 
 /** Keep `state`, `codeVerifier` (and `redirectUri`) in your server-side session until the callback. */
@@ -78,6 +83,8 @@ export class GatehouseClient {
     };
     if (options.autoAuthorize) params.auto_authorize = 'true';
     if (options.prompt) params.prompt = options.prompt;
+    if (options.suggestAllowance?.limit) params.charge_limit = options.suggestAllowance.limit;
+    if (options.suggestAllowance?.period) params.charge_period = options.suggestAllowance.period;
     const nonce = scopeString(options.scope).split(' ').includes('openid') ? randomToken() : undefined;
     if (nonce) params.nonce = nonce;
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);

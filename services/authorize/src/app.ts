@@ -23,6 +23,7 @@ import { deviceRoutes } from './device/routes.js';
 import { accountRoutes } from './routes/account.js';
 import { accountPasswordRoutes } from './routes/account-password.js';
 import { accountTwoFactorRoutes } from './routes/account-two-factor.js';
+import { accountSpendingRoutes } from './routes/account-spending.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
@@ -92,6 +93,7 @@ async function browserPages(
   await app.register(accountPasswordRoutes, options);
   await app.register(accountTwoFactorRoutes, options);
   await app.register(accountPasskeyRoutes, options);
+  await app.register(accountSpendingRoutes, options);
   // SEC-60: mail with its links is shown only by the development outbox, never in production.
   if (options.config.env === 'development' && isOutbox(options.mailer)) {
     await app.register(devOutboxRoutes, { outbox: options.mailer });

@@ -1,6 +1,7 @@
 export * from './address-group.js';
 export * from './app-lifecycle.js';
 export * from './app-registration.js';
+export * from './app-spending.js';
 export * from './canonical-email.js';
 export * from './connected-apps.js';
 export * from './developer-tokens.js';

@@ -23,6 +23,7 @@ describe('decideConsent', () => {
       reason: 'first_time',
       newScopes: ['profile'],
       previouslyGranted: [],
+      chooseAllowance: false,
     });
   });
 
@@ -39,6 +40,7 @@ describe('decideConsent', () => {
       reason: 'wider_scope',
       newScopes: ['balance'],
       previouslyGranted: ['profile'],
+      chooseAllowance: false,
     });
   });
 
@@ -70,5 +72,82 @@ describe('decideConsent', () => {
     const prompt = { ...noPrompt, none: true };
     expect(() => decide({ prompt })).toThrow(ConsentRequiredError);
     expect(decide({ prompt, grant: { scopes: ['profile'] } }).kind).toBe('skip');
+  });
+
+  describe('the charge scope (SEC-85)', () => {
+    const allowance = { limit: 500n, period: 'month' as const };
+    const charge = ['charge', 'profile'];
+
+    it('asks for an allowance the first time charge is granted', () => {
+      expect(decide({ scopes: charge })).toMatchObject({
+        kind: 'ask',
+        reason: 'first_time',
+        chooseAllowance: true,
+      });
+    });
+
+    it('is not skipped by a remembered grant that covers charge but has no allowance', () => {
+      expect(decide({ scopes: charge, grant: { scopes: charge, allowance: null } })).toEqual({
+        kind: 'ask',
+        reason: 'allowance_required',
+        newScopes: [],
+        previouslyGranted: charge,
+        chooseAllowance: true,
+      });
+      expect(decide({ scopes: charge, grant: { scopes: charge } }).kind).toBe('ask');
+    });
+
+    it('is not skipped by auto_authorize from a trusted client', () => {
+      const trusted = { client: { trusted: true }, autoAuthorize: true, scopes: charge };
+      expect(decide(trusted)).toMatchObject({ kind: 'ask', reason: 'first_time', chooseAllowance: true });
+      expect(decide({ ...trusted, grant: { scopes: ['profile'] } })).toMatchObject({
+        kind: 'ask',
+        reason: 'wider_scope',
+        newScopes: ['charge'],
+        chooseAllowance: true,
+      });
+    });
+
+    it('skips as usual once the grant carries an allowance', () => {
+      expect(decide({ scopes: charge, grant: { scopes: charge, allowance } })).toEqual({
+        kind: 'skip',
+        reason: 'granted',
+      });
+      expect(
+        decide({
+          scopes: charge,
+          client: { trusted: true },
+          autoAuthorize: true,
+          grant: { scopes: ['profile'], allowance },
+        }),
+      ).toEqual({ kind: 'skip', reason: 'trusted_auto_authorize' });
+    });
+
+    it('asks only for the allowance under prompt=consent when one is stored', () => {
+      expect(
+        decide({
+          scopes: charge,
+          grant: { scopes: charge, allowance },
+          prompt: { ...noPrompt, consent: true },
+        }),
+      ).toMatchObject({ kind: 'ask', reason: 'prompt_consent', chooseAllowance: false });
+    });
+
+    it('turns a missing allowance into consent_required under prompt=none', () => {
+      const prompt = { ...noPrompt, none: true };
+      expect(() => decide({ scopes: charge, grant: { scopes: charge }, prompt })).toThrow(
+        ConsentRequiredError,
+      );
+      expect(() =>
+        decide({ scopes: charge, client: { trusted: true }, autoAuthorize: true, prompt }),
+      ).toThrow(ConsentRequiredError);
+    });
+
+    it('does not ask for an allowance when charge is not requested', () => {
+      expect(decide({ scopes: ['profile'], grant: { scopes: charge } })).toEqual({
+        kind: 'skip',
+        reason: 'granted',
+      });
+    });
   });
 });

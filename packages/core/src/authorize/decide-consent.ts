@@ -1,7 +1,7 @@
+import type { Allowance } from '../charges/allowance.js';
 import { ConsentRequiredError } from '../errors.js';
 import { coversScopes } from '../oauth/scopes.js';
 import type { Client } from '../ports/clients.js';
-import type { Grant } from '../ports/grants.js';
 import type { Prompt } from './check-prompt.js';
 
 export type ConsentDecision =
@@ -10,17 +10,22 @@ export type ConsentDecision =
   /** Show the consent page. `newScopes` are those the user has not granted before. */
   | {
       kind: 'ask';
-      reason: 'first_time' | 'wider_scope' | 'prompt_consent';
+      reason: ConsentReason;
       newScopes: string[];
       previouslyGranted: string[];
+      /** True when `charge` is asked and the grant has no allowance yet: the page must ask for one. */
+      chooseAllowance: boolean;
     };
+
+/** `allowance_required`: every scope is granted, but `charge` still lacks the user's allowance. */
+export type ConsentReason = 'first_time' | 'wider_scope' | 'prompt_consent' | 'allowance_required';
 
 export interface ConsentInput {
   client: Pick<Client, 'trusted'>;
   /** The validated, requested scopes. */
   scopes: readonly string[];
   /** The user's remembered grant for this client, if any. */
-  grant: Pick<Grant, 'scopes'> | null;
+  grant: { scopes: readonly string[]; allowance?: Allowance | null } | null;
   prompt: Prompt;
   autoAuthorize: boolean;
 }
@@ -31,14 +36,21 @@ export interface ConsentInput {
  * is asked by a client an administrator marked trusted. `auto_authorize` from an untrusted
  * client never skips a first consent or a wider scope. With `prompt=none` a needed
  * consent page becomes `consent_required`.
+ *
+ * SEC-85: the first time `charge` is granted the user chooses an allowance on this page, so
+ * neither a remembered grant nor `auto_authorize` skips it while the grant has no allowance.
  */
 export function decideConsent(input: ConsentInput): ConsentDecision {
   const granted = input.grant?.scopes ?? [];
   const newScopes = input.scopes.filter((s) => !granted.includes(s));
-  let reason: 'first_time' | 'wider_scope' | 'prompt_consent';
+  const chooseAllowance = input.scopes.includes('charge') && !input.grant?.allowance;
+  const covered = input.grant !== null && coversScopes(input.grant.scopes, input.scopes);
+  let reason: ConsentReason;
   if (input.prompt.consent) {
     reason = 'prompt_consent';
-  } else if (input.grant && coversScopes(input.grant.scopes, input.scopes)) {
+  } else if (chooseAllowance) {
+    reason = !input.grant ? 'first_time' : covered ? 'allowance_required' : 'wider_scope';
+  } else if (covered) {
     return { kind: 'skip', reason: 'granted' };
   } else if (input.autoAuthorize && input.client.trusted) {
     return { kind: 'skip', reason: 'trusted_auto_authorize' };
@@ -46,5 +58,5 @@ export function decideConsent(input: ConsentInput): ConsentDecision {
     reason = input.grant ? 'wider_scope' : 'first_time';
   }
   if (input.prompt.none) throw new ConsentRequiredError('the user has not granted this application access');
-  return { kind: 'ask', reason, newScopes, previouslyGranted: [...granted] };
+  return { kind: 'ask', reason, newScopes, previouslyGranted: [...granted], chooseAllowance };
 }

@@ -2,8 +2,10 @@
  * The authorization request (API.md §1) as an ordered list of small named steps:
  * checkClient → checkRedirectUri → (from here errors redirect) checkRepeatedParameters →
  * checkResponseType → checkScope → checkState → checkPkce → checkPrompt → checkOpenIdParameters →
+ * checkChargeSuggestion →
  * (service: checkSession) → decideConsent.
  */
+export * from './check-charge.js';
 export * from './check-client.js';
 export * from './check-openid.js';
 export * from './check-pkce.js';

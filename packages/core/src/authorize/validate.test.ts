@@ -28,7 +28,7 @@ const challenge = s256('a'.repeat(43));
 const base = { client_id: app.clientId, redirect_uri: uri, response_type: 'code', state: 's1' };
 
 const validate = (query: Record<string, string | string[]>) =>
-  validateAuthorizationParameters(readAuthorizationRequest(query), app, uri);
+  validateAuthorizationParameters(readAuthorizationRequest(query), app, uri, { quotaPerUnit: 100n });
 
 describe('validateAuthorizationParameters', () => {
   it('returns the validated request', () => {
@@ -51,7 +51,21 @@ describe('validateAuthorizationParameters', () => {
       prompt: { none: false, login: false, consent: true },
       autoAuthorize: true,
       openid: { nonce: null, maxAge: null, loginHint: null, uiLocales: null },
+      chargeSuggestion: null,
     });
+  });
+
+  it('reads the allowance suggestion of a charge request, after the scope step', () => {
+    const charging = { ...app, allowedScopes: ['profile', 'charge'] };
+    const request = validateAuthorizationParameters(
+      readAuthorizationRequest({ ...base, scope: 'charge', charge_limit: '5.00', charge_period: 'day' }),
+      charging,
+      uri,
+      { quotaPerUnit: 100n },
+    );
+    expect(request.chargeSuggestion).toEqual({ limit: 500n, period: 'day' });
+    expect(() => validate({ ...base, scope: 'nope', charge_limit: 'x' })).toThrow(InvalidScopeError);
+    expect(() => validate({ ...base, charge_limit: '5.00' })).toThrow(InvalidRequestError);
   });
 
   it('runs the steps in order: repeated parameters, response_type, scope, state, PKCE', () => {

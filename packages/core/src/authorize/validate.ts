@@ -1,4 +1,6 @@
+import type { ChargeSuggestion } from '../charges/allowance.js';
 import type { Client } from '../ports/clients.js';
+import { checkChargeSuggestion } from './check-charge.js';
 import { checkOpenIdParameters, type OpenIdRequest } from './check-openid.js';
 import { checkPkce } from './check-pkce.js';
 import { checkPrompt, type Prompt, readAutoAuthorize } from './check-prompt.js';
@@ -20,6 +22,8 @@ export interface AuthorizationRequest {
   autoAuthorize: boolean;
   /** OpenID Connect's parameters (read whether or not `openid` is asked). */
   openid: OpenIdRequest;
+  /** The allowance `charge_limit`/`charge_period` suggest; null when neither was sent. */
+  chargeSuggestion: ChargeSuggestion | null;
 }
 
 /**
@@ -31,6 +35,7 @@ export function validateAuthorizationParameters(
   raw: RawAuthorizationRequest,
   client: Client,
   redirectUri: string,
+  money: { quotaPerUnit: bigint },
 ): AuthorizationRequest {
   checkRepeatedParameters(raw);
   const responseType = checkResponseType(raw);
@@ -39,6 +44,7 @@ export function validateAuthorizationParameters(
   const codeChallenge = checkPkce(raw, client);
   const prompt = checkPrompt(raw);
   const openid = checkOpenIdParameters(raw);
+  const chargeSuggestion = checkChargeSuggestion(raw, scopes, money.quotaPerUnit);
   return {
     client,
     redirectUri,
@@ -49,5 +55,6 @@ export function validateAuthorizationParameters(
     prompt,
     autoAuthorize: readAutoAuthorize(raw),
     openid,
+    chargeSuggestion,
   };
 }

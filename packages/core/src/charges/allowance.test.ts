@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { allowanceStatus, allowanceToOffer, checkAllowanceChoice } from './allowance.js';
+import {
+  allowanceFormDefaults,
+  allowanceStatus,
+  allowanceToOffer,
+  checkAllowanceChoice,
+  parseAllowanceLimit,
+  readAllowanceForm,
+} from './allowance.js';
 
 describe('allowance', () => {
   it('reports used, remaining and the next reset', () => {
@@ -30,5 +37,56 @@ describe('allowance', () => {
     expect(checkAllowanceChoice(0n, 10n)).toBe('not_positive');
     expect(checkAllowanceChoice(11n, 10n)).toBe('above_max');
     expect(checkAllowanceChoice(10n, 10n)).toBe('ok');
+  });
+
+  it('parses an allowance limit from money text, refusing anything else', () => {
+    expect(parseAllowanceLimit('5.5', 100n)).toBe(550n);
+    expect(parseAllowanceLimit('0.00', 100n)).toBeNull();
+    expect(parseAllowanceLimit('5.555', 100n)).toBeNull();
+    expect(parseAllowanceLimit('-5', 100n)).toBeNull();
+    expect(parseAllowanceLimit('9999999999999999', 1000n)).toBeNull();
+  });
+
+  it('reads an allowance form within (0, max] and a known period, never clamping', () => {
+    const max = 10_000n;
+    expect(readAllowanceForm({ limit: ' 25.00 ', period: 'day' }, 100n, max)).toEqual({
+      kind: 'ok',
+      allowance: { limit: 2500n, period: 'day' },
+    });
+    expect(readAllowanceForm({ limit: '100.00', period: 'total' }, 100n, max).kind).toBe('ok');
+    expect(readAllowanceForm({ limit: '100.01', period: 'total' }, 100n, max)).toEqual({
+      kind: 'invalid',
+      reason: 'above_max',
+    });
+    expect(readAllowanceForm({ limit: '0', period: 'day' }, 100n, max)).toEqual({
+      kind: 'invalid',
+      reason: 'not_positive',
+    });
+    expect(readAllowanceForm({ limit: undefined, period: 'day' }, 100n, max)).toEqual({
+      kind: 'invalid',
+      reason: 'limit_format',
+    });
+    expect(readAllowanceForm({ limit: '1e2', period: 'day' }, 100n, max).kind).toBe('invalid');
+    expect(readAllowanceForm({ limit: '5', period: 'year' }, 100n, max)).toEqual({
+      kind: 'invalid',
+      reason: 'period',
+    });
+    expect(readAllowanceForm({ limit: '5', period: undefined }, 100n, max).kind).toBe('invalid');
+  });
+
+  it('prefills the consent form with the suggestion capped at the maximum, month by default', () => {
+    expect(allowanceFormDefaults(null, 100n)).toEqual({ limit: null, period: 'month' });
+    expect(allowanceFormDefaults({ limit: 500n, period: 'day' }, 100n)).toEqual({
+      limit: 100n,
+      period: 'day',
+    });
+    expect(allowanceFormDefaults({ limit: 50n, period: null }, 100n)).toEqual({
+      limit: 50n,
+      period: 'month',
+    });
+    expect(allowanceFormDefaults({ limit: null, period: 'week' }, 100n)).toEqual({
+      limit: null,
+      period: 'week',
+    });
   });
 });

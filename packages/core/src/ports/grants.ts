@@ -1,17 +1,25 @@
+import type { Allowance } from '../charges/allowance.js';
+
 /** A user's remembered consent for one client. */
 export interface Grant {
   userId: number;
   /** Internal client id (`Client.id`). */
   clientId: number;
   scopes: string[];
+  /** The allowance chosen for `charge` (SEC-85); null without `charge` or before one was chosen. */
+  allowance: Allowance | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export interface GrantStore {
   find(userId: number, clientId: number): Promise<Grant | null>;
-  /** Records consent; the stored scopes become the union of old and new. */
-  upsert(userId: number, clientId: number, scopes: string[]): Promise<Grant>;
+  /**
+   * Records consent; the stored scopes become the union of old and new. `allowance` is stored
+   * in the same statement, but only when the grant has none yet (SEC-88): a later consent never
+   * replaces the user's choice (they change it on /account, through ChargeStore.setAllowance).
+   */
+  upsert(userId: number, clientId: number, scopes: string[], allowance?: Allowance | null): Promise<Grant>;
   listByUser(userId: number): Promise<Grant[]>;
   /** Removes the consent record. Token revocation is the caller's job (see RefreshTokenStore). */
   delete(userId: number, clientId: number): Promise<boolean>;

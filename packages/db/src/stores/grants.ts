@@ -1,4 +1,4 @@
-import type { Grant, GrantStore } from '@gatehouse/core';
+import type { Allowance, Grant, GrantStore } from '@gatehouse/core';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
@@ -12,6 +12,10 @@ function toGrant(row: GrantRow): Grant {
     userId: row.userId,
     clientId: row.clientId,
     scopes: row.scopes,
+    allowance:
+      row.chargeLimit !== null && row.chargePeriod !== null && row.scopes.includes('charge')
+        ? { limit: row.chargeLimit, period: row.chargePeriod }
+        : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -32,15 +36,31 @@ export function createGrantStore(db: Db): GrantStore {
       return row ? toGrant(row) : null;
     },
 
-    async upsert(userId: number, clientId: number, scopes: string[]): Promise<Grant> {
+    async upsert(
+      userId: number,
+      clientId: number,
+      scopes: string[],
+      allowance?: Allowance | null,
+    ): Promise<Grant> {
+      const chosen = allowance ?? null;
       const [row] = await db
         .insert(grants)
-        .values({ userId, clientId, scopes: scopeSet(scopes) })
+        .values({
+          userId,
+          clientId,
+          scopes: scopeSet(scopes),
+          chargeLimit: chosen?.limit ?? null,
+          chargePeriod: chosen?.period ?? null,
+        })
         .onConflictDoUpdate({
           target: [grants.userId, grants.clientId],
           // Merged in the statement, so two concurrent consents cannot drop each other's scopes.
+          // SEC-88: an allowance already stored wins over the new consent's (limit and period
+          // move together; the table's check keeps them both set or both null).
           set: {
             scopes: sql`array(select distinct s from unnest(${grants.scopes} || excluded.scopes) as s order by s)`,
+            chargeLimit: sql`CASE WHEN ${grants.chargeLimit} IS NULL THEN excluded.charge_limit ELSE ${grants.chargeLimit} END`,
+            chargePeriod: sql`CASE WHEN ${grants.chargeLimit} IS NULL THEN excluded.charge_period ELSE ${grants.chargePeriod} END`,
             updatedAt: sql`now()`,
           },
         })

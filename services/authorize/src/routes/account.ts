@@ -16,6 +16,7 @@ import { money, scopeText, signedMoney, when } from '../pages/format.js';
 import { type FieldErrors, idParam, noticeText, oneError } from '../pages/forms.js';
 import { twoFactorView } from './account-two-factor.js';
 import { passkeysView } from './passkeys.js';
+import { SPENDING_NOTICES, spendingView } from './account-spending.js';
 
 /** How many ledger entries the account page shows. */
 export const RECENT_LEDGER_ENTRIES = 10;
@@ -31,6 +32,7 @@ const NOTICES = {
   'passkey-added': 'Passkey added. You can sign in with it, and it counts as a second factor.',
   'passkey-removed': 'Passkey removed.',
   'two-factor-removed': 'Two-factor authentication is off. Your recovery codes no longer work.',
+  ...SPENDING_NOTICES,
 };
 
 const KIND_TEXT: Record<string, string> = {
@@ -128,6 +130,7 @@ export async function accountRoutes(
         ...(await accountView(stores, config, user, options.mailer !== null)),
         ...(await twoFactorView(stores, user)),
         ...(await passkeysView(stores, user)),
+        spending: await spendingView(stores, config, user.id),
         newToken: extra.newToken ?? null,
         tokenName: extra.tokenName ?? '',
         errors: extra.errors ?? {},

@@ -1,9 +1,13 @@
 import {
   AccessDeniedError,
+  type Allowance,
   type Client,
+  formatQuota,
+  type Grant,
   InvalidClientError,
   isPublicClient,
   isRegisteredRedirectUri,
+  parseAmount,
   randomId,
   SCOPES,
   type Scope,
@@ -24,6 +28,7 @@ import {
   validateAuthorizationParameters,
   withoutLoginPrompt,
 } from '@gatehouse/core/authorize';
+import { allowanceFormDefaults, readAllowanceForm } from '@gatehouse/core/charges';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkSession } from '../authorize/check-session.js';
@@ -33,6 +38,7 @@ import { field } from '../browser/fields.js';
 import { PageError } from '../browser/page-error.js';
 import { page } from '../browser/render.js';
 import { type BrowserSession, loginUrl, sessionAmr, signedIn } from '../browser/session.js';
+import { money } from '../pages/format.js';
 
 export const AUTHORIZE_PATH = '/api/oauth2/authorize';
 
@@ -75,9 +81,44 @@ function httpUrl(value: string | null): string | null {
   }
 }
 
+const PERIOD_WORDS = { day: 'per day', week: 'per week', month: 'per month', total: 'in total' } as const;
+
+const ALLOWANCE_PROBLEMS = {
+  limit_format: 'Enter the allowance as an amount such as 5.00 (at most two decimal places).',
+  not_positive: 'The allowance must be more than zero.',
+  above_max: 'The allowance is above the most this platform allows one app.',
+  period: 'Choose how often the allowance resets.',
+} as const;
+
 /** GET (the authorization request, API.md §1) and POST (the consent form) of /api/oauth2/authorize. */
 export async function authorizeRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
   const { config, stores } = options;
+  const chargeLimitMax = parseAmount(config.chargeLimitMax, config.quotaPerUnit);
+
+  /** What the consent page says about spending (SEC-85): a form for a first allowance, else the stored one. */
+  const allowanceView = (
+    authorization: AuthorizationRequest,
+    grant: Grant | null,
+    chooseAllowance: boolean,
+  ) => {
+    if (!authorization.scopes.includes('charge')) return null;
+    if (!chooseAllowance && grant?.allowance) {
+      return { choose: false, stored: describeAllowance(grant.allowance) };
+    }
+    const defaults = allowanceFormDefaults(authorization.chargeSuggestion, chargeLimitMax);
+    return {
+      choose: true,
+      limit: defaults.limit === null ? '' : formatQuota(defaults.limit, config.quotaPerUnit),
+      period: defaults.period,
+      suggested: authorization.chargeSuggestion?.limit != null,
+      max: formatQuota(chargeLimitMax, config.quotaPerUnit),
+      currency: config.currency,
+      periods: Object.entries(PERIOD_WORDS).map(([value, text]) => ({ value, text })),
+    };
+  };
+
+  const describeAllowance = (allowance: Allowance) =>
+    `${money(allowance.limit, config)} ${PERIOD_WORDS[allowance.period]}`;
 
   const issueCode = async (
     reply: FastifyReply,
@@ -116,7 +157,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
     request.authorizationResponse = { redirectUri, state: echoableState(raw) };
 
     // Steps 3–7: failures are redirected to the client by the error handler.
-    const authorization = validateAuthorizationParameters(raw, client, redirectUri);
+    const authorization = validateAuthorizationParameters(raw, client, redirectUri, config);
     const who = checkSession(request.session, authorization.prompt, authorization.openid.maxAge);
     if (who.kind === 'login') return reply.redirect(loginUrl(returnToAuthorize(query, authorization)), 302);
     const { session } = who;
@@ -141,7 +182,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
       }
       return issueCode(reply, session, { ...authorization, nonce: authorization.openid.nonce }, 302);
     }
-    return showConsent(request, reply, session, authorization, decision);
+    return showConsent(request, reply, session, authorization, decision, grant);
   });
 
   const showConsent = async (
@@ -150,6 +191,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
     session: BrowserSession,
     authorization: AuthorizationRequest,
     decision: Extract<ConsentDecision, { kind: 'ask' }>,
+    grant: Grant | null,
   ) => {
     const { client } = authorization;
     // SEC-36: a session may hold only so many open consent requests (each lives
@@ -201,6 +243,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
       previouslyGranted: scopeList(decision.previouslyGranted),
       reason: decision.reason,
       autoAuthorize: authorization.autoAuthorize,
+      allowance: allowanceView(authorization, grant, decision.chooseAllowance),
       requestId,
       csrfToken: session.csrfToken,
     });
@@ -217,6 +260,32 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
         'Invalid request',
         'The consent form was incomplete. Go back to the application and try again.',
       );
+    }
+
+    // SEC-85/SEC-88: a first `charge` consent carries the allowance the user chose. A bad choice
+    // is refused before the request is taken, so going back to the page still works.
+    let allowance: Allowance | null = null;
+    if (decision === 'approve') {
+      const peeked = await stores.cache.pendingRequests.get(pendingKey(session.userId, requestId));
+      if (peeked?.scopes.includes('charge')) {
+        const grant = await stores.db.grants.find(session.userId, peeked.clientId);
+        if (!grant?.allowance) {
+          const choice = readAllowanceForm(
+            { limit: field(request.body, 'charge_limit'), period: field(request.body, 'charge_period') },
+            config.quotaPerUnit,
+            chargeLimitMax,
+          );
+          if (choice.kind === 'invalid') {
+            const max = choice.reason === 'above_max' ? ` The most is ${money(chargeLimitMax, config)}.` : '';
+            throw new PageError(
+              400,
+              'Choose a spending allowance',
+              `${ALLOWANCE_PROBLEMS[choice.reason]}${max} Go back, correct it and allow access again.`,
+            );
+          }
+          allowance = choice.allowance;
+        }
+      }
     }
 
     // Atomic: of two submissions of one form, exactly one gets the request.
@@ -247,8 +316,14 @@ export async function authorizeRoutes(app: FastifyInstance, options: ServiceOpti
       return reply.redirect(errorRedirectUrl(pending.redirectUri, denied, pending.state, config.issuer), 303);
     }
 
-    await stores.db.grants.upsert(session.userId, client.id, pending.scopes);
-    await audit(stores, request, session, client, 'consent.granted', { scopes: pending.scopes });
+    // One statement: the consent and its first allowance (a stored allowance is never replaced).
+    const granted = await stores.db.grants.upsert(session.userId, client.id, pending.scopes, allowance);
+    await audit(stores, request, session, client, 'consent.granted', {
+      scopes: pending.scopes,
+      ...(granted.allowance && allowance
+        ? { allowance: { limit: String(granted.allowance.limit), period: granted.allowance.period } }
+        : {}),
+    });
     return issueCode(reply, session, { ...pending, client, nonce: pending.nonce ?? null }, 303);
   });
 }

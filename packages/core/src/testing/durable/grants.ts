@@ -56,6 +56,50 @@ export function describeGrantStoreContract(open: OpenDurableStores): void {
       expect(listed.every((g) => g.userId === user.id)).toBe(true);
     });
 
+    it('stores the allowance chosen with consent in the same upsert (SEC-85)', async () => {
+      const { user, client } = await userAndClient();
+      const none = await stores().grants.upsert(user.id, client.id, ['profile']);
+      expect(none.allowance).toBeNull();
+      const allowance = { limit: 2_500_000n, period: 'week' as const };
+      const grant = await stores().grants.upsert(user.id, client.id, ['charge'], allowance);
+      expect(grant.allowance).toEqual(allowance);
+      expect(sortedScopes(grant.scopes)).toEqual(['charge', 'profile']);
+      expect((await stores().grants.find(user.id, client.id))?.allowance).toEqual(allowance);
+      expect(await stores().charges.getAllowance(user.id, client.id)).toEqual(allowance);
+    });
+
+    it('never replaces a stored allowance with a later consent (SEC-88)', async () => {
+      const { user, client } = await userAndClient();
+      const first = { limit: 500n, period: 'month' as const };
+      await stores().grants.upsert(user.id, client.id, ['charge'], first);
+      const later = await stores().grants.upsert(user.id, client.id, ['charge', 'profile'], {
+        limit: 900n,
+        period: 'day',
+      });
+      expect(later.allowance).toEqual(first);
+      expect((await stores().grants.upsert(user.id, client.id, ['profile'])).allowance).toEqual(first);
+    });
+
+    it('keeps exactly one of two racing first allowances, limit and period together', async () => {
+      const { user, client } = await userAndClient();
+      const choices = [
+        { limit: 100n, period: 'day' as const },
+        { limit: 700n, period: 'total' as const },
+      ];
+      await Promise.all(choices.map((a) => stores().grants.upsert(user.id, client.id, ['charge'], a)));
+      const stored = (await stores().grants.find(user.id, client.id))?.allowance;
+      expect(choices).toContainEqual(stored);
+    });
+
+    it('shows no allowance once charge is removed from the grant', async () => {
+      const { user, client } = await userAndClient();
+      await stores().grants.upsert(user.id, client.id, ['charge', 'profile'], { limit: 5n, period: 'day' });
+      expect(await stores().charges.setAllowance(user.id, client.id, null)).toBe(true);
+      const grant = await stores().grants.find(user.id, client.id);
+      expect(grant?.scopes).toEqual(['profile']);
+      expect(grant?.allowance).toBeNull();
+    });
+
     it('deletes the consent record but leaves tokens to the caller', async () => {
       const { user, client } = await userAndClient();
       await stores().grants.upsert(user.id, client.id, ['profile']);
