@@ -12,7 +12,7 @@ export * from './request-logging.js';
 export * from './run-server.js';
 export * from './runtime.js';
 export * from './safe-input.js';
-export * from './store-metrics.js';
+export * from './instrument-stores.js';
 export * from './stores.js';
 export * from './tracing.js';
 export type * from './types.js';

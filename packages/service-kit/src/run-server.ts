@@ -4,7 +4,7 @@ import { healthRoutes } from './health.js';
 import { loggerOptions, prettyLogStream, requestLine } from './logger.js';
 import { createMetrics, type Metrics, recordHttpMetrics, startMetricsServer } from './metrics.js';
 import { requestLogging } from './request-logging.js';
-import { instrumentStores } from './store-metrics.js';
+import { instrumentStores } from './instrument-stores.js';
 import { openStores } from './stores.js';
 import { startTracing, type Tracing } from './tracing.js';
 

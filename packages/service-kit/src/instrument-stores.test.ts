@@ -1,7 +1,7 @@
 import { DuplicateError, type Stores, StoreUnavailableError } from '@gatehouse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from './metrics.js';
-import { instrumentStores } from './store-metrics.js';
+import { instrumentStores } from './instrument-stores.js';
 import { createTestStores } from './testing.js';
 
 /** One sample's value in the text exposition, or null when the series does not exist. */
@@ -11,7 +11,7 @@ async function sample(metrics: Metrics, series: string): Promise<number | null> 
   return line ? Number(line.slice(series.length + 1)) : null;
 }
 
-describe('store metrics', () => {
+describe('instrumentStores: store metrics and spans', () => {
   let opened: Stores & { close(): Promise<void> };
 
   beforeAll(async () => {
