@@ -1,7 +1,7 @@
 import { DuplicateError, type Stores, StoreUnavailableError } from '@gatehouse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrics, type Metrics } from './metrics.js';
 import { instrumentStores } from './instrument-stores.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createTestStores } from './testing.js';
 
 /** One sample's value in the text exposition, or null when the series does not exist. */

@@ -1,10 +1,10 @@
 import { type Config, ConfigError, loadConfig, type Stores } from '@gatehouse/core';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { healthRoutes } from './health.js';
+import { instrumentStores } from './instrument-stores.js';
 import { loggerOptions, prettyLogStream, requestLine } from './logger.js';
 import { createMetrics, type Metrics, recordHttpMetrics, startMetricsServer } from './metrics.js';
 import { requestLogging } from './request-logging.js';
-import { instrumentStores } from './instrument-stores.js';
 import { openStores } from './stores.js';
 import { startTracing, type Tracing } from './tracing.js';
 
