@@ -14,9 +14,9 @@ import { requireSession, signedIn } from '../browser/session.js';
 import { auditUserAction } from '../pages/audit.js';
 import { money, scopeText, signedMoney, when } from '../pages/format.js';
 import { type FieldErrors, idParam, noticeText, oneError } from '../pages/forms.js';
+import { SPENDING_NOTICES, spendingView } from './account-spending.js';
 import { twoFactorView } from './account-two-factor.js';
 import { passkeysView } from './passkeys.js';
-import { SPENDING_NOTICES, spendingView } from './account-spending.js';
 
 /** How many ledger entries the account page shows. */
 export const RECENT_LEDGER_ENTRIES = 10;
