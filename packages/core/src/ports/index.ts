@@ -8,6 +8,7 @@ import type { DeviceGrantStore } from './device-grants.js';
 import type { EmailTokenStore } from './email-tokens.js';
 import type { ExpiringStore, PendingAuthorizationRequest, SessionData } from './expiring.js';
 import type { GrantStore } from './grants.js';
+import type { JobQueue } from './jobs.js';
 import type { LedgerStore } from './ledger.js';
 import type { RateLimitStore } from './rate-limits.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
@@ -27,6 +28,7 @@ export type * from './device-grants.js';
 export type * from './email-tokens.js';
 export type * from './expiring.js';
 export type * from './grants.js';
+export type * from './jobs.js';
 export type * from './ledger.js';
 export type * from './rate-limits.js';
 export type * from './refresh-tokens.js';
@@ -77,4 +79,6 @@ export interface CacheStores {
 export interface Stores {
   db: DurableStores;
   cache: CacheStores;
+  /** The durable job queue, in processes that opened one (servers; not every test). */
+  jobs?: JobQueue;
 }

@@ -456,12 +456,12 @@ export function createChargeStore(db: Db): ChargeStore {
       });
     },
 
-    async releaseExpired(now: Date): Promise<Charge[]> {
+    async releaseExpired(now: Date, limit = 100): Promise<Charge[]> {
       const due = await db
         .select({ id: charges.id })
         .from(charges)
         .where(and(eq(charges.status, 'held'), lte(charges.holdExpiresAt, now)))
-        .limit(500);
+        .limit(limit);
       const released: Charge[] = [];
       for (const { id } of due) {
         // Each its own transaction; one a client captured meanwhile is simply not held any more.
