@@ -1,4 +1,4 @@
-import type { JobQueue } from '@gatehouse/core';
+import { type JobQueue, loadConfig } from '@gatehouse/core';
 import { periodStart } from '@gatehouse/core/charges';
 import { createClient, createUser, unique } from '@gatehouse/core/testing';
 import { sqlExecutorOf } from '@gatehouse/db';
@@ -27,7 +27,10 @@ afterAll(async () => {
 
 describe('the expired-holds job', () => {
   it('is scheduled once a minute', async () => {
-    await startWorkers(queue, { db: database.stores });
+    await startWorkers(queue, {
+      db: database.stores,
+      config: loadConfig({ ISSUER: 'http://localhost:3000' }),
+    });
     const { rows } = await sqlExecutorOf(database.database).executeSql(
       `select cron, timezone from ${JOB_SCHEMA}.schedule where name = $1`,
       [RELEASE_EXPIRED_HOLDS],

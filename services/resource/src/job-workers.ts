@@ -8,10 +8,10 @@ import type { FastifyPluginAsync } from 'fastify';
  * Workers start once the app is ready; the queue is stopped — running jobs finish — when
  * the stores close on shutdown.
  */
-export const jobWorkers: FastifyPluginAsync<ServiceOptions> = async (app, { stores }) => {
+export const jobWorkers: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   const { jobs } = stores;
   if (!jobs) return;
   app.addHook('onReady', async () => {
-    await startWorkers(jobs, { db: stores.db });
+    await startWorkers(jobs, { db: stores.db, config });
   });
 };

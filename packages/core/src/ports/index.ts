@@ -17,6 +17,7 @@ import type { StampStore } from './stamps.js';
 import type { TopupCodeStore } from './topup-codes.js';
 import type { UserinfoReader } from './userinfo.js';
 import type { UserStore } from './users.js';
+import type { WebhookStore } from './webhooks.js';
 
 export type * from './access-tokens.js';
 export type * from './audit.js';
@@ -37,6 +38,7 @@ export type * from './stamps.js';
 export type * from './topup-codes.js';
 export type * from './userinfo.js';
 export type * from './users.js';
+export type * from './webhooks.js';
 
 /** Durable state: Postgres (or embedded PGlite). */
 export interface DurableStores {
@@ -55,6 +57,8 @@ export interface DurableStores {
   userinfo: UserinfoReader;
   /** ID-token signing keys (OpenID Connect). */
   signingKeys: SigningKeyStore;
+  /** Webhook endpoints and the outbox of events to deliver. */
+  webhooks: WebhookStore;
   /** Throws `StoreUnavailableError` when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

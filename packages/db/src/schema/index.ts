@@ -10,3 +10,4 @@ export * from './refresh-tokens.js';
 export * from './signing-keys.js';
 export * from './topup-codes.js';
 export * from './users.js';
+export * from './webhooks.js';
