@@ -28,6 +28,8 @@ export interface Config {
   chargeLimitMax: string;
   /** Seconds a hold reserves money before it is released by itself (SEC-90). */
   holdTtl: number;
+  /** Tries to deliver one webhook event, with exponential backoff between them. */
+  webhookMaxAttempts: number;
   logLevel: string;
   /** `pretty`: one short readable line per request (development); `json`: pino's JSON lines. */
   logFormat: 'pretty' | 'json';
@@ -302,6 +304,13 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     variable: 'HOLD_TTL',
     description: 'Seconds a hold (a charge with `capture: false`) reserves money before it is released.',
     parse: (raw) => int(60, 30 * 86400)('HOLD_TTL', 86400)(raw),
+  },
+  {
+    key: 'webhookMaxAttempts',
+    variable: 'WEBHOOK_MAX_ATTEMPTS',
+    description:
+      'Tries to deliver one webhook event; retries wait 7.5–15 min, then about twice as long each time (8 tries span ≈ 24 h).',
+    parse: (raw) => int(1, 20)('WEBHOOK_MAX_ATTEMPTS', 8)(raw),
   },
   {
     key: 'logLevel',

@@ -14,4 +14,5 @@ export {
 export { DatabaseError } from './errors.js';
 export { type MigrationReport, migrateDatabase, migrationsFolder } from './migrate.js';
 export * as schema from './schema/index.js';
+export { sqlExecutorOf, transactionExecutor } from './sql-executor.js';
 export { createDurableStores } from './stores/index.js';

@@ -28,3 +28,4 @@ export type { IdTokenClaims } from './id-token.js';
 export { type Balance, GatehouseSession, type Userinfo } from './session.js';
 export { MemoryTokenStore, type TokenStore } from './store.js';
 export { scopesOf, type TokenSet } from './tokens.js';
+export { verifyWebhook, type WebhookEvent, WebhookVerificationError } from './webhooks.js';

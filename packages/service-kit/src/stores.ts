@@ -1,12 +1,21 @@
 import { openCache } from '@gatehouse/cache';
 import type { Config, Stores } from '@gatehouse/core';
-import { canonicaliseStoredEmails, createDurableStores, migrateDatabase, openDatabase } from '@gatehouse/db';
+import {
+  canonicaliseStoredEmails,
+  createDurableStores,
+  migrateDatabase,
+  openDatabase,
+  sqlExecutorOf,
+} from '@gatehouse/db';
+import { JOB_QUEUES, startPgBossQueue } from '@gatehouse/jobs';
 import { withRememberedClients } from './remembered-clients.js';
 
 /**
  * Opens the database (Postgres, or embedded PGlite when DATABASE_URL is unset),
- * applies pending migrations, and opens the cache (Redis, or in-memory). Clients are
- * remembered in the process, kept current through the cache (`withRememberedClients`).
+ * applies pending migrations, opens the cache (Redis, or in-memory) and the durable job
+ * queue on the same database (pg-boss installs its own schema). Clients are remembered in
+ * the process, kept current through the cache (`withRememberedClients`). Closing stops the
+ * queue first — running jobs finish — then closes the pools.
  */
 export async function openStores(
   config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir' | 'redisUrl'>,
@@ -27,10 +36,17 @@ export async function openStores(
     }
     const cache = await openCache({ redisUrl: config.redisUrl });
     const db = createDurableStores(database);
+    const jobs = await startPgBossQueue({
+      executor: sqlExecutorOf(database),
+      queues: JOB_QUEUES,
+      onError: (error) => process.emitWarning(`job queue: ${error.message}`),
+    });
     return withRememberedClients({
       db,
       cache,
+      jobs,
       async close() {
+        await jobs.stop();
         await Promise.allSettled([cache.close(), db.close()]);
       },
     });

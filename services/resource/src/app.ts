@@ -1,6 +1,7 @@
 import { answerUnknownPaths, refuseUnsafeInput, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatSchemaErrors, resourceErrorHandler } from './errors.js';
+import { jobWorkers } from './job-workers.js';
 import { adminRoutes } from './routes/admin.js';
 import { chargesRoutes } from './routes/charges.js';
 import { oauthAppsRoutes } from './routes/oauth-apps.js';
@@ -10,7 +11,7 @@ import { userinfoRoute } from './routes/userinfo.js';
 /**
  * The resource service as an encapsulated Fastify plugin: userinfo and the top-up
  * link (access token), the developer apps API (developer token) and the admin API
- * (admin token, only when configured). Its error handler, schema-error format and
+ * (admin token, only when configured), and the job queue's workers. Its error handler, schema-error format and
  * hooks stay inside this plugin, so the stack can compose it with the other
  * services in one instance. Never listens: see server.ts.
  */
@@ -30,4 +31,5 @@ export const resourceService: FastifyPluginAsync<ServiceOptions> = async (app, o
   await app.register(chargesRoutes, options);
   await app.register(oauthAppsRoutes, options);
   await app.register(adminRoutes, options);
+  await app.register(jobWorkers, options);
 };

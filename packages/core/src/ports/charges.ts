@@ -140,8 +140,11 @@ export interface ChargeStore {
     idempotency: IdempotentRequest | null,
     render: (outcome: MovementOutcome) => StoredResponse,
   ): Promise<ChargeActionResult>;
-  /** Releases every hold that lapsed by `now`; returns the charges released. */
-  releaseExpired(now: Date): Promise<Charge[]>;
+  /**
+   * Releases up to `limit` (default 100) holds that lapsed by `now`, each in its own
+   * transaction with a `release` ledger entry; returns the charges released.
+   */
+  releaseExpired(now: Date, limit?: number): Promise<Charge[]>;
 
   get(chargeId: string): Promise<Charge | null>;
   /** Newest first; `startingAfter` is a charge id. */

@@ -14,6 +14,7 @@ import type {
   WebAuthnChallenge,
 } from './expiring.js';
 import type { GrantStore } from './grants.js';
+import type { JobQueue } from './jobs.js';
 import type { LedgerStore } from './ledger.js';
 import type { PasskeyStore } from './passkeys.js';
 import type { RateLimitStore } from './rate-limits.js';
@@ -24,6 +25,7 @@ import type { TopupCodeStore } from './topup-codes.js';
 import type { TwoFactorStore } from './two-factor.js';
 import type { UserinfoReader } from './userinfo.js';
 import type { UserStore } from './users.js';
+import type { WebhookStore } from './webhooks.js';
 
 export type * from './access-tokens.js';
 export type * from './audit.js';
@@ -35,6 +37,7 @@ export type * from './device-grants.js';
 export type * from './email-tokens.js';
 export type * from './expiring.js';
 export type * from './grants.js';
+export type * from './jobs.js';
 export type * from './ledger.js';
 export type * from './passkeys.js';
 export type * from './rate-limits.js';
@@ -45,6 +48,7 @@ export type * from './topup-codes.js';
 export type * from './two-factor.js';
 export type * from './userinfo.js';
 export type * from './users.js';
+export type * from './webhooks.js';
 
 /** Durable state: Postgres (or embedded PGlite). */
 export interface DurableStores {
@@ -67,6 +71,8 @@ export interface DurableStores {
   userinfo: UserinfoReader;
   /** ID-token signing keys (OpenID Connect). */
   signingKeys: SigningKeyStore;
+  /** Webhook endpoints and the outbox of events to deliver. */
+  webhooks: WebhookStore;
   /** Throws `StoreUnavailableError` when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -95,4 +101,6 @@ export interface CacheStores {
 export interface Stores {
   db: DurableStores;
   cache: CacheStores;
+  /** The durable job queue, in processes that opened one (servers; not every test). */
+  jobs?: JobQueue;
 }

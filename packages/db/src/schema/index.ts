@@ -12,3 +12,4 @@ export * from './signing-keys.js';
 export * from './topup-codes.js';
 export * from './two-factor.js';
 export * from './users.js';
+export * from './webhooks.js';

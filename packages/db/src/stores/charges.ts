@@ -26,6 +26,7 @@ import {
   releaseMovements,
   sumMovements,
 } from '@gatehouse/core/charges';
+import { type ChargeEventType, chargeEventData } from '@gatehouse/core/webhooks';
 import { and, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
@@ -33,6 +34,7 @@ import { balances } from '../schema/balances.js';
 import { chargeRefunds, charges, chargeUsage, idempotencyKeys } from '../schema/charges.js';
 import { grants } from '../schema/grants.js';
 import { ledgerEntries } from '../schema/ledger.js';
+import { recordEventInTransaction } from './webhooks.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type ChargeRow = typeof charges.$inferSelect;
@@ -260,14 +262,23 @@ export function createChargeStore(db: Db): ChargeStore {
       : null;
   }
 
-  function finish(
+  /** Stores the response with the key and writes the webhook event: same transaction as the movement. */
+  async function finish(
     outcome: MovementOutcome,
     idempotency: IdempotentRequest | null,
     render: (outcome: MovementOutcome) => StoredResponse,
     tx: Tx,
+    event: ChargeEventType,
   ) {
     const response = render(outcome);
-    return storeResponse(tx, idempotency, response).then(() => response);
+    await storeResponse(tx, idempotency, response);
+    await recordEventInTransaction(tx, {
+      clientId: outcome.charge.clientId,
+      type: event,
+      data: chargeEventData(outcome.charge, outcome.refund),
+      createdAt: outcome.charge.updatedAt,
+    });
+    return response;
   }
 
   async function release(
@@ -287,7 +298,11 @@ export function createChargeStore(db: Db): ChargeStore {
         action.clientId === null ? 'system' : `client:${row.clientId}`,
       );
       const outcome = { charge: toCharge(done.charge), balance: done.balance, used: done.used };
-      return { kind: 'done', outcome, response: await finish(outcome, idempotency, render, tx) };
+      return {
+        kind: 'done',
+        outcome,
+        response: await finish(outcome, idempotency, render, tx, 'charge.canceled'),
+      };
     });
   }
 
@@ -383,7 +398,17 @@ export function createChargeStore(db: Db): ChargeStore {
           .returning();
         await writeLedger(tx, row!, moves, balance, `client:${charge.clientId}`);
         const outcome = { charge: toCharge(row!), balance, used: usage.used };
-        return { kind: 'created', outcome, response: await finish(outcome, idempotency, render, tx) };
+        return {
+          kind: 'created',
+          outcome,
+          response: await finish(
+            outcome,
+            idempotency,
+            render,
+            tx,
+            outcome.charge.status === 'held' ? 'charge.held' : 'charge.succeeded',
+          ),
+        };
       });
       // Explain a refusal with the state after the rollback.
       if (result.kind === 'allowance_exceeded') {
@@ -417,7 +442,11 @@ export function createChargeStore(db: Db): ChargeStore {
           `client:${row.clientId}`,
         );
         const outcome = { charge: toCharge(done.charge), balance: done.balance, used: done.used };
-        return { kind: 'done', outcome, response: await finish(outcome, idempotency, render, tx) };
+        return {
+          kind: 'done',
+          outcome,
+          response: await finish(outcome, idempotency, render, tx, 'charge.captured'),
+        };
       });
     },
 
@@ -452,16 +481,20 @@ export function createChargeStore(db: Db): ChargeStore {
           used: done.used,
           refund: refund!,
         };
-        return { kind: 'done', outcome, response: await finish(outcome, idempotency, render, tx) };
+        return {
+          kind: 'done',
+          outcome,
+          response: await finish(outcome, idempotency, render, tx, 'charge.refunded'),
+        };
       });
     },
 
-    async releaseExpired(now: Date): Promise<Charge[]> {
+    async releaseExpired(now: Date, limit = 100): Promise<Charge[]> {
       const due = await db
         .select({ id: charges.id })
         .from(charges)
         .where(and(eq(charges.status, 'held'), lte(charges.holdExpiresAt, now)))
-        .limit(500);
+        .limit(limit);
       const released: Charge[] = [];
       for (const { id } of due) {
         // Each its own transaction; one a client captured meanwhile is simply not held any more.

@@ -14,6 +14,7 @@ import { createTopupCodeStore } from './topup-codes.js';
 import { createTwoFactorStore } from './two-factor.js';
 import { createUserinfoReader } from './userinfo.js';
 import { createUserStore } from './users.js';
+import { createWebhookStore } from './webhooks.js';
 
 /** Postgres (or PGlite) implementations of every durable port, sharing one connection pool. */
 export function createDurableStores(database: Database): DurableStores {
@@ -33,6 +34,7 @@ export function createDurableStores(database: Database): DurableStores {
     audit: createAuditStore(db),
     userinfo: createUserinfoReader(db),
     signingKeys: createSigningKeyStore(db),
+    webhooks: createWebhookStore(db),
     ping: () => database.ping(),
     // The stores own the database they were given: closing them ends the pool.
     close: () => database.close(),

@@ -8,6 +8,7 @@ import {
 } from '@gatehouse/core';
 import { allowanceStatus, ChargeAmountError, chargeAmountOf, periodStart } from '@gatehouse/core/charges';
 import { requireScopes, topupLink } from '@gatehouse/core/resource';
+import { WEBHOOK_DISPATCH } from '@gatehouse/jobs';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { checkAccessToken, checkClientEnabled, checkUserActive } from '../access-token.js';
@@ -57,10 +58,26 @@ function idempotency(request: FastifyRequest, caller: Caller, what: unknown) {
   };
 }
 
+/** Never throws: the dispatcher's tick is the fallback. */
+async function kickWebhookDispatch(stores: ServiceOptions['stores'], request: FastifyRequest) {
+  try {
+    await stores.jobs?.enqueue(WEBHOOK_DISPATCH, {});
+  } catch (error) {
+    request.log.warn({ err: error }, 'webhook dispatch not queued; the next tick sends it');
+  }
+}
+
 export const chargesRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   const format: MoneyFormat = config;
   const holdTtlMs = config.holdTtl * 1000;
   bearerCors(app, stores, ['/api/oauth2/charges']);
+  // A movement wrote its webhook event in its transaction; hand it to the queue now rather
+  // than at the dispatcher's next minute tick (which sends it anyway if this is lost).
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'POST' || reply.statusCode >= 300) return;
+    if (reply.getHeader('idempotent-replayed') === 'true') return;
+    void kickWebhookDispatch(stores, request);
+  });
 
   /** Token with `charge` (SEC-85), active user, enabled client. */
   async function caller(request: FastifyRequest): Promise<Caller> {

@@ -18,6 +18,7 @@ import { ApiError, badRequest, notFound, ok } from '../envelope.js';
 import { appJson, createdMessage, withSecret } from '../presenters.js';
 import { audit, numericId } from '../request-parts.js';
 import { appFields, requireJsonTypes } from '../schemas.js';
+import { oauthAppWebhookRoutes } from './oauth-app-webhooks.js';
 
 /** OpenID Connect settings a developer may set on their own app (API.md §13). */
 const oidcFields = {
@@ -60,14 +61,14 @@ async function checkDeveloperToken(request: FastifyRequest, stores: Stores): Pro
   return user.id;
 }
 
-function developerOf(request: FastifyRequest): number {
+export function developerOf(request: FastifyRequest): number {
   const userId = developers.get(request);
   if (userId === undefined) throw new Error('developer API route ran without authentication');
   return userId;
 }
 
 /** Step 2 of the `/:id` routes: the app, only if the caller owns it (otherwise it does not exist for them). */
-async function ownedApp(request: FastifyRequest, stores: Stores): Promise<Client> {
+export async function ownedApp(request: FastifyRequest, stores: Stores): Promise<Client> {
   const raw = (request.params as { id?: string }).id;
   const id = numericId(raw);
   const client = id === null ? null : await findOwnedApp(stores, developerOf(request), id);
@@ -82,6 +83,8 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
   app.addHook('onRequest', async (request) => {
     developers.set(request, await checkDeveloperToken(request, stores));
   });
+  // Inside this plugin, so the developer-token check above covers it.
+  await app.register(oauthAppWebhookRoutes, { stores, config });
 
   app.post(
     '/api/oauth_apps',

@@ -1,0 +1,3 @@
+export * from './destination.js';
+export * from './events.js';
+export * from './secret.js';

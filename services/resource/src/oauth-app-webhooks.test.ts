@@ -1,0 +1,104 @@
+import { keyEncryptionSecret } from '@gatehouse/core';
+import { decryptWebhookSecret, deriveWebhookSecretKey } from '@gatehouse/core/webhooks';
+import { testConfig } from '@gatehouse/service-kit/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createUser, issueDeveloperToken, openTestApp, type TestApp } from './testing/fixtures.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function ownApp() {
+  const user = await createUser(t.stores);
+  const headers = bearer(await issueDeveloperToken(t.stores, user));
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/oauth_apps',
+    headers,
+    payload: {
+      name: 'Hooked',
+      description: 'Gets webhooks',
+      redirect_uri: 'https://hooked.example.com/cb',
+      homepage_url: 'https://hooked.example.com',
+    },
+  });
+  expect(created.statusCode).toBe(201);
+  return { headers, id: created.json().data.id as number };
+}
+
+describe('/api/oauth_apps/{id}/webhook', () => {
+  it('sets a URL with a whsec_ secret shown once, stored encrypted; rotates; removes', async () => {
+    const { headers, id } = await ownApp();
+    const url = `/api/oauth_apps/${id}/webhook`;
+    const set = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers,
+      payload: { webhook_url: 'https://hooked.example.com/hooks' },
+    });
+    expect(set.statusCode).toBe(200);
+    const secret = set.json().data.webhook_secret as string;
+    expect(secret).toMatch(/^whsec_/);
+
+    const stored = await t.stores.db.webhooks.getEndpoint(id);
+    expect(stored?.encryptedSecret).not.toContain(secret.slice(6));
+    const key = deriveWebhookSecretKey(keyEncryptionSecret(testConfig()));
+    expect(await decryptWebhookSecret(stored!.encryptedSecret, id, key)).toBe(secret);
+
+    const read = await t.app.inject({ method: 'GET', url, headers });
+    expect(read.json().data).toEqual({ webhook_url: 'https://hooked.example.com/hooks' });
+
+    const moved = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers,
+      payload: { webhook_url: 'https://hooked.example.com/v2' },
+    });
+    expect(moved.json().data).toEqual({ webhook_url: 'https://hooked.example.com/v2' });
+
+    const rotated = await t.app.inject({ method: 'POST', url: `${url}/secret`, headers });
+    const next = rotated.json().data.webhook_secret as string;
+    expect(next).toMatch(/^whsec_/);
+    expect(next).not.toBe(secret);
+
+    const test = await t.app.inject({ method: 'POST', url: `${url}/test`, headers });
+    expect(test.statusCode).toBe(202);
+    const deliveries = await t.app.inject({ method: 'GET', url: `${url}/deliveries`, headers });
+    expect(deliveries.json().data).toMatchObject([{ type: 'webhook.test', status: 'pending', attempts: 0 }]);
+
+    expect((await t.app.inject({ method: 'DELETE', url, headers })).statusCode).toBe(200);
+    expect(await t.stores.db.webhooks.getEndpoint(id)).toBeNull();
+  });
+
+  it('refuses plain http except to loopback, and another developer’s app', async () => {
+    const { headers, id } = await ownApp();
+    const url = `/api/oauth_apps/${id}/webhook`;
+    const plain = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers,
+      payload: { webhook_url: 'http://hooked.example.com/h' },
+    });
+    expect(plain.statusCode).toBe(400);
+    expect(plain.json().message).toMatch(/https/);
+    const loopback = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers,
+      payload: { webhook_url: 'http://127.0.0.1:9999/h' },
+    });
+    expect(loopback.statusCode).toBe(200);
+    const other = await ownApp();
+    const foreign = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers: other.headers,
+      payload: { webhook_url: 'https://x.example/h' },
+    });
+    expect(foreign.statusCode).toBe(404);
+  });
+});
