@@ -1,3 +1,5 @@
+import type { RefreshRefusal } from '../token/refresh-refusal.js';
+
 export interface RefreshTokenRecord {
   /** SHA-256 (hex) of the token. */
   tokenHash: string;
@@ -44,11 +46,11 @@ export type RotateResult =
   /** The old token was live and is now spent; its successor has been stored. */
   | { kind: 'rotated'; previous: RefreshTokenRecord }
   /**
-   * Nothing changed. `current` is the token as stored after the attempt (null when unknown),
-   * for the caller to tell why: foreign, spent (a reuse), revoked, expired, a scope it does not
-   * cover, or a user no longer active.
+   * Nothing changed. `current` is the token as stored after the attempt (null when unknown);
+   * `reason` is core's `refreshRefusal` of it, asked by the store, never decided there —
+   * `raced` when nothing stands against it any more (it changed while the statement ran).
    */
-  | { kind: 'refused'; current: RefreshTokenRecord | null };
+  | { kind: 'refused'; reason: RefreshRefusal | 'raced'; current: RefreshTokenRecord | null };
 
 export interface RefreshTokenStore {
   create(token: NewRefreshToken): Promise<void>;
@@ -59,10 +61,9 @@ export interface RefreshTokenStore {
   createForActiveUser(token: NewRefreshToken): Promise<boolean>;
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | null>;
   /**
-   * In one atomic statement: spends `oldHash` and stores its successor — only if the token
-   * is live (neither rotated nor revoked), belongs to `clientId`, is unexpired at `now`, covers
-   * `requestedScopes`, and its user is active. Two concurrent rotations of one token: exactly
-   * one gets `rotated`.
+   * In one atomic statement: spends `oldHash` and stores its successor — exactly when core's
+   * `refreshRefusal` of the token (and its user's activity) is null. Two concurrent rotations
+   * of one token: exactly one gets `rotated`.
    */
   rotate(request: RotationRequest): Promise<RotateResult>;
   /**

@@ -6,7 +6,8 @@ import { checkCodeBinding, checkPkce, readCodeGrantRequest } from './authorizati
 import { readTokenRequest } from './exchange.js';
 import { isActiveAccessToken, isActiveRefreshToken } from './introspection.js';
 import { mintAccessToken, mintRefreshToken, tokenResponse } from './mint.js';
-import { checkRefreshToken, inGraceWindow, isGraceRetry } from './refresh-token.js';
+import { refreshRefusal } from './refresh-refusal.js';
+import { inGraceWindow, isGraceRetry } from './refresh-token.js';
 
 // RFC 7636 Appendix B.
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -119,17 +120,26 @@ describe('authorization code grant steps', () => {
 });
 
 describe('refresh token grant steps', () => {
-  it('accepts only the owning client’s live, unexpired token; a rotated one is left to reuse handling', () => {
-    expect(() => checkRefreshToken(refresh(), client(), NOW)).not.toThrow();
-    expect(() => checkRefreshToken(null, client(), NOW)).toThrow(InvalidGrantError);
-    expect(() => checkRefreshToken(refresh({ clientId: 2 }), client(), NOW)).toThrow(InvalidGrantError);
-    expect(() => checkRefreshToken(refresh({ revokedAt: new Date(NOW) }), client(), NOW)).toThrow(
-      InvalidGrantError,
+  it('names why a token may not be rotated, in the order the endpoint reports it', () => {
+    const scopes: string[] = [];
+    expect(refreshRefusal(refresh(), 1, NOW, scopes, true)).toBeNull();
+    expect(refreshRefusal(null, 1, NOW, scopes, true)).toBe('unknown');
+    expect(refreshRefusal(refresh({ clientId: 2 }), 1, NOW, scopes, true)).toBe('foreign');
+    // Another client's spent token is still only foreign: it never revokes the family.
+    expect(refreshRefusal(refresh({ clientId: 2, rotatedAt: new Date(NOW) }), 1, NOW, scopes, true)).toBe(
+      'foreign',
     );
-    expect(() => checkRefreshToken(refresh({ expiresAt: new Date(NOW) }), client(), NOW)).toThrow(
-      InvalidGrantError,
+    expect(
+      refreshRefusal(refresh({ rotatedAt: new Date(NOW), revokedAt: new Date(NOW) }), 1, NOW, scopes, true),
+    ).toBe('reused');
+    expect(refreshRefusal(refresh({ revokedAt: new Date(NOW) }), 1, NOW, scopes, true)).toBe('revoked');
+    expect(refreshRefusal(refresh({ expiresAt: new Date(NOW) }), 1, NOW, scopes, true)).toBe('expired');
+    expect(refreshRefusal(refresh({ scopes: ['profile'] }), 1, NOW, ['profile', 'balance'], true)).toBe(
+      'scope',
     );
-    expect(() => checkRefreshToken(refresh({ rotatedAt: new Date(NOW) }), client(), NOW)).not.toThrow();
+    expect(refreshRefusal(refresh({ scopes: ['profile'] }), 1, NOW, ['profile'], false)).toBe(
+      'user_inactive',
+    );
   });
 
   it('recognises a grace retry only for the immediate predecessor, inside the window', () => {

@@ -1,9 +1,10 @@
-import type {
-  NewRefreshToken,
-  RefreshTokenRecord,
-  RefreshTokenStore,
-  RotateResult,
-  RotationRequest,
+import {
+  type NewRefreshToken,
+  type RefreshTokenRecord,
+  type RefreshTokenStore,
+  type RotateResult,
+  type RotationRequest,
+  refreshRefusal,
 } from '@gatehouse/core';
 import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
@@ -34,8 +35,9 @@ function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
 const live = and(isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt));
 
 /**
- * The refresh grant in one statement: spend the old token only if it is live, the
- * caller's, unexpired, covers the requested scopes and its user is active — and store
+ * The refresh grant in one statement: spend the old token only if core's `refreshRefusal`
+ * finds nothing against it (live, the caller's, unexpired, covering the requested scopes,
+ * its user active; SEC-80) — and store
  * its successor (same family, user, full scope and absolute expiry) only if that
  * happened. Row locking on the old token makes concurrent rotations queue up; the
  * losers re-check the conditions and match nothing.
@@ -124,6 +126,13 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     .where(eq(refreshTokens.tokenHash, sql.placeholder('tokenHash')))
     .prepare('refresh_tokens_find_by_hash');
   const rotate = prepareRotate(db);
+  // A refused rotation reads the token with its user's status, for core to name the reason.
+  const findWithUser = db
+    .select({ token: refreshTokens, userStatus: users.status })
+    .from(refreshTokens)
+    .leftJoin(users, eq(users.id, refreshTokens.userId))
+    .where(eq(refreshTokens.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('refresh_tokens_find_with_user');
   const createForActiveUser = prepareCreateForActiveUser(db);
 
   async function find(tokenHash: string): Promise<RefreshTokenRecord | null> {
@@ -171,7 +180,12 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
       const [row] = await rotate.execute({ ...request });
       if (row) return { kind: 'rotated', previous: toRecord(row) };
       // Only a refused rotation pays for a second round trip.
-      return { kind: 'refused', current: await find(request.oldHash) };
+      const [found] = await findWithUser.execute({ tokenHash: request.oldHash });
+      const current = found ? toRecord(found.token) : null;
+      const userActive = found?.userStatus === 'active';
+      const now = request.now.getTime();
+      const reason = refreshRefusal(current, request.clientId, now, request.requestedScopes, userActive);
+      return { kind: 'refused', reason: reason ?? 'raced', current };
     },
 
     async undoRotation(oldHash: string, nextHash: string): Promise<boolean> {

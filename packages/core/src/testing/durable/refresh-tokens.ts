@@ -12,6 +12,7 @@ import {
   unique,
   useStores,
 } from './fixtures.js';
+import { describeRefreshRefusalProperty } from './refresh-refusal.js';
 
 export function describeRefreshTokenStoreContract(open: OpenDurableStores): void {
   describe('RefreshTokenStore', () => {
@@ -43,6 +44,8 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
     }
 
     const find = (hash: string) => stores().refreshTokens.findByHash(hash);
+
+    describeRefreshRefusalProperty(stores);
 
     /** Asserts the rotation was refused, changed nothing and stored no successor. */
     async function expectRefused(token: NewRefreshToken, request: RotationRequest) {
