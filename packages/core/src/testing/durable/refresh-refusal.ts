@@ -8,6 +8,8 @@ const SCOPES = ['openid', 'profile', 'balance'] as const;
 
 /** One generated situation a refresh request can meet. */
 const states = fc.record({
+  /** Which token is presented: the one first issued, its successor (when rotated), or one never stored. */
+  presented: fc.constantFrom('first', 'successor', 'unknown'),
   ownClient: fc.boolean(),
   rotated: fc.boolean(),
   revoked: fc.boolean(),
@@ -39,17 +41,23 @@ export function describeRefreshRefusalProperty(stores: () => DurableStores): voi
           );
           const token = newRefreshToken(user, client, { scopes: state.granted, expiresAt });
           await refreshTokens.createForActiveUser(token);
+          const successorHash = randomHash();
           if (state.rotated) {
             // Spent while it was still valid: rotation's clock is the caller's.
             const spentAt = new Date(expiresAt.getTime() - 3_600_000);
-            const spend = { oldHash: token.tokenHash, clientId: client.id, nextHash: randomHash() };
+            const spend = { oldHash: token.tokenHash, clientId: client.id, nextHash: successorHash };
             await refreshTokens.rotate({ ...spend, requestedScopes: [], now: spentAt });
           }
           if (state.revoked) await refreshTokens.revokeFamily(token.familyId, new Date());
           if (!state.userActive) await stores().users.setStatus(user.id, 'disabled');
-          const before = await refreshTokens.findByHash(token.tokenHash);
+          const presented = {
+            first: token.tokenHash,
+            successor: state.rotated ? successorHash : token.tokenHash,
+            unknown: randomHash(),
+          }[state.presented];
+          const before = await refreshTokens.findByHash(presented);
           const request = {
-            oldHash: token.tokenHash,
+            oldHash: presented,
             clientId: state.ownClient ? client.id : other.id,
             nextHash: randomHash(),
             requestedScopes: state.requested,
@@ -63,10 +71,16 @@ export function describeRefreshRefusalProperty(stores: () => DurableStores): voi
             state.userActive,
           );
           const result = await refreshTokens.rotate(request);
-          if (expected === null) expect(result.kind).toBe('rotated');
-          else expect(result).toMatchObject({ kind: 'refused', reason: expected });
+          if (expected === null) {
+            expect(result.kind).toBe('rotated');
+            return;
+          }
+          expect(result).toMatchObject({ kind: 'refused', reason: expected });
+          // A refusal changes nothing and stores no successor.
+          expect(await refreshTokens.findByHash(presented)).toEqual(before);
+          expect(await refreshTokens.findByHash(request.nextHash)).toBeNull();
         }),
-        { numRuns: 60 },
+        { numRuns: 80 },
       );
     });
   });
