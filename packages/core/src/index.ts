@@ -16,3 +16,4 @@ export * from './oauth/web-origins.js';
 export type * from './ports/index.js';
 export * from './store-errors.js';
 export * from './token/refresh-refusal.js';
+export * from './token/refresh-token-format.js';
