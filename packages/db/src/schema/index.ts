@@ -6,6 +6,7 @@ export * from './developer-tokens.js';
 export * from './email-tokens.js';
 export * from './grants.js';
 export * from './ledger.js';
+export * from './refresh-token-families.js';
 export * from './refresh-tokens.js';
 export * from './signing-keys.js';
 export * from './topup-codes.js';
