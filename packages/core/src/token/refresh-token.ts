@@ -1,13 +1,13 @@
-import { sha256Hex } from '../crypto.js';
 import { InvalidGrantError, InvalidScopeError } from '../errors.js';
 import { revokeFamilies } from '../oauth/revocation.js';
 import { narrowScopes, parseScope } from '../oauth/scopes.js';
 import { issueIdToken, wantsIdToken } from '../oidc/issue.js';
 import type { Client, RefreshTokenRecord } from '../ports/index.js';
 import type { RequestMeta, TokenContext } from './context.js';
-import { mintAccessToken, mintRefreshToken, type TokenResponse, tokenResponse } from './mint.js';
+import { mintAccessToken, type TokenResponse, tokenResponse } from './mint.js';
 import { optionalParam, requiredParam, type TokenParams } from './params.js';
 import type { RefreshRefusal } from './refresh-refusal.js';
+import { mintFamilyToken, readRefreshToken } from './refresh-token-format.js';
 
 export interface RefreshGrantRequest {
   refreshToken: string;
@@ -23,8 +23,6 @@ export function readRefreshGrantRequest(params: TokenParams): RefreshGrantReques
   return { refreshToken: requiredParam(params, 'refresh_token'), scope: optionalParam(params, 'scope') };
 }
 
-export const refreshTokenHash = (request: RefreshGrantRequest): string => sha256Hex(request.refreshToken);
-
 export const isLiveRefreshToken = (record: RefreshTokenRecord): boolean =>
   record.rotatedAt === null && record.revokedAt === null;
 
@@ -36,25 +34,6 @@ export function inGraceWindow(previous: RefreshTokenRecord, now: number, graceSe
     previous.revokedAt === null &&
     previous.replacedByHash !== null &&
     now - previous.rotatedAt.getTime() <= graceSeconds * 1000
-  );
-}
-
-/**
- * True when a spent token is the immediate predecessor of the family's live token
- * and was rotated no more than `graceSeconds` ago — the shape of a client retrying
- * a refresh whose response it lost, or two of its workers refreshing at once.
- */
-export function isGraceRetry(
-  previous: RefreshTokenRecord,
-  successor: RefreshTokenRecord | null,
-  now: number,
-  graceSeconds: number,
-): boolean {
-  return (
-    inGraceWindow(previous, now, graceSeconds) &&
-    successor !== null &&
-    successor.tokenHash === previous.replacedByHash &&
-    isLiveRefreshToken(successor)
   );
 }
 
@@ -78,11 +57,9 @@ export async function handleReuse(
   const { stores } = ctx;
   const graceSeconds = ctx.config.refreshGraceSeconds;
   if (previous.rotatedAt === null) throw new InvalidGrantError(INVALID_REFRESH_TOKEN);
-  // Only a reuse inside the window pays for reading the successor.
-  const successor = inGraceWindow(previous, meta.now, graceSeconds)
-    ? await stores.db.refreshTokens.findByHash(previous.replacedByHash!)
-    : null;
-  const withinGrace = isGraceRetry(previous, successor, meta.now, graceSeconds);
+  // `replacedByHash` is set only for the family's immediate predecessor, whose successor is the
+  // family's current token: live exactly while the family is unrevoked (checked in the window).
+  const withinGrace = inGraceWindow(previous, meta.now, graceSeconds);
   const audit = stores.db.audit.append({
     type: 'refresh_token.reuse_detected',
     userId: previous.userId,
@@ -140,12 +117,19 @@ export async function refreshAccessToken(
 ): Promise<TokenResponse> {
   const { stores } = ctx;
   const { accessTokenTtl } = ctx.config;
-  const oldHash = refreshTokenHash(request);
-  const refresh = mintRefreshToken();
+  const presented = readRefreshToken(request.refreshToken);
+  // A token from before families names none: only it pays for finding its family by hash (SEC-81).
+  const position = presented.format === 'family' ? presented : await stores.db.refreshTokens.find(presented);
+  if (position === null) return actOnRefusal(ctx, client, 'unknown', null, meta);
+  const key = presented.format === 'family' ? presented.key : undefined;
+  const refresh = mintFamilyToken(position.familyId, position.generation + 1, key);
   const rotation = await stores.db.refreshTokens.rotate({
-    oldHash,
+    presented,
+    familyId: position.familyId,
+    generation: position.generation,
     clientId: client.id,
     nextHash: refresh.hash,
+    keyHash: refresh.keyHash,
     requestedScopes: parseScope(request.scope),
     now: new Date(meta.now),
   });
@@ -168,7 +152,9 @@ export async function refreshAccessToken(
       oidc ? stores.db.users.findById(previous.userId) : null,
     ]);
   } catch (error) {
-    await stores.db.refreshTokens.undoRotation(oldHash, refresh.hash).catch(ignore);
+    await stores.db.refreshTokens
+      .undoRotation(position.familyId, presented.tokenHash, refresh.hash)
+      .catch(ignore);
     throw error;
   }
   const body = tokenResponse(access, refresh, previous.expiresAt, meta.now, accessTokenTtl);

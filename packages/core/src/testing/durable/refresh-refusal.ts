@@ -2,14 +2,19 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client, DurableStores } from '../../ports/index.js';
 import { refreshRefusal } from '../../token/refresh-refusal.js';
-import { createClient, createUser, DAY_MS, newRefreshToken, randomHash } from './fixtures.js';
+import { mintFamilyToken } from '../../token/refresh-token-format.js';
+import { createClient, createUser, DAY_MS, newRefreshToken, presentedToken, unique } from './fixtures.js';
+import { rotationOf } from './refresh-tokens.js';
 
 const SCOPES = ['openid', 'profile', 'balance'] as const;
 
 /** One generated situation a refresh request can meet. */
 const states = fc.record({
-  /** Which token is presented: the one first issued, its successor (when rotated), or one never stored. */
-  presented: fc.constantFrom('first', 'successor', 'unknown'),
+  /**
+   * Which token is presented: the one first issued, its successor (when rotated), one never
+   * stored, or a forgery naming the family without its key.
+   */
+  presented: fc.constantFrom('first', 'successor', 'unknown', 'forged'),
   ownClient: fc.boolean(),
   rotated: fc.boolean(),
   revoked: fc.boolean(),
@@ -41,28 +46,24 @@ export function describeRefreshRefusalProperty(stores: () => DurableStores): voi
           );
           const token = newRefreshToken(user, client, { scopes: state.granted, expiresAt });
           await refreshTokens.createForActiveUser(token);
-          const successorHash = randomHash();
+          const first = rotationOf(token);
           if (state.rotated) {
             // Spent while it was still valid: rotation's clock is the caller's.
-            const spentAt = new Date(expiresAt.getTime() - 3_600_000);
-            const spend = { oldHash: token.tokenHash, clientId: client.id, nextHash: successorHash };
-            await refreshTokens.rotate({ ...spend, requestedScopes: [], now: spentAt });
+            await refreshTokens.rotate({ ...first, now: new Date(expiresAt.getTime() - 3_600_000) });
           }
           if (state.revoked) await refreshTokens.revokeFamily(token.familyId, new Date());
           if (!state.userActive) await stores().users.setStatus(user.id, 'disabled');
-          const presented = {
-            first: token.tokenHash,
-            successor: state.rotated ? successorHash : token.tokenHash,
-            unknown: randomHash(),
+          const value = {
+            first: token.value,
+            successor: state.rotated ? first.next.value : token.value,
+            unknown: mintFamilyToken(unique('nofamily'), 0).value,
+            forged: mintFamilyToken(token.familyId, 0).value,
           }[state.presented];
-          const before = await refreshTokens.findByHash(presented);
-          const request = {
-            oldHash: presented,
-            clientId: state.ownClient ? client.id : other.id,
-            nextHash: randomHash(),
-            requestedScopes: state.requested,
-            now: new Date(),
-          };
+          const before = await refreshTokens.find(presentedToken(value));
+          const request = rotationOf(
+            { value, clientId: state.ownClient ? client.id : other.id },
+            { requestedScopes: state.requested, now: new Date() },
+          );
           const expected = refreshRefusal(
             before,
             request.clientId,
@@ -77,8 +78,9 @@ export function describeRefreshRefusalProperty(stores: () => DurableStores): voi
           }
           expect(result).toMatchObject({ kind: 'refused', reason: expected });
           // A refusal changes nothing and stores no successor.
-          expect(await refreshTokens.findByHash(presented)).toEqual(before);
-          expect(await refreshTokens.findByHash(request.nextHash)).toBeNull();
+          expect(await refreshTokens.find(presentedToken(value))).toEqual(before);
+          const successor = await refreshTokens.find(presentedToken(request.next.value));
+          expect(successor === null || successor.rotatedAt !== null).toBe(true);
         }),
         { numRuns: 80 },
       );
