@@ -45,7 +45,8 @@ INSERT INTO "refresh_token_families"
   ("id", "client_id", "user_id", "scopes", "generation", "token_hash", "previous_hash", "key_hash",
    "rotated_at", "revoked_at", "created_at", "expires_at", "auth_time", "sid")
 SELECT cur.family_id, cur.client_id, cur.user_id, cur.scopes, cur.generation, cur.token_hash,
-  prev.token_hash, NULL, prev.rotated_at, cur.family_revoked_at, cur.family_created_at,
+  coalesce(prev.token_hash, cur.token_hash), NULL, coalesce(prev.rotated_at, cur.created_at),
+  cur.family_revoked_at, cur.family_created_at,
   cur.expires_at, cur.auth_time, cur.sid
 FROM "legacy_ranked" cur
 LEFT JOIN "legacy_ranked" prev

@@ -56,7 +56,7 @@ describe('migration: one row per refresh-token family', () => {
         families.map((f) => [f.id, Number(f.generation), f.token_hash, f.previous_hash, f.key_hash]),
       ).toEqual([
         ['famA', 2, 'a2', 'a1', null],
-        ['famB', 0, 'b0', null, null],
+        ['famB', 0, 'b0', 'b0', null],
       ]);
       expect(new Date(families[0]!.rotated_at as string).toISOString()).toBe('2026-01-01T02:00:00.000Z');
       expect(new Date(families[0]!.created_at as string).toISOString()).toBe('2026-01-01T00:00:00.000Z');

@@ -23,11 +23,16 @@ export const refreshTokenFamilies = pgTable(
     generation: integer('generation').notNull().default(0),
     /** SHA-256 of the current token (SEC-14). */
     tokenHash: text('token_hash').notNull(),
-    /** SHA-256 of the token it replaced (the grace window's and the undo's reference); null before the first rotation. */
+    /**
+     * SHA-256 of the token it replaced (the grace window's and the undo's reference). A new row
+     * starts with its own token hash here and `rotated_at` set, so it is born at its final width:
+     * a rotation never widens the row, which keeps every rotation an in-place (HOT) update on the
+     * row's page. Only generation - 1 is ever compared with it, so generation 0 matches nothing.
+     */
     previousHash: text('previous_hash'),
     /** SHA-256 of the family key every token of the family carries; null for a migrated family until its first rotation. */
     keyHash: text('key_hash'),
-    /** When the previous generation was spent. */
+    /** When the previous generation was spent (for generation 0: when the family was created). */
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -103,9 +103,10 @@ function prepareCreateForActiveUser(db: Db) {
           scopes: sql<string[]>`${placeholder('scopes', f.scopes)}::text[]`.as('scopes'),
           generation: sql<number>`0`.as('generation'),
           tokenHash: sql<string>`${sql.placeholder('tokenHash')}::text`.as('token_hash'),
-          previousHash: sql<null>`null::text`.as('previous_hash'),
+          // Born at its final width (see the schema): the row never grows, so it never moves.
+          previousHash: sql<string>`${sql.placeholder('tokenHash')}::text`.as('previous_hash'),
           keyHash: sql<string | null>`${sql.placeholder('keyHash')}::text`.as('key_hash'),
-          rotatedAt: sql<null>`null::timestamptz`.as('rotated_at'),
+          rotatedAt: sql<Date>`now()`.as('rotated_at'),
           revokedAt: sql<null>`null::timestamptz`.as('revoked_at'),
           createdAt: sql<Date>`now()`.as('created_at'),
           expiresAt: sql<Date>`${placeholder('expiresAt', f.expiresAt)}::timestamptz`.as('expires_at'),
@@ -172,6 +173,8 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
       userId: token.userId,
       scopes: token.scopes,
       tokenHash: token.tokenHash,
+      previousHash: token.tokenHash,
+      rotatedAt: new Date(),
       keyHash: token.keyHash,
       expiresAt: token.expiresAt,
       authTime: token.authTime ?? null,
@@ -225,10 +228,9 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
       const restored = await db
         .update(f)
         .set({
+          // previous_hash and rotated_at keep their (now meaningless) values: same width, in place.
           tokenHash: sql`${f.previousHash}`,
-          previousHash: null,
           generation: sql`${f.generation} - 1`,
-          rotatedAt: null,
         })
         .where(
           and(
