@@ -88,6 +88,7 @@ export async function seedBase(db: DurableStores, userCount: number): Promise<Ba
       await db.grants.upsert(user.id, client.id, SCOPES);
       const familyId = randomId();
       await db.refreshTokens.create({
+        keyHash: null,
         tokenHash: sha256Hex(randomToken(TOKEN_PREFIX.refreshToken)),
         familyId,
         clientId: client.id,

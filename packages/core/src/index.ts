@@ -15,3 +15,5 @@ export * from './oauth/scopes.js';
 export * from './oauth/web-origins.js';
 export type * from './ports/index.js';
 export * from './store-errors.js';
+export * from './token/refresh-refusal.js';
+export * from './token/refresh-token-format.js';

@@ -35,6 +35,8 @@ const duplicateFields: Record<string, string> = {
   developer_tokens_token_hash_key: 'tokenHash',
   email_tokens_token_hash_key: 'tokenHash',
   refresh_tokens_pkey: 'tokenHash',
+  refresh_token_families_pkey: 'familyId',
+  refresh_token_legacy_hashes_pkey: 'tokenHash',
   signing_keys_pkey: 'kid',
   topup_codes_pkey: 'codeHash',
   ledger_entries_user_idempotency_key: 'idempotencyKey',

@@ -1,4 +1,4 @@
-import { type Stores, sha256Hex, type User } from '@gatehouse/core';
+import { readRefreshToken, type Stores, sha256Hex, type User } from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -91,7 +91,8 @@ describe('authorization code grant (API.md §2)', () => {
     });
     // SEC-14: prefixed, 256-bit random.
     expect(json.access_token).toMatch(/^gth_at_[A-Za-z0-9_-]{43}$/);
-    expect(json.refresh_token).toMatch(/^gth_rt_[A-Za-z0-9_-]{43}$/);
+    // gth_rt_<family>.<generation>.<family key>.<secret> (API.md §2).
+    expect(json.refresh_token).toMatch(/^gth_rt_[A-Za-z0-9_-]{22}\.0\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
   });
 
   it('accepts a JSON body', async () => {
@@ -114,8 +115,10 @@ describe('authorization code grant (API.md §2)', () => {
       userId: user.id,
       familyId: tokens.familyId,
     });
-    expect(await stores.db.refreshTokens.findByHash(tokens.refresh_token)).toBeNull();
-    const record = await stores.db.refreshTokens.findByHash(sha256Hex(tokens.refresh_token));
+    expect(
+      await stores.db.refreshTokens.find({ format: 'legacy', tokenHash: tokens.refresh_token }),
+    ).toBeNull();
+    const record = await stores.db.refreshTokens.find(readRefreshToken(tokens.refresh_token));
     expect(record).toMatchObject({ tokenHash: sha256Hex(tokens.refresh_token), familyId: tokens.familyId });
     expect(JSON.stringify(record)).not.toContain(tokens.refresh_token);
   });
@@ -125,7 +128,7 @@ describe('authorization code grant (API.md §2)', () => {
     const tokens = await obtainTokens(app, stores, app1, user);
     const data = await stores.cache.accessTokens.get(sha256Hex(tokens.access_token));
     expect(data!.expiresAt - data!.issuedAt).toBe(7200);
-    const record = await stores.db.refreshTokens.findByHash(sha256Hex(tokens.refresh_token));
+    const record = await stores.db.refreshTokens.find(readRefreshToken(tokens.refresh_token));
     expect(record!.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 2592000 * 1000 - 1000);
     expect(record!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 2592000 * 1000);
   });

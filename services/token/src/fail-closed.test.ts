@@ -1,4 +1,4 @@
-import { type Stores, sha256Hex } from '@gatehouse/core';
+import { readRefreshToken, type Stores, sha256Hex } from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ describe('fail closed (SEC-27)', () => {
     expectUnavailable(await redeemCode(app, client, code));
     expectUnavailable(await refresh(app, client, tokens.refresh_token));
     // Nothing was spent: once the cache is back, the client's retry must not look like a reuse.
-    const record = await stores.db.refreshTokens.findByHash(sha256Hex(tokens.refresh_token));
+    const record = await stores.db.refreshTokens.find(readRefreshToken(tokens.refresh_token));
     expect(record).toMatchObject({ rotatedAt: null, revokedAt: null });
     expectUnavailable(
       await postForm(app, '/api/oauth2/introspect', { token: tokens.access_token, ...credentials(client) }),

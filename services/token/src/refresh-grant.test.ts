@@ -1,4 +1,12 @@
-import { randomId, randomToken, type Stores, sha256Hex, TOKEN_PREFIX, type User } from '@gatehouse/core';
+import {
+  randomId,
+  randomToken,
+  readRefreshToken,
+  type Stores,
+  sha256Hex,
+  TOKEN_PREFIX,
+  type User,
+} from '@gatehouse/core';
 import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -49,7 +57,7 @@ describe('refresh token rotation (SEC-11)', () => {
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
     expect(second.scope).toBe('profile balance');
-    const old = await stores.db.refreshTokens.findByHash(sha256Hex(first.refresh_token));
+    const old = await stores.db.refreshTokens.find(readRefreshToken(first.refresh_token));
     expect(old!.rotatedAt).not.toBeNull();
     expect(old!.replacedByHash).toBe(sha256Hex(second.refresh_token));
     expect((await refresh(app, app1, second.refresh_token)).statusCode).toBe(200);
@@ -115,6 +123,7 @@ describe('refresh token rotation (SEC-11)', () => {
     const token = randomToken(TOKEN_PREFIX.refreshToken);
     const familyId = randomId();
     await stores.db.refreshTokens.create({
+      keyHash: null,
       tokenHash: sha256Hex(token),
       familyId,
       clientId: app1.client.id,
@@ -126,13 +135,14 @@ describe('refresh token rotation (SEC-11)', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().refresh_token_expires_in).toBeLessThanOrEqual(100);
     expect(response.json().refresh_token_expires_in).toBeGreaterThanOrEqual(98);
-    const next = await stores.db.refreshTokens.findByHash(sha256Hex(response.json().refresh_token));
+    const next = await stores.db.refreshTokens.find(readRefreshToken(response.json().refresh_token));
     expect(next!.expiresAt.getTime()).toBe(familyExpiresAt.getTime());
   });
 
   it('refuses a refresh token whose family lifetime is over', async () => {
     const token = randomToken(TOKEN_PREFIX.refreshToken);
     await stores.db.refreshTokens.create({
+      keyHash: null,
       tokenHash: sha256Hex(token),
       familyId: randomId(),
       clientId: app1.client.id,
@@ -162,7 +172,7 @@ describe('refresh token rotation (SEC-11)', () => {
     await stores.db.users.setStatus(user.id, 'disabled');
     expectOAuthError(await refresh(app, app1, tokens.refresh_token), 400, 'invalid_grant');
     expect(await accessTokenIsStored(stores, tokens.access_token)).toBe(false);
-    const record = await stores.db.refreshTokens.findByHash(sha256Hex(tokens.refresh_token));
+    const record = await stores.db.refreshTokens.find(readRefreshToken(tokens.refresh_token));
     expect(record!.revokedAt).not.toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import {
   randomId,
   randomToken,
+  readRefreshToken,
   type Stores,
   s256,
   sha256Hex,
@@ -161,7 +162,7 @@ describe('introspection (RFC 7662)', () => {
 
   it('describes an active refresh token', async () => {
     const response = await introspect(app1, tokens.refresh_token);
-    const record = await stores.db.refreshTokens.findByHash(sha256Hex(tokens.refresh_token));
+    const record = await stores.db.refreshTokens.find(readRefreshToken(tokens.refresh_token));
     expect(response.json()).toEqual({
       active: true,
       scope: 'profile balance',
@@ -198,6 +199,7 @@ describe('introspection (RFC 7662)', () => {
 
     const expired = randomToken(TOKEN_PREFIX.refreshToken);
     await stores.db.refreshTokens.create({
+      keyHash: null,
       tokenHash: sha256Hex(expired),
       familyId: randomId(),
       clientId: app1.client.id,

@@ -6,8 +6,9 @@ import { issueIdToken, wantsIdToken } from '../oidc/issue.js';
 import type { AuthorizationCodeData, Client, ConsumeResult } from '../ports/index.js';
 import { isPublicClient } from './client-auth.js';
 import { CODE_REPLAY_RETAIN_SECONDS, type RequestMeta, type TokenContext } from './context.js';
-import { mintAccessToken, mintRefreshToken, type TokenResponse, tokenResponse } from './mint.js';
+import { mintAccessToken, type TokenResponse, tokenResponse } from './mint.js';
 import { optionalParam, requiredParam, type TokenParams } from './params.js';
+import { mintNewFamilyToken } from './refresh-token-format.js';
 
 export interface CodeGrantRequest {
   code: string;
@@ -124,13 +125,14 @@ export async function issueForCode(
   const { accessTokenTtl, refreshTokenTtl } = ctx.config;
   const { stores } = ctx;
   const access = mintAccessToken(client, data, now, accessTokenTtl);
-  const refresh = mintRefreshToken();
+  const refresh = mintNewFamilyToken(data.familyId);
   const familyExpiresAt = new Date(now + refreshTokenTtl * 1000);
   const oidc = wantsIdToken(data.scopes) ? ctx.oidc : undefined;
   const sid = data.sid ?? null;
   const [stored, user] = await Promise.all([
     stores.db.refreshTokens.createForActiveUser({
       tokenHash: refresh.hash,
+      keyHash: refresh.keyHash,
       familyId: data.familyId,
       clientId: client.id,
       userId: data.userId,

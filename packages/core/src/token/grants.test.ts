@@ -6,7 +6,8 @@ import { checkCodeBinding, checkPkce, readCodeGrantRequest } from './authorizati
 import { readTokenRequest } from './exchange.js';
 import { isActiveAccessToken, isActiveRefreshToken } from './introspection.js';
 import { mintAccessToken, mintRefreshToken, tokenResponse } from './mint.js';
-import { checkRefreshToken, inGraceWindow, isGraceRetry } from './refresh-token.js';
+import { refreshRefusal } from './refresh-refusal.js';
+import { inGraceWindow } from './refresh-token.js';
 
 // RFC 7636 Appendix B.
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -52,6 +53,7 @@ function refresh(overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecor
   return {
     tokenHash: 'h1',
     familyId: 'fam',
+    generation: 0,
     clientId: 1,
     userId: 7,
     scopes: ['profile', 'balance'],
@@ -119,33 +121,40 @@ describe('authorization code grant steps', () => {
 });
 
 describe('refresh token grant steps', () => {
-  it('accepts only the owning client’s live, unexpired token; a rotated one is left to reuse handling', () => {
-    expect(() => checkRefreshToken(refresh(), client(), NOW)).not.toThrow();
-    expect(() => checkRefreshToken(null, client(), NOW)).toThrow(InvalidGrantError);
-    expect(() => checkRefreshToken(refresh({ clientId: 2 }), client(), NOW)).toThrow(InvalidGrantError);
-    expect(() => checkRefreshToken(refresh({ revokedAt: new Date(NOW) }), client(), NOW)).toThrow(
-      InvalidGrantError,
+  it('names why a token may not be rotated, in the order the endpoint reports it', () => {
+    const scopes: string[] = [];
+    expect(refreshRefusal(refresh(), 1, NOW, scopes, true)).toBeNull();
+    expect(refreshRefusal(null, 1, NOW, scopes, true)).toBe('unknown');
+    expect(refreshRefusal(refresh({ clientId: 2 }), 1, NOW, scopes, true)).toBe('foreign');
+    // Another client's spent token is still only foreign: it never revokes the family.
+    expect(refreshRefusal(refresh({ clientId: 2, rotatedAt: new Date(NOW) }), 1, NOW, scopes, true)).toBe(
+      'foreign',
     );
-    expect(() => checkRefreshToken(refresh({ expiresAt: new Date(NOW) }), client(), NOW)).toThrow(
-      InvalidGrantError,
+    expect(
+      refreshRefusal(refresh({ rotatedAt: new Date(NOW), revokedAt: new Date(NOW) }), 1, NOW, scopes, true),
+    ).toBe('reused');
+    expect(refreshRefusal(refresh({ revokedAt: new Date(NOW) }), 1, NOW, scopes, true)).toBe('revoked');
+    expect(refreshRefusal(refresh({ expiresAt: new Date(NOW) }), 1, NOW, scopes, true)).toBe('expired');
+    expect(refreshRefusal(refresh({ scopes: ['profile'] }), 1, NOW, ['profile', 'balance'], true)).toBe(
+      'scope',
     );
-    expect(() => checkRefreshToken(refresh({ rotatedAt: new Date(NOW) }), client(), NOW)).not.toThrow();
+    expect(refreshRefusal(refresh({ scopes: ['profile'] }), 1, NOW, ['profile'], false)).toBe(
+      'user_inactive',
+    );
   });
 
   it('recognises a grace retry only for the immediate predecessor, inside the window', () => {
-    const successor = refresh({ tokenHash: 'h2' });
+    // The store sets `replacedByHash` only on the family's immediate predecessor.
     const previous = refresh({ rotatedAt: new Date(NOW - 2000), replacedByHash: 'h2' });
     expect(inGraceWindow(previous, NOW, 5)).toBe(true);
-    expect(isGraceRetry(previous, successor, NOW, 5)).toBe(true);
     // Window off, or over.
-    expect(isGraceRetry(previous, successor, NOW, 0)).toBe(false);
-    expect(isGraceRetry(previous, successor, NOW, 1)).toBe(false);
-    // Not the immediate predecessor: its successor was itself rotated, or is another token.
-    expect(isGraceRetry(previous, { ...successor, rotatedAt: new Date(NOW) }, NOW, 5)).toBe(false);
-    expect(isGraceRetry(previous, refresh({ tokenHash: 'h3' }), NOW, 5)).toBe(false);
-    expect(isGraceRetry(previous, null, NOW, 5)).toBe(false);
+    expect(inGraceWindow(previous, NOW, 0)).toBe(false);
+    expect(inGraceWindow(previous, NOW, 1)).toBe(false);
+    // An older spent token of the family, or the current one.
+    expect(inGraceWindow({ ...previous, replacedByHash: null }, NOW, 5)).toBe(false);
+    expect(inGraceWindow({ ...previous, rotatedAt: null }, NOW, 5)).toBe(false);
     // A revoked family has no grace.
-    expect(isGraceRetry({ ...previous, revokedAt: new Date(NOW) }, successor, NOW, 5)).toBe(false);
+    expect(inGraceWindow({ ...previous, revokedAt: new Date(NOW) }, NOW, 5)).toBe(false);
   });
 });
 

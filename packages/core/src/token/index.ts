@@ -5,5 +5,7 @@ export * from './exchange.js';
 export * from './introspection.js';
 export * from './mint.js';
 export * from './params.js';
+export * from './refresh-refusal.js';
 export * from './refresh-token.js';
+export * from './refresh-token-format.js';
 export * from './revocation.js';

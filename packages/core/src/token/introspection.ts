@@ -6,6 +6,7 @@ import { type RequestMeta, type TokenContext, toUnixSeconds } from './context.js
 import { isActiveUser } from './mint.js';
 import { requiredParam, type TokenParams } from './params.js';
 import { isLiveRefreshToken } from './refresh-token.js';
+import { readRefreshToken } from './refresh-token-format.js';
 
 /** RFC 7662 §2.2. */
 export type IntrospectionResponse =
@@ -111,7 +112,7 @@ export async function introspectToken(
   if (token.startsWith(TOKEN_PREFIX.refreshToken)) {
     const [client, record] = await Promise.all([
       authenticateClient(clients, presented, 'introspection'),
-      refreshTokens.findByHash(sha256Hex(token)),
+      refreshTokens.find(readRefreshToken(token)),
     ]);
     if (!isActiveRefreshToken(record, client, meta.now)) return INACTIVE;
     const user = await users.findById(record.userId);

@@ -1,18 +1,13 @@
-import { sha256Hex } from '../crypto.js';
-import { InvalidGrantError } from '../errors.js';
+import { InvalidGrantError, InvalidScopeError } from '../errors.js';
 import { revokeFamilies } from '../oauth/revocation.js';
 import { narrowScopes, parseScope } from '../oauth/scopes.js';
 import { issueIdToken, wantsIdToken } from '../oidc/issue.js';
 import type { Client, RefreshTokenRecord } from '../ports/index.js';
 import type { RequestMeta, TokenContext } from './context.js';
-import {
-  isActiveUser,
-  mintAccessToken,
-  mintRefreshToken,
-  type TokenResponse,
-  tokenResponse,
-} from './mint.js';
+import { mintAccessToken, type TokenResponse, tokenResponse } from './mint.js';
 import { optionalParam, requiredParam, type TokenParams } from './params.js';
+import type { RefreshRefusal } from './refresh-refusal.js';
+import { mintFamilyToken, readRefreshToken } from './refresh-token-format.js';
 
 export interface RefreshGrantRequest {
   refreshToken: string;
@@ -28,27 +23,8 @@ export function readRefreshGrantRequest(params: TokenParams): RefreshGrantReques
   return { refreshToken: requiredParam(params, 'refresh_token'), scope: optionalParam(params, 'scope') };
 }
 
-export const refreshTokenHash = (request: RefreshGrantRequest): string => sha256Hex(request.refreshToken);
-
 export const isLiveRefreshToken = (record: RefreshTokenRecord): boolean =>
   record.rotatedAt === null && record.revokedAt === null;
-
-/**
- * The token must exist and belong to the authenticated client (SEC-11) and
- * its family's absolute lifetime must not be over (RFC 9700 §4.14.2). A rotated
- * token is `spent` (a reuse, handled by `handleReuse`); a revoked one is simply invalid.
- */
-export function checkRefreshToken(
-  record: RefreshTokenRecord | null,
-  client: Client,
-  now: number,
-): asserts record is RefreshTokenRecord {
-  if (record === null || record.clientId !== client.id) throw new InvalidGrantError(INVALID_REFRESH_TOKEN);
-  if (record.rotatedAt !== null) return;
-  if (record.revokedAt !== null || record.expiresAt.getTime() <= now) {
-    throw new InvalidGrantError(INVALID_REFRESH_TOKEN);
-  }
-}
 
 /** The time-and-state half of the grace rule: rotated (not revoked) at most `graceSeconds` ago. */
 export function inGraceWindow(previous: RefreshTokenRecord, now: number, graceSeconds: number): boolean {
@@ -58,25 +34,6 @@ export function inGraceWindow(previous: RefreshTokenRecord, now: number, graceSe
     previous.revokedAt === null &&
     previous.replacedByHash !== null &&
     now - previous.rotatedAt.getTime() <= graceSeconds * 1000
-  );
-}
-
-/**
- * True when a spent token is the immediate predecessor of the family's live token
- * and was rotated no more than `graceSeconds` ago — the shape of a client retrying
- * a refresh whose response it lost, or two of its workers refreshing at once.
- */
-export function isGraceRetry(
-  previous: RefreshTokenRecord,
-  successor: RefreshTokenRecord | null,
-  now: number,
-  graceSeconds: number,
-): boolean {
-  return (
-    inGraceWindow(previous, now, graceSeconds) &&
-    successor !== null &&
-    successor.tokenHash === previous.replacedByHash &&
-    isLiveRefreshToken(successor)
   );
 }
 
@@ -100,11 +57,9 @@ export async function handleReuse(
   const { stores } = ctx;
   const graceSeconds = ctx.config.refreshGraceSeconds;
   if (previous.rotatedAt === null) throw new InvalidGrantError(INVALID_REFRESH_TOKEN);
-  // Only a reuse inside the window pays for reading the successor.
-  const successor = inGraceWindow(previous, meta.now, graceSeconds)
-    ? await stores.db.refreshTokens.findByHash(previous.replacedByHash!)
-    : null;
-  const withinGrace = isGraceRetry(previous, successor, meta.now, graceSeconds);
+  // `replacedByHash` is set only for the family's immediate predecessor, whose successor is the
+  // family's current token: live exactly while the family is unrevoked (checked in the window).
+  const withinGrace = inGraceWindow(previous, meta.now, graceSeconds);
   const audit = stores.db.audit.append({
     type: 'refresh_token.reuse_detected',
     userId: previous.userId,
@@ -124,34 +79,31 @@ export async function handleReuse(
 const ignore = (): void => undefined;
 
 /**
- * Why a rotation was refused, from the token as stored after the attempt; always throws.
- * The same order of checks as before any write: foreign/unknown/revoked/expired →
- * `invalid_grant`; spent → a reuse; a scope it does not cover → `invalid_scope`; a user
- * disabled since issue → the family is revoked.
+ * Acts on the reason core gave for a refused rotation (`refreshRefusal`); always throws.
+ * Foreign, unknown, revoked and expired read alike; a reuse is handled as such; a user
+ * disabled since issue takes the family with it.
  */
-async function explainRefusal(
+async function actOnRefusal(
   ctx: TokenContext,
   client: Client,
+  reason: RefreshRefusal | 'raced',
   current: RefreshTokenRecord | null,
-  request: RefreshGrantRequest,
   meta: RequestMeta,
 ): Promise<never> {
-  checkRefreshToken(current, client, meta.now);
-  if (current.rotatedAt !== null) return handleReuse(ctx, client, current, meta);
-  narrowScopes(request.scope, current.scopes);
-  const user = await ctx.stores.db.users.findById(current.userId);
-  if (!isActiveUser(user)) {
+  if (reason === 'reused' && current) return handleReuse(ctx, client, current, meta);
+  if (reason === 'scope')
+    throw new InvalidScopeError('the requested scope exceeds the scope originally granted');
+  if (reason === 'user_inactive' && current) {
     await revokeFamilies(ctx.stores, [current.familyId], new Date(meta.now));
     throw new InvalidGrantError('the user account is not active');
   }
-  // Live and in order now, so something changed while the rotation ran (e.g. a revocation undone).
   throw new InvalidGrantError(INVALID_REFRESH_TOKEN);
 }
 
 /**
  * `grant_type=refresh_token` (RFC 6749 §6) for an authenticated client. The hot path
- * is one database statement — the rotation, which itself checks client binding,
- * liveness, absolute lifetime, scope and user (SEC-11) — and one cache write
+ * is one database statement — the rotation, which enforces `refreshRefusal` (client
+ * binding, liveness, absolute lifetime, scope and user; SEC-11, SEC-80) — and one cache write
  * for the access token. Only a refused rotation pays for reading the token to say why.
  *
  * The access token is stored after the rotation; if that fails (cache down), the
@@ -165,16 +117,25 @@ export async function refreshAccessToken(
 ): Promise<TokenResponse> {
   const { stores } = ctx;
   const { accessTokenTtl } = ctx.config;
-  const oldHash = refreshTokenHash(request);
-  const refresh = mintRefreshToken();
+  const presented = readRefreshToken(request.refreshToken);
+  // A token from before families names none: only it pays for finding its family by hash (SEC-81).
+  const position = presented.format === 'family' ? presented : await stores.db.refreshTokens.find(presented);
+  if (position === null) return actOnRefusal(ctx, client, 'unknown', null, meta);
+  const key = presented.format === 'family' ? presented.key : undefined;
+  const refresh = mintFamilyToken(position.familyId, position.generation + 1, key);
   const rotation = await stores.db.refreshTokens.rotate({
-    oldHash,
+    presented,
+    familyId: position.familyId,
+    generation: position.generation,
     clientId: client.id,
     nextHash: refresh.hash,
+    keyHash: refresh.keyHash,
     requestedScopes: parseScope(request.scope),
     now: new Date(meta.now),
   });
-  if (rotation.kind === 'refused') return explainRefusal(ctx, client, rotation.current, request, meta);
+  if (rotation.kind === 'refused') {
+    return actOnRefusal(ctx, client, rotation.reason, rotation.current, meta);
+  }
   const { previous } = rotation;
   const scopes = narrowScopes(request.scope, previous.scopes);
   const access = mintAccessToken(
@@ -191,7 +152,9 @@ export async function refreshAccessToken(
       oidc ? stores.db.users.findById(previous.userId) : null,
     ]);
   } catch (error) {
-    await stores.db.refreshTokens.undoRotation(oldHash, refresh.hash).catch(ignore);
+    await stores.db.refreshTokens
+      .undoRotation(position.familyId, presented.tokenHash, refresh.hash)
+      .catch(ignore);
     throw error;
   }
   const body = tokenResponse(access, refresh, previous.expiresAt, meta.now, accessTokenTtl);

@@ -4,6 +4,7 @@ import { checkBrowserCaller } from '../oauth/web-origins.js';
 import { authenticateClient, type PresentedClient } from './client-auth.js';
 import type { RequestMeta, TokenContext } from './context.js';
 import { requiredParam, type TokenParams } from './params.js';
+import { readRefreshToken } from './refresh-token-format.js';
 
 /**
  * `POST /api/oauth2/revoke` (RFC 7009). The token's prefix says which store holds
@@ -35,7 +36,7 @@ export async function revokeToken(
   if (token.startsWith(TOKEN_PREFIX.refreshToken)) {
     const [client, record] = await Promise.all([
       authenticateClient(clients, presented, 'revocation'),
-      refreshTokens.findByHash(sha256Hex(token)),
+      refreshTokens.find(readRefreshToken(token)),
     ]);
     checkBrowserCaller(client, meta.origin);
     if (record !== null && record.clientId === client.id) {

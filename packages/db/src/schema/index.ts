@@ -7,6 +7,7 @@ export * from './email-tokens.js';
 export * from './grants.js';
 export * from './ledger.js';
 export * from './passkeys.js';
+export * from './refresh-token-families.js';
 export * from './refresh-tokens.js';
 export * from './signing-keys.js';
 export * from './topup-codes.js';

@@ -1,28 +1,47 @@
-import type {
-  NewRefreshToken,
-  RefreshTokenRecord,
-  RefreshTokenStore,
-  RotateResult,
-  RotationRequest,
+import {
+  type NewRefreshToken,
+  type PresentedRefreshToken,
+  type RefreshTokenRecord,
+  type RefreshTokenStore,
+  type RotateResult,
+  type RotationRequest,
+  refreshRefusal,
 } from '@gatehouse/core';
 import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
-import { refreshTokens } from '../schema/refresh-tokens.js';
+import { refreshTokenFamilies, refreshTokenLegacyHashes } from '../schema/refresh-token-families.js';
 import { users } from '../schema/users.js';
 import { placeholder } from './placeholders.js';
 
-type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+type FamilyRow = typeof refreshTokenFamilies.$inferSelect;
 
-function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
+/**
+ * How the presented token stands in its family's row (SEC-81, SEC-11): current, the immediate
+ * predecessor, or another spent token of the family. `member` is the proof that it belongs to
+ * the family at all (its family key's hash, or its legacy hash on record); without it the token
+ * matches no family.
+ */
+function standingOf(
+  row: FamilyRow,
+  tokenHash: string,
+  generation: number,
+  member: boolean,
+): RefreshTokenRecord | null {
+  // A generation the family never reached was never handed out (an undone rotation's).
+  if (generation > row.generation) return null;
+  const current = generation === row.generation && tokenHash === row.tokenHash;
+  const previous = generation === row.generation - 1 && tokenHash === row.previousHash;
+  if (!current && !previous && !member) return null;
   return {
-    tokenHash: row.tokenHash,
-    familyId: row.familyId,
+    tokenHash,
+    familyId: row.id,
+    generation,
     clientId: row.clientId,
     userId: row.userId,
     scopes: row.scopes,
-    rotatedAt: row.rotatedAt,
-    replacedByHash: row.replacedByHash,
+    rotatedAt: current ? null : (row.rotatedAt ?? row.createdAt),
+    replacedByHash: previous ? row.tokenHash : null,
     revokedAt: row.revokedAt,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
@@ -31,132 +50,147 @@ function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
   };
 }
 
-const live = and(isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt));
-
 /**
- * The refresh grant in one statement: spend the old token only if it is live, the
- * caller's, unexpired, covers the requested scopes and its user is active — and store
- * its successor (same family, user, full scope and absolute expiry) only if that
- * happened. Row locking on the old token makes concurrent rotations queue up; the
- * losers re-check the conditions and match nothing.
+ * The refresh grant in one statement: an in-place update of the family's narrow row, only if
+ * the presented token is its current one and core's `refreshRefusal` finds nothing against it
+ * (the caller's, unrevoked, unexpired, covering the requested scopes, its user active; SEC-80).
+ * No indexed column changes, so Postgres updates the row in place (HOT). Row locking makes
+ * concurrent rotations queue up; the losers re-check `generation` and match nothing.
  */
 function prepareRotate(db: Db) {
-  const t = refreshTokens;
-  const spent = db.$with('spent').as(
-    db
-      .update(t)
-      .set({
-        rotatedAt: sql`${placeholder('now', t.rotatedAt)}`,
-        replacedByHash: sql`${sql.placeholder('nextHash')}`,
-      })
-      .where(
-        and(
-          eq(t.tokenHash, sql.placeholder('oldHash')),
-          live,
-          eq(t.clientId, sql.placeholder('clientId')),
-          gt(t.expiresAt, placeholder('now', t.expiresAt)),
-          sql`${t.scopes} @> ${placeholder('requestedScopes', t.scopes)}::text[]`,
-          exists(
-            db
-              .select({ one: sql`1` })
-              .from(users)
-              .where(and(eq(users.id, t.userId), eq(users.status, 'active'))),
-          ),
+  const f = refreshTokenFamilies;
+  return db
+    .update(f)
+    .set({
+      tokenHash: sql`${sql.placeholder('nextHash')}`,
+      previousHash: sql`${f.tokenHash}`,
+      generation: sql`${f.generation} + 1`,
+      keyHash: sql`${sql.placeholder('keyHash')}`,
+      rotatedAt: sql`${placeholder('now', f.rotatedAt)}`,
+    })
+    .where(
+      and(
+        eq(f.id, sql.placeholder('familyId')),
+        eq(f.generation, sql.placeholder('generation')),
+        eq(f.tokenHash, sql.placeholder('oldHash')),
+        isNull(f.revokedAt),
+        eq(f.clientId, sql.placeholder('clientId')),
+        gt(f.expiresAt, placeholder('now', f.expiresAt)),
+        sql`${f.scopes} @> ${placeholder('requestedScopes', f.scopes)}::text[]`,
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(users)
+            .where(and(eq(users.id, f.userId), eq(users.status, 'active'))),
         ),
-      )
-      .returning(),
-  );
-  const stored = db.$with('stored').as(
-    db.insert(t).select(
-      db
-        .select({
-          tokenHash: sql<string>`${sql.placeholder('nextHash')}::text`.as('token_hash'),
-          familyId: spent.familyId,
-          clientId: spent.clientId,
-          userId: spent.userId,
-          scopes: spent.scopes,
-          rotatedAt: sql<null>`null::timestamptz`.as('rotated_at'),
-          replacedByHash: sql<null>`null::text`.as('replaced_by_hash'),
-          revokedAt: sql<null>`null::timestamptz`.as('revoked_at'),
-          createdAt: sql<Date>`${placeholder('now', t.createdAt)}::timestamptz`.as('created_at'),
-          expiresAt: spent.expiresAt,
-          authTime: spent.authTime,
-          sid: spent.sid,
-        })
-        .from(spent),
-    ),
-  );
-  return db.with(spent, stored).select().from(spent).prepare('refresh_tokens_rotate');
+      ),
+    )
+    .returning()
+    .prepare('refresh_token_families_rotate');
 }
 
 /** The first token of a family, stored only while its user is active: one statement, no read first. */
 function prepareCreateForActiveUser(db: Db) {
-  const t = refreshTokens;
+  const f = refreshTokenFamilies;
   return db
-    .insert(t)
+    .insert(f)
     .select(
       db
         .select({
-          tokenHash: sql<string>`${sql.placeholder('tokenHash')}::text`.as('token_hash'),
-          familyId: sql<string>`${sql.placeholder('familyId')}::text`.as('family_id'),
+          id: sql<string>`${sql.placeholder('familyId')}::text`.as('id'),
           clientId: sql<number>`${sql.placeholder('clientId')}::integer`.as('client_id'),
           userId: users.id,
-          scopes: sql<string[]>`${placeholder('scopes', t.scopes)}::text[]`.as('scopes'),
-          rotatedAt: sql<null>`null::timestamptz`.as('rotated_at'),
-          replacedByHash: sql<null>`null::text`.as('replaced_by_hash'),
+          scopes: sql<string[]>`${placeholder('scopes', f.scopes)}::text[]`.as('scopes'),
+          generation: sql<number>`0`.as('generation'),
+          tokenHash: sql<string>`${sql.placeholder('tokenHash')}::text`.as('token_hash'),
+          // Born at its final width (see the schema): the row never grows, so it never moves.
+          previousHash: sql<string>`${sql.placeholder('tokenHash')}::text`.as('previous_hash'),
+          keyHash: sql<string | null>`${sql.placeholder('keyHash')}::text`.as('key_hash'),
+          rotatedAt: sql<Date>`now()`.as('rotated_at'),
           revokedAt: sql<null>`null::timestamptz`.as('revoked_at'),
           createdAt: sql<Date>`now()`.as('created_at'),
-          expiresAt: sql<Date>`${placeholder('expiresAt', t.expiresAt)}::timestamptz`.as('expires_at'),
+          expiresAt: sql<Date>`${placeholder('expiresAt', f.expiresAt)}::timestamptz`.as('expires_at'),
           authTime: sql<number | null>`${sql.placeholder('authTime')}::integer`.as('auth_time'),
           sid: sql<string | null>`${sql.placeholder('sid')}::text`.as('sid'),
         })
         .from(users)
         .where(and(eq(users.id, sql.placeholder('userId')), eq(users.status, 'active'))),
     )
-    .returning({ tokenHash: t.tokenHash })
-    .prepare('refresh_tokens_create_for_active_user');
+    .returning({ id: f.id })
+    .prepare('refresh_token_families_create_for_active_user');
 }
 
 export function createRefreshTokenStore(db: Db): RefreshTokenStore {
-  const findByHash = db
-    .select()
-    .from(refreshTokens)
-    .where(eq(refreshTokens.tokenHash, sql.placeholder('tokenHash')))
-    .prepare('refresh_tokens_find_by_hash');
+  const f = refreshTokenFamilies;
+  const l = refreshTokenLegacyHashes;
+  const findFamily = db
+    .select({ family: f, userStatus: users.status })
+    .from(f)
+    .leftJoin(users, eq(users.id, f.userId))
+    .where(eq(f.id, sql.placeholder('familyId')))
+    .prepare('refresh_token_families_find');
+  const findLegacy = db
+    .select({ family: f, userStatus: users.status, generation: l.generation })
+    .from(l)
+    .innerJoin(f, eq(f.id, l.familyId))
+    .leftJoin(users, eq(users.id, f.userId))
+    .where(eq(l.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('refresh_token_families_find_legacy');
   const rotate = prepareRotate(db);
   const createForActiveUser = prepareCreateForActiveUser(db);
 
-  async function find(tokenHash: string): Promise<RefreshTokenRecord | null> {
-    const [row] = await findByHash.execute({ tokenHash });
-    return row ? toRecord(row) : null;
+  /** The presented token's standing, with its user's activity (for core's refusal reason). */
+  async function read(
+    presented: PresentedRefreshToken,
+  ): Promise<{ record: RefreshTokenRecord | null; userActive: boolean }> {
+    if (presented.format === 'family') {
+      const [found] = await findFamily.execute({ familyId: presented.familyId });
+      if (!found) return { record: null, userActive: false };
+      const member = found.family.keyHash !== null && found.family.keyHash === presented.keyHash;
+      const record = standingOf(found.family, presented.tokenHash, presented.generation, member);
+      return { record, userActive: found.userStatus === 'active' };
+    }
+    const [found] = await findLegacy.execute({ tokenHash: presented.tokenHash });
+    if (!found) return { record: null, userActive: false };
+    const record = standingOf(found.family, presented.tokenHash, found.generation, true);
+    return { record, userActive: found.userStatus === 'active' };
   }
 
-  /** Revokes what is not yet revoked; returns the rows it changed. */
-  function revokeWhere(condition: ReturnType<typeof and>, now: Date) {
-    return db
-      .update(refreshTokens)
+  /** Revokes what is not yet revoked; returns the families it changed. */
+  async function revokeWhere(condition: ReturnType<typeof and>, now: Date): Promise<string[]> {
+    const rows = await db
+      .update(f)
       .set({ revokedAt: now })
-      .where(and(condition, isNull(refreshTokens.revokedAt)))
-      .returning({ familyId: refreshTokens.familyId, rotatedAt: refreshTokens.rotatedAt });
+      .where(and(condition, isNull(f.revokedAt)))
+      .returning({ id: f.id });
+    return rows.map((row) => row.id);
   }
 
-  const distinctFamilies = (rows: { familyId: string }[]) => [...new Set(rows.map((row) => row.familyId))];
+  async function insertFamily(token: NewRefreshToken): Promise<void> {
+    await db.insert(f).values({
+      id: token.familyId,
+      clientId: token.clientId,
+      userId: token.userId,
+      scopes: token.scopes,
+      tokenHash: token.tokenHash,
+      previousHash: token.tokenHash,
+      rotatedAt: new Date(),
+      keyHash: token.keyHash,
+      expiresAt: token.expiresAt,
+      authTime: token.authTime ?? null,
+      sid: token.sid ?? null,
+    });
+  }
 
   return translateErrors({
     async create(token: NewRefreshToken): Promise<void> {
-      await db.insert(refreshTokens).values({
-        tokenHash: token.tokenHash,
-        familyId: token.familyId,
-        clientId: token.clientId,
-        userId: token.userId,
-        scopes: token.scopes,
-        expiresAt: token.expiresAt,
-        authTime: token.authTime ?? null,
-        sid: token.sid ?? null,
-      });
+      await insertFamily(token);
+      await db.insert(l).values({ tokenHash: token.tokenHash, familyId: token.familyId, generation: 0 });
     },
 
-    findByHash: find,
+    async find(presented: PresentedRefreshToken): Promise<RefreshTokenRecord | null> {
+      return (await read(presented)).record;
+    },
 
     async createForActiveUser(token: NewRefreshToken): Promise<boolean> {
       const rows = await createForActiveUser.execute({
@@ -168,49 +202,59 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     },
 
     async rotate(request: RotationRequest): Promise<RotateResult> {
-      const [row] = await rotate.execute({ ...request });
-      if (row) return { kind: 'rotated', previous: toRecord(row) };
+      const [row] = await rotate.execute({
+        familyId: request.familyId,
+        generation: request.generation,
+        oldHash: request.presented.tokenHash,
+        nextHash: request.nextHash,
+        keyHash: request.keyHash,
+        clientId: request.clientId,
+        requestedScopes: request.requestedScopes,
+        now: request.now,
+      });
+      if (row) {
+        // The record of the token just spent: the row as it stood, now one generation on.
+        const previous = standingOf(row, request.presented.tokenHash, request.generation, true)!;
+        return { kind: 'rotated', previous };
+      }
       // Only a refused rotation pays for a second round trip.
-      return { kind: 'refused', current: await find(request.oldHash) };
+      const { record: current, userActive } = await read(request.presented);
+      const now = request.now.getTime();
+      const reason = refreshRefusal(current, request.clientId, now, request.requestedScopes, userActive);
+      return { kind: 'refused', reason: reason ?? 'raced', current };
     },
 
-    async undoRotation(oldHash: string, nextHash: string): Promise<boolean> {
-      const t = refreshTokens;
-      const unused = db.$with('unused').as(
-        db
-          .delete(t)
-          .where(and(eq(t.tokenHash, nextHash), live))
-          .returning({ tokenHash: t.tokenHash }),
-      );
+    async undoRotation(familyId: string, oldHash: string, nextHash: string): Promise<boolean> {
       const restored = await db
-        .with(unused)
-        .update(t)
-        .set({ rotatedAt: null, replacedByHash: null })
+        .update(f)
+        .set({
+          // previous_hash and rotated_at keep their (now meaningless) values: same width, in place.
+          tokenHash: sql`${f.previousHash}`,
+          generation: sql`${f.generation} - 1`,
+        })
         .where(
           and(
-            eq(t.tokenHash, oldHash),
-            eq(t.replacedByHash, nextHash),
-            isNull(t.revokedAt),
-            exists(db.select().from(unused)),
+            eq(f.id, familyId),
+            eq(f.tokenHash, nextHash),
+            eq(f.previousHash, oldHash),
+            isNull(f.revokedAt),
           ),
         )
-        .returning({ tokenHash: t.tokenHash });
+        .returning({ id: f.id });
       return restored.length === 1;
     },
 
     async revokeFamily(familyId: string, now: Date): Promise<number> {
-      const rows = await revokeWhere(eq(refreshTokens.familyId, familyId), now);
-      return rows.filter((row) => row.rotatedAt === null).length;
+      return (await revokeWhere(eq(f.id, familyId), now)).length;
     },
 
     async revokeForUser(userId: number, clientId: number | null, now: Date): Promise<string[]> {
-      const forUser = eq(refreshTokens.userId, userId);
-      const condition = clientId === null ? forUser : and(forUser, eq(refreshTokens.clientId, clientId));
-      return distinctFamilies(await revokeWhere(condition, now));
+      const forUser = eq(f.userId, userId);
+      return revokeWhere(clientId === null ? forUser : and(forUser, eq(f.clientId, clientId)), now);
     },
 
     async revokeForClient(clientId: number, now: Date): Promise<string[]> {
-      return distinctFamilies(await revokeWhere(eq(refreshTokens.clientId, clientId), now));
+      return revokeWhere(eq(f.clientId, clientId), now);
     },
   });
 }

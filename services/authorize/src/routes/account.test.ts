@@ -1,4 +1,4 @@
-import { type Stores, sha256Hex } from '@gatehouse/core';
+import { readRefreshToken, type Stores, sha256Hex } from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,7 +132,7 @@ describe('connected apps', () => {
 
     for (const tokens of [first, second]) {
       expect(await stores.cache.accessTokens.get(sha256Hex(tokens.accessToken))).toBeNull();
-      const refresh = await stores.db.refreshTokens.findByHash(sha256Hex(tokens.refreshToken));
+      const refresh = await stores.db.refreshTokens.find(readRefreshToken(tokens.refreshToken));
       expect(refresh?.revokedAt).toBeInstanceOf(Date);
     }
     expect(await stores.db.grants.find(user.id, client.id)).toBeNull();

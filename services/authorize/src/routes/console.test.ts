@@ -1,4 +1,4 @@
-import { type Stores, s256, sha256Hex } from '@gatehouse/core';
+import { readRefreshToken, type Stores, s256, sha256Hex } from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -456,7 +456,7 @@ describe('managing an app', () => {
     expect(await stores.db.clients.findById(client.id)).toBeNull();
     for (const issued of tokens) {
       expect(await stores.cache.accessTokens.get(sha256Hex(issued.accessToken))).toBeNull();
-      const refresh = await stores.db.refreshTokens.findByHash(sha256Hex(issued.refreshToken));
+      const refresh = await stores.db.refreshTokens.find(readRefreshToken(issued.refreshToken));
       expect(refresh === null || refresh.revokedAt !== null).toBe(true);
     }
     expect((await browser.get('/console?notice=deleted')).body).toContain('App deleted');

@@ -6,6 +6,7 @@ import {
   type Client,
   randomId,
   randomToken,
+  readRefreshToken,
   type Stores,
   sha256Hex,
   TOKEN_PREFIX,
@@ -34,6 +35,7 @@ export async function grantAndIssue(
   const refreshToken = randomToken(TOKEN_PREFIX.refreshToken);
   const now = Math.floor(Date.now() / 1000);
   await stores.db.refreshTokens.create({
+    keyHash: null,
     tokenHash: sha256Hex(refreshToken),
     familyId,
     clientId: client.id,
@@ -63,7 +65,7 @@ export async function tokensAlive(
   tokens: IssuedTokens,
 ): Promise<{ access: boolean; refresh: boolean }> {
   const access = await stores.cache.accessTokens.get(sha256Hex(tokens.accessToken));
-  const refresh = await stores.db.refreshTokens.findByHash(sha256Hex(tokens.refreshToken));
+  const refresh = await stores.db.refreshTokens.find(readRefreshToken(tokens.refreshToken));
   return { access: access !== null, refresh: refresh !== null && refresh.revokedAt === null };
 }
 

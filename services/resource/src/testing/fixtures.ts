@@ -99,6 +99,7 @@ export async function issueAccessToken(
   const familyId = randomId();
   const now = Math.floor(Date.now() / 1000);
   await stores.db.refreshTokens.create({
+    keyHash: null,
     tokenHash: sha256Hex(randomToken(TOKEN_PREFIX.refreshToken)),
     familyId,
     clientId: client.id,

@@ -14,7 +14,7 @@ export function describeDurableAvailabilityContract(open: OpenDurableStores): vo
         await expect(stores.ping()).rejects.toMatchObject(unavailable);
         const calls: ((s: DurableStores) => Promise<unknown>)[] = [
           (s) => s.users.findById(1),
-          (s) => s.refreshTokens.findByHash('x'),
+          (s) => s.refreshTokens.find({ format: 'legacy', tokenHash: 'x' }),
           (s) => s.ledger.getBalance(1),
           (s) => s.topupCodes.redeem('x', 1, new Date()),
           (s) => s.audit.list({ limit: 1 }),

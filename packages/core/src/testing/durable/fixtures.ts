@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { sha256Hex } from '../../crypto.js';
 import type { Client, DurableStores, NewClient, NewRefreshToken, NewUser, User } from '../../ports/index.js';
+import {
+  mintNewFamilyToken,
+  type PresentedRefreshToken,
+  readRefreshToken,
+} from '../../token/refresh-token-format.js';
 
 /** What a contract suite needs from an implementation: fresh, empty stores and a way to dispose of them. */
 export interface DurableStoresUnderTest {
@@ -60,14 +65,22 @@ export function createClient(stores: DurableStores, overrides: Partial<NewClient
 
 export const DAY_MS = 86_400_000;
 
+/** A family's first token as the store gets it, with the token itself for presenting it. */
+export interface TestRefreshToken extends NewRefreshToken {
+  value: string;
+}
+
 export function newRefreshToken(
   user: User,
   client: Client,
   overrides: Partial<NewRefreshToken> = {},
-): NewRefreshToken {
+): TestRefreshToken {
+  const minted = mintNewFamilyToken(overrides.familyId ?? unique('family'));
   return {
-    tokenHash: randomHash(),
-    familyId: unique('family'),
+    value: minted.value,
+    tokenHash: minted.hash,
+    keyHash: minted.keyHash,
+    familyId: minted.familyId,
     clientId: client.id,
     userId: user.id,
     scopes: ['profile'],
@@ -78,6 +91,9 @@ export function newRefreshToken(
     ...overrides,
   };
 }
+
+/** The presented form of a refresh token, as the token endpoint reads it. */
+export const presentedToken = (value: string): PresentedRefreshToken => readRefreshToken(value);
 
 /** Asserts a discriminated result's kind and narrows it. */
 export function expectKind<T extends { kind: string }, K extends T['kind']>(

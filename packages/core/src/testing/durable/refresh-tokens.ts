@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client, NewRefreshToken, RotationRequest, User } from '../../ports/index.js';
+import { mintFamilyToken, readRefreshToken } from '../../token/refresh-token-format.js';
 import {
   countKinds,
   createClient,
@@ -7,11 +8,38 @@ import {
   expectKind,
   newRefreshToken,
   type OpenDurableStores,
-  randomHash,
+  presentedToken,
   sortedScopes,
+  type TestRefreshToken,
   unique,
   useStores,
 } from './fixtures.js';
+import { describeRefreshRefusalProperty } from './refresh-refusal.js';
+
+/** A token as a test holds it: its value and the client it belongs to. */
+type Held = Pick<TestRefreshToken, 'value' | 'clientId'>;
+
+/** The rotation the token endpoint would ask for, with a fresh successor; `next` is the successor as held. */
+export function rotationOf(
+  token: Held,
+  overrides: Partial<RotationRequest> = {},
+): RotationRequest & { next: Held } {
+  const presented = readRefreshToken(token.value);
+  if (presented.format !== 'family') throw new Error('rotationOf needs a family token');
+  const minted = mintFamilyToken(presented.familyId, presented.generation + 1, presented.key);
+  return {
+    presented,
+    familyId: presented.familyId,
+    generation: presented.generation,
+    clientId: token.clientId,
+    nextHash: minted.hash,
+    keyHash: minted.keyHash,
+    requestedScopes: [],
+    now: new Date(),
+    next: { value: minted.value, clientId: token.clientId },
+    ...overrides,
+  };
+}
 
 export function describeRefreshTokenStoreContract(open: OpenDurableStores): void {
   describe('RefreshTokenStore', () => {
@@ -23,53 +51,63 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       client = await createClient(stores());
     });
 
-    /** A live token of `client` (by default for `user`), stored. */
+    /** A live family of `client` (by default for `user`), stored as the code exchange stores it. */
     async function liveToken(overrides: Partial<NewRefreshToken> = {}) {
       const token = newRefreshToken(user, client, overrides);
-      await stores().refreshTokens.create(token);
+      expect(await stores().refreshTokens.createForActiveUser(token)).toBe(true);
       return token;
     }
 
-    /** The rotation the token endpoint would ask for, with a fresh successor hash. */
-    function rotation(token: NewRefreshToken, overrides: Partial<RotationRequest> = {}): RotationRequest {
+    const rotation = rotationOf;
+    const find = (value: string) => stores().refreshTokens.find(presentedToken(value));
+    /** The record the store gives a family's first token (`extra` for what rotation changed). */
+    const firstRecord = (token: TestRefreshToken, extra: object = {}) => {
+      const { value: _value, keyHash: _keyHash, ...rest } = token;
       return {
-        oldHash: token.tokenHash,
-        clientId: token.clientId,
-        nextHash: randomHash(),
-        requestedScopes: [],
-        now: new Date(),
-        ...overrides,
-      };
-    }
-
-    const find = (hash: string) => stores().refreshTokens.findByHash(hash);
-
-    /** Asserts the rotation was refused, changed nothing and stored no successor. */
-    async function expectRefused(token: NewRefreshToken, request: RotationRequest) {
-      const before = await find(token.tokenHash);
-      const result = expectKind(await stores().refreshTokens.rotate(request), 'refused');
-      expect(result.current).toEqual(before);
-      expect(await find(token.tokenHash)).toEqual(before);
-      expect(await find(request.nextHash)).toBeNull();
-      return result;
-    }
-
-    it('stores a token and finds it by hash', async () => {
-      const token = await liveToken();
-      const found = await find(token.tokenHash);
-      expect(found).toEqual({
-        ...token,
+        ...rest,
+        generation: 0,
         rotatedAt: null,
         replacedByHash: null,
         revokedAt: null,
         createdAt: expect.any(Date),
-      });
-      expect(await find(unique('missing'))).toBeNull();
+        ...extra,
+      };
+    };
+
+    describeRefreshRefusalProperty(stores);
+
+    /** Asserts the rotation was refused, changed nothing and stored no successor. */
+    async function expectRefused(token: Held, request: RotationRequest & { next: Held }) {
+      const before = await find(token.value);
+      const result = expectKind(await stores().refreshTokens.rotate(request), 'refused');
+      expect(result.current).toEqual(before);
+      expect(await find(token.value)).toEqual(before);
+      // The successor never became the family's current token.
+      const successor = await find(request.next.value);
+      expect(successor === null || successor.rotatedAt !== null).toBe(true);
+      return result;
+    }
+
+    it('stores a family and finds its token; a token matching no family finds nothing', async () => {
+      const token = await liveToken();
+      expect(await find(token.value)).toEqual(firstRecord(token));
+      expect(await find(`gth_rt_${unique('missing')}`)).toBeNull();
+      // The right family id and generation without the family's key match no family.
+      const forged = mintFamilyToken(token.familyId, 0);
+      expect(await find(forged.value)).toBeNull();
     });
 
-    it('refuses a second token with the same hash', async () => {
+    it('refuses a second family with the same id', async () => {
       const token = await liveToken();
       await expect(stores().refreshTokens.create(token)).rejects.toMatchObject({ name: 'DuplicateError' });
+    });
+
+    it('finds a fixture-created (legacy-shaped) token by its hash alone', async () => {
+      const token = newRefreshToken(user, client);
+      const legacy = { ...token, value: `gth_rt_${unique('legacy')}` };
+      legacy.tokenHash = readRefreshToken(legacy.value).tokenHash;
+      await stores().refreshTokens.create(legacy);
+      expect(await find(legacy.value)).toEqual(firstRecord(legacy));
     });
 
     it('stores the first token of a family only while its user is active', async () => {
@@ -79,26 +117,20 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
         sid: 'sid-2',
       });
       expect(await stores().refreshTokens.createForActiveUser(token)).toBe(true);
-      expect(await find(token.tokenHash)).toEqual({
-        ...token,
-        rotatedAt: null,
-        replacedByHash: null,
-        revokedAt: null,
-        createdAt: expect.any(Date),
-      });
+      expect(await find(token.value)).toEqual(firstRecord(token));
 
       const disabled = await createUser(stores());
       await stores().users.setStatus(disabled.id, 'disabled');
       const refused = newRefreshToken(disabled, client);
       expect(await stores().refreshTokens.createForActiveUser(refused)).toBe(false);
-      expect(await find(refused.tokenHash)).toBeNull();
+      expect(await find(refused.value)).toBeNull();
 
       const orphan = newRefreshToken({ ...user, id: 2_000_000_000 }, client);
       expect(await stores().refreshTokens.createForActiveUser(orphan)).toBe(false);
-      expect(await find(orphan.tokenHash)).toBeNull();
+      expect(await find(orphan.value)).toBeNull();
     });
 
-    it('rotates a live token: the old one is spent, the successor inherits family, scope, expiry, auth_time and sid', async () => {
+    it('rotates the current token: it is spent, the successor inherits family, scope, expiry, auth_time and sid', async () => {
       const token = await liveToken({
         scopes: ['profile', 'balance'],
         authTime: 1_700_000_000,
@@ -106,35 +138,21 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       });
       const request = rotation(token);
       const result = expectKind(await stores().refreshTokens.rotate(request), 'rotated');
-      expect(result.previous).toEqual({
-        ...token,
-        rotatedAt: request.now,
-        replacedByHash: request.nextHash,
-        revokedAt: null,
-        createdAt: expect.any(Date),
-      });
-      expect(await find(request.nextHash)).toEqual({
+      const spent = firstRecord(token, { rotatedAt: request.now, replacedByHash: request.nextHash });
+      expect(result.previous).toEqual(spent);
+      expect(await find(request.next.value)).toEqual({
+        ...firstRecord(token),
         tokenHash: request.nextHash,
-        familyId: token.familyId,
-        clientId: token.clientId,
-        userId: token.userId,
-        scopes: token.scopes,
-        rotatedAt: null,
-        replacedByHash: null,
-        revokedAt: null,
-        createdAt: request.now,
-        expiresAt: token.expiresAt,
-        authTime: 1_700_000_000,
-        sid: 'sid-1',
+        generation: 1,
       });
-      expect((await find(token.tokenHash))?.replacedByHash).toBe(request.nextHash);
+      expect(await find(token.value)).toEqual(spent);
     });
 
     it('rotates when the requested scopes are covered; the successor keeps the full scope', async () => {
       const token = await liveToken({ scopes: ['profile', 'balance'] });
       const request = rotation(token, { requestedScopes: ['balance'] });
       expectKind(await stores().refreshTokens.rotate(request), 'rotated');
-      expect(sortedScopes((await find(request.nextHash))!.scopes)).toEqual(['balance', 'profile']);
+      expect(sortedScopes((await find(request.next.value))!.scopes)).toEqual(['balance', 'profile']);
     });
 
     it('refuses a scope the token does not cover', async () => {
@@ -156,17 +174,28 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
     it('refuses when the user is no longer active', async () => {
       const owner = await createUser(stores());
       const token = newRefreshToken(owner, client);
-      await stores().refreshTokens.create(token);
+      await stores().refreshTokens.createForActiveUser(token);
       await stores().users.setStatus(owner.id, 'disabled');
       await expectRefused(token, rotation(token));
     });
 
-    it('refuses a spent token and reports it as stored (a reuse)', async () => {
+    it('refuses a spent token and reports it as stored (a reuse), for the whole life of the family', async () => {
       const token = await liveToken();
       const first = rotation(token);
       await stores().refreshTokens.rotate(first);
       const result = await expectRefused(token, rotation(token));
+      expect(result).toMatchObject({ reason: 'reused' });
       expect(result.current).toMatchObject({ rotatedAt: first.now, replacedByHash: first.nextHash });
+      // Two generations later the first token is still recognised as the family's, spent.
+      const second = rotation(first.next);
+      await stores().refreshTokens.rotate(second);
+      await stores().refreshTokens.rotate(rotation(second.next));
+      const late = await expectRefused(token, rotation(token));
+      expect(late).toMatchObject({
+        reason: 'reused',
+        current: { familyId: token.familyId, replacedByHash: null },
+      });
+      expect(late.current?.rotatedAt).toEqual(expect.any(Date));
     });
 
     it('refuses a revoked token', async () => {
@@ -179,7 +208,7 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
     it('refuses an unknown token with no record', async () => {
       const token = newRefreshToken(user, client);
       const result = expectKind(await stores().refreshTokens.rotate(rotation(token)), 'refused');
-      expect(result.current).toBeNull();
+      expect(result).toMatchObject({ reason: 'unknown', current: null });
     });
 
     it('lets exactly one of 25 concurrent rotations of one token through', async () => {
@@ -187,22 +216,24 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       const requests = Array.from({ length: 25 }, () => rotation(token));
       const results = await Promise.all(requests.map((request) => stores().refreshTokens.rotate(request)));
       expect(countKinds(results)).toEqual({ rotated: 1, refused: 24 });
-      const stored = await Promise.all(requests.map((request) => find(request.nextHash)));
-      expect(stored.filter((found) => found !== null)).toHaveLength(1);
+      const stored = await Promise.all(requests.map((request) => find(request.next.value)));
+      expect(stored.filter((found) => found !== null && found.rotatedAt === null)).toHaveLength(1);
     });
 
-    it('undoes a rotation: the successor is gone and the old token is live again, once', async () => {
+    it('undoes a rotation: the successor is no longer current and the old token is live again, once', async () => {
       const token = await liveToken();
       const request = rotation(token);
       await stores().refreshTokens.rotate(request);
-      expect(await stores().refreshTokens.undoRotation(token.tokenHash, request.nextHash)).toBe(true);
-      expect(await find(request.nextHash)).toBeNull();
-      expect(await find(token.tokenHash)).toMatchObject({
+      const undo = () =>
+        stores().refreshTokens.undoRotation(token.familyId, token.tokenHash, request.nextHash);
+      expect(await undo()).toBe(true);
+      expect(await find(request.next.value)).toBeNull();
+      expect(await find(token.value)).toMatchObject({
         rotatedAt: null,
         replacedByHash: null,
         revokedAt: null,
       });
-      expect(await stores().refreshTokens.undoRotation(token.tokenHash, request.nextHash)).toBe(false);
+      expect(await undo()).toBe(false);
       // Live again: it rotates as if the first attempt never happened.
       expectKind(await stores().refreshTokens.rotate(rotation(token)), 'rotated');
     });
@@ -212,31 +243,36 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       const first = rotation(revoked);
       await stores().refreshTokens.rotate(first);
       await stores().refreshTokens.revokeFamily(revoked.familyId, new Date());
-      expect(await stores().refreshTokens.undoRotation(revoked.tokenHash, first.nextHash)).toBe(false);
-      expect(await find(first.nextHash)).toMatchObject({ revokedAt: expect.any(Date) });
-      expect(await find(revoked.tokenHash)).toMatchObject({ replacedByHash: first.nextHash });
+      const undoFirst = stores().refreshTokens.undoRotation(
+        revoked.familyId,
+        revoked.tokenHash,
+        first.nextHash,
+      );
+      expect(await undoFirst).toBe(false);
+      expect(await find(first.next.value)).toMatchObject({ revokedAt: expect.any(Date) });
+      expect(await find(revoked.value)).toMatchObject({ replacedByHash: first.nextHash });
 
       const used = await liveToken();
       const second = rotation(used);
       await stores().refreshTokens.rotate(second);
-      const successor = (await find(second.nextHash))!;
-      await stores().refreshTokens.rotate(rotation(successor));
-      expect(await stores().refreshTokens.undoRotation(used.tokenHash, second.nextHash)).toBe(false);
-      expect(await find(second.nextHash)).toMatchObject({ rotatedAt: expect.any(Date) });
-      expect(await find(used.tokenHash)).toMatchObject({ replacedByHash: second.nextHash });
+      await stores().refreshTokens.rotate(rotation(second.next));
+      expect(await stores().refreshTokens.undoRotation(used.familyId, used.tokenHash, second.nextHash)).toBe(
+        false,
+      );
+      expect(await find(second.next.value)).toMatchObject({ rotatedAt: expect.any(Date) });
     });
 
-    it('revokes a whole family and counts the tokens that were live', async () => {
+    it('revokes a whole family and counts it once', async () => {
       const token = await liveToken();
       const next = rotation(token);
       await stores().refreshTokens.rotate(next);
       const bystander = await liveToken();
       const now = new Date();
       expect(await stores().refreshTokens.revokeFamily(token.familyId, now)).toBe(1);
-      for (const hash of [token.tokenHash, next.nextHash]) {
-        expect((await stores().refreshTokens.findByHash(hash))?.revokedAt?.getTime()).toBe(now.getTime());
+      for (const value of [token.value, next.next.value]) {
+        expect((await find(value))?.revokedAt?.getTime()).toBe(now.getTime());
       }
-      expect((await stores().refreshTokens.findByHash(bystander.tokenHash))?.revokedAt).toBeNull();
+      expect((await find(bystander.value))?.revokedAt).toBeNull();
       expect(await stores().refreshTokens.revokeFamily(token.familyId, new Date())).toBe(0);
     });
 
@@ -248,15 +284,15 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       const t2 = newRefreshToken(owner, c1);
       const t3 = newRefreshToken(owner, c2);
       const foreign = newRefreshToken(other, c1);
-      for (const t of [t1, t2, t3, foreign]) await stores().refreshTokens.create(t);
+      for (const t of [t1, t2, t3, foreign]) await stores().refreshTokens.createForActiveUser(t);
 
       const forC1 = await stores().refreshTokens.revokeForUser(owner.id, c1.id, new Date());
       expect(forC1.sort()).toEqual([t1.familyId, t2.familyId].sort());
-      expect((await stores().refreshTokens.findByHash(t3.tokenHash))?.revokedAt).toBeNull();
+      expect((await find(t3.value))?.revokedAt).toBeNull();
 
       expect(await stores().refreshTokens.revokeForUser(owner.id, null, new Date())).toEqual([t3.familyId]);
       expect(await stores().refreshTokens.revokeForUser(owner.id, null, new Date())).toEqual([]);
-      expect((await stores().refreshTokens.findByHash(foreign.tokenHash))?.revokedAt).toBeNull();
+      expect((await find(foreign.value))?.revokedAt).toBeNull();
     });
 
     it('revokes every family of a client, whoever the user', async () => {
@@ -265,13 +301,13 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       const ta = newRefreshToken(a, target);
       const tb = newRefreshToken(b, target);
       const elsewhere = newRefreshToken(a, other);
-      for (const t of [ta, tb, elsewhere]) await stores().refreshTokens.create(t);
-      // A rotated family is reported once, not once per token.
+      for (const t of [ta, tb, elsewhere]) await stores().refreshTokens.createForActiveUser(t);
+      // A rotated family is reported once.
       await stores().refreshTokens.rotate(rotation(ta));
 
       const families = await stores().refreshTokens.revokeForClient(target.id, new Date());
       expect(families.sort()).toEqual([ta.familyId, tb.familyId].sort());
-      expect((await stores().refreshTokens.findByHash(elsewhere.tokenHash))?.revokedAt).toBeNull();
+      expect((await find(elsewhere.value))?.revokedAt).toBeNull();
       expect(await stores().refreshTokens.revokeForClient(target.id, new Date())).toEqual([]);
     });
   });
