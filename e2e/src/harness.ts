@@ -119,11 +119,16 @@ export interface WorldOptions {
    * RP ID must be a domain, and `localhost` is one Chromium treats as a secure context.
    */
   providerHost?: string;
+  /** Extra environment for the provider's config (e.g. `GATEHOUSE_ADMIN_TOKEN`). */
+  env?: Record<string, string>;
 }
 
 /** The stack, a registered "Demo App" client, and the demo app listening beside it. */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const stack = await startTestStack({}, options.providerHost ? { issuerHost: options.providerHost } : {});
+  const stack = await startTestStack(
+    options.env ?? {},
+    options.providerHost ? { issuerHost: options.providerHost } : {},
+  );
   const port = await freePort();
   const demo = `http://localhost:${port}`;
   const db = stack.stores.db;

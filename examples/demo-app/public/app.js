@@ -49,7 +49,31 @@ function renderUser(info) {
   $('email').textContent = info.email ?? '';
   $('avatar').textContent = name.slice(0, 1).toUpperCase();
   if (info.balance) renderBalance(info.balance);
+  renderPurchases(info);
   show('signed-in');
+}
+
+/** With `charge` granted, userinfo carries `allowance` (null only when none was set). */
+function renderPurchases(info) {
+  const enabled = info.allowance !== undefined;
+  $('enable-purchases').hidden = enabled;
+  $('buy-premium').hidden = !enabled;
+  renderAllowance(enabled ? info.allowance : undefined);
+}
+
+function renderAllowance(allowance) {
+  $('premium-allowance').hidden = !allowance;
+  if (allowance) {
+    const period = allowance.period === 'total' ? 'in total' : `this ${allowance.period}`;
+    $('premium-allowance').textContent =
+      `Spending limit: ${allowance.remaining.amount} of ${allowance.limit.amount} ${allowance.currency} left ${period}.`;
+  }
+}
+
+function showPurchaseResult(text, kind) {
+  $('purchase-result').textContent = text;
+  $('purchase-result').className = `purchase-result ${kind}`;
+  $('purchase-result').hidden = false;
 }
 
 /** 401 from our server means "not logged in (any more)": show the login view. */
@@ -129,6 +153,39 @@ $('topup').addEventListener('click', async () => {
   } catch (error) {
     handleError(error);
     setBusy($('topup'), false);
+  }
+});
+
+$('enable-purchases').addEventListener('click', () => {
+  setBusy($('enable-purchases'), true);
+  startLogin('/auth/oauth/start?purchases=1');
+});
+
+$('buy-premium').addEventListener('click', async () => {
+  setBusy($('buy-premium'), true);
+  $('purchase-topup').hidden = true;
+  $('purchase-result').hidden = true;
+  try {
+    const { charge, balance, allowance } = await api('/api/purchase', { method: 'POST' });
+    if (balance) renderBalance(balance);
+    if (allowance) renderAllowance(allowance);
+    showPurchaseResult(
+      `Premium feature unlocked: ${charge.captured_amount} ${charge.currency} paid from your balance.`,
+      'success',
+    );
+  } catch (error) {
+    const body = error instanceof ApiError ? error.body : undefined;
+    if (body?.error === 'insufficient_balance') {
+      showPurchaseResult(body.error_description, 'error');
+      if (body.topup_url) {
+        $('purchase-topup').href = body.topup_url;
+        $('purchase-topup').hidden = false;
+      }
+    } else if (body?.error === 'allowance_exceeded' || body?.error === 'purchases_not_enabled') {
+      showPurchaseResult(body.error_description, 'error');
+    } else handleError(error);
+  } finally {
+    setBusy($('buy-premium'), false);
   }
 });
 

@@ -33,8 +33,8 @@ describe('demo app routes', () => {
   });
 
   /** Start → (provider approves) → callback; returns the logged-in session cookie. */
-  async function login(popup = false) {
-    const start = await app.inject({ url: `/auth/oauth/start${popup ? '?popup=1' : ''}` });
+  async function login(popup = false, query = popup ? '?popup=1' : '') {
+    const start = await app.inject({ url: `/auth/oauth/start${query}` });
     const startCookie = cookieOf(start)!;
     const callback = await app.inject({
       url: `/oauth/callback?${provider.approve(start.headers.location as string)}`,
@@ -215,6 +215,102 @@ describe('demo app routes', () => {
     expect(link.origin).toBe(ISSUER);
     // The plain home page: only Gatehouse's `topup=success` says a top-up happened.
     expect(link.searchParams.get('return_uri')).toBe(`${APP_URL}/`);
+  });
+
+  it('"Enable purchases" asks for `charge` too, suggesting an allowance of 5.00 a month', async () => {
+    const start = await app.inject({ url: '/auth/oauth/start?purchases=1' });
+    expect(start.statusCode).toBe(302);
+    const target = new URL(start.headers.location as string);
+    expect(Object.fromEntries(target.searchParams)).toMatchObject({
+      scope: 'openid profile email balance charge',
+      charge_limit: '5.00',
+      charge_period: 'month',
+    });
+    // The plain login suggests nothing.
+    const plain = new URL((await app.inject({ url: '/auth/oauth/start' })).headers.location as string);
+    expect(plain.searchParams.has('charge_limit')).toBe(false);
+  });
+
+  it('a purchase holds 0.50 and then captures it, each write with its own Idempotency-Key', async () => {
+    const { cookie } = await login(false, '?purchases=1');
+    const info = await app.inject({ url: '/api/user/info', headers: { cookie } });
+    expect(info.json().allowance).toMatchObject({ limit: { amount: '5.00' }, period: 'month' });
+
+    const buy = await app.inject({
+      method: 'POST',
+      url: '/api/purchase',
+      headers: { cookie, origin: APP_URL },
+    });
+    expect(buy.statusCode).toBe(200);
+    expect(buy.json()).toMatchObject({
+      charge: { status: 'succeeded', captured_amount: '0.50', currency: 'USD' },
+      balance: { amount: '749.50', currency: 'USD' },
+      allowance: { remaining: { amount: '4.50' } },
+    });
+    expect(buy.body).not.toContain('gth_at_');
+    expect(buy.headers['cache-control']).toBe('no-store');
+
+    const writes = provider.calls.filter((c) => c.url.pathname.startsWith('/api/oauth2/charges'));
+    expect(writes.map((c) => `${c.method} ${c.url.pathname}`)).toEqual([
+      'POST /api/oauth2/charges',
+      `POST /api/oauth2/charges/${buy.json().charge.id}/capture`,
+    ]);
+    expect(JSON.parse(writes[0]!.body)).toEqual({
+      amount: '0.50',
+      description: 'Demo App premium feature',
+      reference: expect.any(String),
+      capture: false,
+    });
+    const keys = writes.map((c) => c.headers.get('idempotency-key'));
+    expect(keys[0]).toMatch(/^premium-[\w-]{36}$/);
+    expect(keys[1]).toBe(`${keys[0]}-capture`);
+    expect(provider.charges.get(buy.json().charge.id)).toEqual({ quota: 250_000, status: 'succeeded' });
+
+    // Each click is a purchase of its own.
+    await app.inject({ method: 'POST', url: '/api/purchase', headers: { cookie, origin: APP_URL } });
+    expect(provider.state.balanceQuota).toBe(375_000_000 - 500_000);
+  });
+
+  it('a balance too low for the purchase answers 402 with the top-up link; an exhausted allowance 403', async () => {
+    const { cookie } = await login(false, '?purchases=1');
+    provider.state.balanceQuota = 100_000;
+    const poor = await app.inject({ method: 'POST', url: '/api/purchase', headers: { cookie } });
+    expect(poor.statusCode).toBe(402);
+    expect(poor.json()).toMatchObject({
+      error: 'insufficient_balance',
+      topup_url: `${ISSUER}/topup?client_id=gh_demo_app`,
+    });
+
+    provider.state.balanceQuota = 375_000_000;
+    provider.state.allowanceLeftQuota = 200_000;
+    const capped = await app.inject({ method: 'POST', url: '/api/purchase', headers: { cookie } });
+    expect(capped.statusCode).toBe(403);
+    expect(capped.json()).toMatchObject({
+      error: 'allowance_exceeded',
+      error_description: expect.stringContaining('spending limit'),
+      allowance: { remaining: { amount: '0.40' } },
+    });
+    // Nothing was captured: no hold was made.
+    expect(provider.count('/api/oauth2/charges')).toBe(2);
+    expect(provider.charges.size).toBe(0);
+  });
+
+  it('a purchase without `charge` says to enable purchases; signed out is 401; cross-origin is 403', async () => {
+    const { cookie } = await login();
+    expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).json()).not.toHaveProperty(
+      'allowance',
+    );
+    const buy = await app.inject({ method: 'POST', url: '/api/purchase', headers: { cookie } });
+    expect(buy.statusCode).toBe(403);
+    expect(buy.json().error).toBe('purchases_not_enabled');
+    expect((await app.inject({ method: 'POST', url: '/api/purchase' })).statusCode).toBe(401);
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/api/purchase',
+      headers: { cookie, origin: 'https://evil.example.com' },
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(provider.count('/api/oauth2/charges')).toBe(1);
   });
 
   it('refreshes and retries once when Gatehouse refuses the access token', async () => {

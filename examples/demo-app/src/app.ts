@@ -19,6 +19,7 @@ import Fastify, {
 } from 'fastify';
 import type { DemoConfig } from './config.js';
 import { answerUnknownPaths } from './not-found.js';
+import { buyPremiumFeature, PurchaseUpstreamError, SUGGESTED_ALLOWANCE } from './purchase.js';
 import { type AppSession, PENDING_LOGIN_TTL_MS, SESSION_TTL_MS, SessionStore } from './sessions.js';
 
 export { DEVELOPMENT_CLIENT, type DemoConfig, loadConfig } from './config.js';
@@ -35,6 +36,8 @@ export interface DemoAppOptions {
 const COOKIE = 'demo_session';
 /** OpenID Connect sign-in plus the guide's scopes; the SDK validates the ID token at the callback. */
 const SCOPE = 'openid profile email balance';
+/** "Enable purchases": the same sign-in plus `charge`, suggesting an allowance the user may change. */
+const PURCHASE_SCOPE = `${SCOPE} charge`;
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 /** Where the SDK's browser module is: served at /sdk/ so the page can import it without a bundler. */
@@ -165,7 +168,12 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
     } catch (error) {
       if (error instanceof LoginRequiredError) return loginRequired(reply);
       request.log.warn({ err: error }, 'Gatehouse call failed');
-      const detail = error instanceof OAuthResponseError ? error.error : 'unreachable';
+      const detail =
+        error instanceof OAuthResponseError
+          ? error.error
+          : error instanceof PurchaseUpstreamError
+            ? `charges ${error.status}`
+            : 'unreachable';
       return reply
         .code(502)
         .send({ error: 'upstream_error', error_description: `Gatehouse call failed (${detail}).` });
@@ -173,30 +181,38 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
   }
 
   // Step 1–2: the login button lands here; we remember state + PKCE verifier server-side and redirect.
-  app.get<{ Querystring: { popup?: string } }>('/auth/oauth/start', async (request, reply) => {
-    const popup = request.query.popup === '1';
-    let session = readSession(request);
-    if (!session) {
-      session = sessions.create();
-      setSessionCookie(reply, session);
-    }
-    reply.header('cache-control', 'no-store');
-    try {
-      const login = await gatehouse.createAuthorizationRequest({ scope: SCOPE, autoAuthorize: true });
-      session.pending = {
-        state: login.state,
-        codeVerifier: login.codeVerifier,
-        redirectUri: login.redirectUri,
-        ...(login.nonce ? { nonce: login.nonce } : {}),
-        popup,
-        startedAt: Date.now(),
-      };
-      return reply.redirect(login.url, 302);
-    } catch (error) {
-      request.log.error({ err: error }, 'could not start the login');
-      return reply.redirect(landing(popup, 'provider_unavailable'), 302);
-    }
-  });
+  app.get<{ Querystring: { popup?: string; purchases?: string } }>(
+    '/auth/oauth/start',
+    async (request, reply) => {
+      const popup = request.query.popup === '1';
+      const purchases = request.query.purchases === '1';
+      let session = readSession(request);
+      if (!session) {
+        session = sessions.create();
+        setSessionCookie(reply, session);
+      }
+      reply.header('cache-control', 'no-store');
+      try {
+        const login = await gatehouse.createAuthorizationRequest(
+          purchases
+            ? { scope: PURCHASE_SCOPE, autoAuthorize: true, suggestAllowance: SUGGESTED_ALLOWANCE }
+            : { scope: SCOPE, autoAuthorize: true },
+        );
+        session.pending = {
+          state: login.state,
+          codeVerifier: login.codeVerifier,
+          redirectUri: login.redirectUri,
+          ...(login.nonce ? { nonce: login.nonce } : {}),
+          popup,
+          startedAt: Date.now(),
+        };
+        return reply.redirect(login.url, 302);
+      } catch (error) {
+        request.log.error({ err: error }, 'could not start the login');
+        return reply.redirect(landing(popup, 'provider_unavailable'), 302);
+      }
+    },
+  );
 
   // Step 3: Gatehouse redirects back with code, state and iss; the code is exchanged here, on the server.
   app.get('/oauth/callback', async (request, reply) => {
@@ -226,6 +242,14 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
 
   app.post('/api/balance/refresh', (request, reply) =>
     asUser(request, reply, async (user) => ({ balance: await user.balance() })),
+  );
+
+  // A hold, then its capture, on the user's balance (scope `charge`); refusals become messages.
+  app.post('/api/purchase', (request, reply) =>
+    asUser(request, reply, async (user) => {
+      const answer = await buyPremiumFeature(user);
+      return reply.code(answer.status).send(answer.body);
+    }),
   );
 
   // The plain home page: Gatehouse adds `topup=success` only after a top-up, so the

@@ -41,7 +41,7 @@ export async function seedDemoData(stores: Stores, config: Config): Promise<Seed
     idempotencyKey: 'demo-seed',
     actor: 'seed',
   });
-  await stores.db.clients.create({
+  const client = await stores.db.clients.create({
     clientId: DEMO.clientId,
     secretHash: sha256Hex(DEMO.clientSecret),
     name: DEMO.clientName,
@@ -51,6 +51,12 @@ export async function seedDemoData(stores: Stores, config: Config): Promise<Seed
     allowedScopes: ['profile', 'balance'],
     ownerUserId: user.id,
     trusted: false,
+  });
+  // The demo app's "Buy a premium feature" spends from the balance: `charge` is the
+  // administrator's decision (SEC-85), taken here for the development client only.
+  await stores.db.clients.update(client.id, {
+    chargesEnabled: true,
+    allowedScopes: ['profile', 'balance', 'charge'],
   });
   await stores.db.audit.append({
     type: 'seed.demo_data',
