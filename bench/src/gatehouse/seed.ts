@@ -8,6 +8,7 @@ import {
   sha256Hex,
   TOKEN_PREFIX,
 } from '@gatehouse/core';
+import { mintNewFamilyToken } from '@gatehouse/core/token';
 import { type Database, type Db, schema } from '@gatehouse/db';
 import { hashPassword } from '@gatehouse/service-kit';
 import { forEachLimited, Progress } from '../progress.js';
@@ -124,21 +125,26 @@ export async function seedRefreshPool(
     Array.from({ length: batches }, (_, i) => i),
     database.kind === 'postgres' ? 4 : 1,
     async (b) => {
-      const rows: (typeof schema.refreshTokens.$inferInsert)[] = [];
+      const rows: (typeof schema.refreshTokenFamilies.$inferInsert)[] = [];
       for (let i = b * batch; i < Math.min(count, (b + 1) * batch); i++) {
-        const token = randomToken(TOKEN_PREFIX.refreshToken);
-        tokens[i] = token;
+        // As the code exchange issues it: generation 0 of a new family (one row, SEC-81).
+        const minted = mintNewFamilyToken();
+        tokens[i] = minted.value;
         const user = seed.users[i % seed.users.length]!;
         rows.push({
-          tokenHash: sha256Hex(token),
-          familyId: randomId(),
+          id: minted.familyId,
           clientId: seed.client.id,
           userId: user.id,
           scopes: SCOPES,
+          tokenHash: minted.hash,
+          // Born at its final width, as the store creates it, so rotations stay in place.
+          previousHash: minted.hash,
+          rotatedAt: new Date(),
+          keyHash: minted.keyHash,
           expiresAt,
         });
       }
-      await db.insert(schema.refreshTokens).values(rows);
+      await db.insert(schema.refreshTokenFamilies).values(rows);
       progress.tick(rows.length);
     },
   );
@@ -240,9 +246,12 @@ export async function seedLarge(database: Database, seed: BaseSeed, rows: number
         insert into grants (user_id, client_id, scopes)
         select user_id, ${client}, '{balance,profile}'::text[] from new_balances returning user_id
       )
-      insert into refresh_tokens (token_hash, family_id, client_id, user_id, scopes, expires_at)
-      select encode(sha256(convert_to('bulk-refresh-' || user_id, 'UTF8')), 'hex'),
-             'bulkfam' || user_id, ${client}, user_id, '{balance,profile}'::text[], now() + interval '30 days'
+      insert into refresh_token_families
+        (id, client_id, user_id, scopes, token_hash, previous_hash, rotated_at, expires_at)
+      select 'bulkfam' || user_id, ${client}, user_id, '{balance,profile}'::text[],
+             encode(sha256(convert_to('bulk-refresh-' || user_id, 'UTF8')), 'hex'),
+             encode(sha256(convert_to('bulk-refresh-' || user_id, 'UTF8')), 'hex'),
+             now(), now() + interval '30 days'
       from new_grants`);
     progress.tick(to - from + 1);
   }
@@ -257,7 +266,7 @@ export async function seedLarge(database: Database, seed: BaseSeed, rows: number
  */
 export async function settle(database: Database): Promise<void> {
   const db: Db = database.db;
-  await db.execute('vacuum (analyze) users, balances, grants, refresh_tokens, clients');
+  await db.execute('vacuum (analyze) users, balances, grants, refresh_token_families, clients');
   // Needs superuser or pg_checkpoint: where the bench's role has neither, the windows may
   // include a checkpoint.
   await db.execute('checkpoint').catch(() => undefined);
@@ -273,7 +282,7 @@ export async function countRows(database: Database): Promise<TableCounts> {
   const db: Db = database.db;
   const result = (await db.execute(
     `select (select count(*) from users)::int as users, (select count(*) from grants)::int as grants,
-            (select count(*) from refresh_tokens)::int as refresh_tokens`,
+            (select count(*) from refresh_token_families)::int as refresh_tokens`,
   )) as unknown;
   const row = firstRow<{ users: number; grants: number; refresh_tokens: number }>(result);
   return { users: Number(row.users), grants: Number(row.grants), refreshTokens: Number(row.refresh_tokens) };
