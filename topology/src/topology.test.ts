@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authorizeAsUser } from '@gatehouse/stack/testing';
@@ -526,7 +526,25 @@ describe.skipIf(underTurbo)('the production topology behind the gateway', () => 
 
     const restartedAt = Date.now();
     note('starting redis again');
+    // The scenario is "Redis lost everything" (no persistence). A cluster replica that did a full
+    // sync (the failover test) left the RDB it received on disk; a restart would load it.
+    const redisDir = join(topology!.state.dir, 'redis');
+    for (const file of readdirSync(redisDir)) if (file.endsWith('.rdb')) rmSync(join(redisDir, file));
     await Promise.all(redisNodes.map((name) => topology!.start(name)));
+    if (REDIS_MODE === 'cluster') {
+      // Every node agrees again and each replica has synced (single-use writes wait for it).
+      const ports = topology!.state.processes.filter((p) => /^redis-\d+$/.test(p.name)).map((p) => p.port!);
+      const cli = (port: number, ...args: string[]) =>
+        execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' });
+      await eventually(
+        async () =>
+          ports.every((port) => /^cluster_state:ok/m.test(cli(port, 'cluster', 'info'))) &&
+          ports.filter((port) => /^master_link_status:up/m.test(cli(port, 'info', 'replication'))).length ===
+            3,
+        30_000,
+        'redis cluster whole again',
+      );
+    }
     await eventually(async () => (await readyz()) === 200, 20_000, 'gateway /readyz 200');
     measured['redis back → /readyz 200 (ms)'] = Date.now() - restartedAt;
 

@@ -12,7 +12,7 @@ export {
   type PostgresDatabase,
 } from './connection.js';
 export { DatabaseError } from './errors.js';
-export { type MigrationReport, migrateDatabase, migrationsFolder } from './migrate.js';
+export { type MigrationReport, migrateDatabase, migrationsFolder, withStartupLock } from './migrate.js';
 export * as schema from './schema/index.js';
 export { sqlExecutorOf, transactionExecutor } from './sql-executor.js';
 export { createDurableStores } from './stores/index.js';

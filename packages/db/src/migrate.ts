@@ -58,6 +58,25 @@ async function migrate(database: Database): Promise<MigrationReport> {
   }
 }
 
+/** The key of the advisory lock that serialises other start-up work of processes starting together. */
+const STARTUP_LOCK_KEY = 4_718_230_572;
+
+/**
+ * Runs `work` while holding a Postgres advisory lock (on a connection of its own), so processes
+ * starting together do it one after the other — e.g. pg-boss installing its schema and queues,
+ * which deadlocks when four services of a deploy do it at once. PGlite has one process: no lock.
+ */
+export async function withStartupLock<T>(database: Database, work: () => Promise<T>): Promise<T> {
+  if (database.kind === 'pglite') return work();
+  const client = connectPostgres(postgresUrlOf(database), 1);
+  try {
+    await client`select pg_advisory_lock(${STARTUP_LOCK_KEY})`;
+    return await work();
+  } finally {
+    await client.end({ timeout: 5 }); // also releases the lock
+  }
+}
+
 async function reportAround(db: Db, migrate: () => Promise<void>): Promise<MigrationReport> {
   const journal = readJournal();
   const before = await lastAppliedAt(db);

@@ -1,5 +1,5 @@
 import type { JobQueue } from '@gatehouse/core';
-import { sqlExecutorOf, transactionExecutor } from '@gatehouse/db';
+import { sqlExecutorOf, transactionExecutor, withStartupLock } from '@gatehouse/db';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_SCHEMA, startPgBossQueue } from './pg-boss-queue.js';
@@ -105,4 +105,36 @@ describe('the pg-boss job queue', () => {
     );
     expect(rows).toEqual([{ name: 'test.cron', cron: '*/5 * * * *' }]);
   });
+
+  it('starts in several processes at once on a fresh database (a deploy), each one working', async () => {
+    const fresh = await createTestDatabase();
+    const queues: JobQueue[] = [];
+    try {
+      // Four services starting together, each as openStores starts its queue: under the
+      // start-up lock (without it, concurrent schema installs deadlock on Postgres).
+      queues.push(
+        ...(await Promise.all(
+          Array.from({ length: 4 }, () =>
+            withStartupLock(fresh.database, () =>
+              startPgBossQueue({
+                executor: sqlExecutorOf(fresh.database),
+                queues: ['deploy.a', 'deploy.b', 'deploy.c'],
+                pollingIntervalSeconds: 0.5,
+              }),
+            ),
+          ),
+        )),
+      );
+      const jobs = collect<{ n: number }>(1);
+      await queues[3]!.work<{ n: number }>('deploy.a', async (data, { attempt }) =>
+        jobs.record(data, attempt),
+      );
+      await queues[0]!.enqueue('deploy.a', { n: 1 });
+      await jobs.all;
+      expect(jobs.seen.map((job) => job.data)).toEqual([{ n: 1 }]);
+    } finally {
+      for (const q of queues) await q.stop();
+      await fresh.close();
+    }
+  }, 60_000);
 });

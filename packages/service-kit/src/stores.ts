@@ -6,6 +6,7 @@ import {
   migrateDatabase,
   openDatabase,
   sqlExecutorOf,
+  withStartupLock,
 } from '@gatehouse/db';
 import { JOB_QUEUES, startPgBossQueue } from '@gatehouse/jobs';
 import { withRememberedClients } from './remembered-clients.js';
@@ -36,11 +37,14 @@ export async function openStores(
     }
     const cache = await openCache({ redisUrl: config.redisUrl });
     const db = createDurableStores(database);
-    const jobs = await startPgBossQueue({
-      executor: sqlExecutorOf(database),
-      queues: JOB_QUEUES,
-      onError: (error) => process.emitWarning(`job queue: ${error.message}`),
-    });
+    // One process at a time installs pg-boss's schema and queues (concurrent installs deadlock).
+    const jobs = await withStartupLock(database, () =>
+      startPgBossQueue({
+        executor: sqlExecutorOf(database),
+        queues: JOB_QUEUES,
+        onError: (error) => process.emitWarning(`job queue: ${error.message}`),
+      }),
+    );
     return withRememberedClients({
       db,
       cache,
