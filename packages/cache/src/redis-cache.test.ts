@@ -5,7 +5,7 @@ import { createRedisCache } from './index.js';
 import { connectRedis } from './redis/connect.js';
 import { deleteKeysWithPrefix } from './redis/delete-keys.js';
 import { redisCacheOn } from './redis/index.js';
-import { createTestCache } from './testing.js';
+import { sampleCodeData as codeData, createTestCache, sampleTokenData as tokenData } from './testing.js';
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -107,22 +107,4 @@ const pendingRequest = {
   state: 's',
   codeChallenge: null,
   autoAuthorize: false,
-};
-const codeData = {
-  clientId: 2,
-  userId: 1,
-  redirectUri: 'https://app.example/cb',
-  scopes: ['profile'],
-  codeChallenge: null,
-  familyId: 'f1',
-  authTime: 0,
-};
-const tokenData = {
-  clientId: 2,
-  clientPublicId: 'app',
-  userId: 1,
-  scopes: ['profile'],
-  familyId: 'f1',
-  issuedAt: 0,
-  expiresAt: 60,
 };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectRedis, type RedisClient } from './redis/connect.js';
 import { deleteKeysWithPrefix } from './redis/delete-keys.js';
 import { redisCacheOn } from './redis/index.js';
-import { createTestCache } from './testing.js';
+import { sampleCodeData as codeData, createTestCache, sampleTokenData as tokenData } from './testing.js';
 
 const clusterUrl = inject('redisClusterUrl');
 const clusterDir = inject('redisClusterDir');
@@ -241,22 +241,3 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number): Pro
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
-const codeData = {
-  clientId: 2,
-  userId: 1,
-  redirectUri: 'https://app.example/cb',
-  scopes: ['profile'],
-  codeChallenge: null,
-  familyId: 'f1',
-  authTime: 0,
-};
-const tokenData = {
-  clientId: 2,
-  clientPublicId: 'app',
-  userId: 1,
-  scopes: ['profile'],
-  familyId: 'f1',
-  issuedAt: 0,
-  expiresAt: 60,
-};

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { type CacheStores, StoreUnavailableError } from '@gatehouse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisCache } from './index.js';
+import { sampleCodeData as codeData } from './testing.js';
 
 // Runs its own throwaway redis-server on a free port, so that it can kill, pause and restart it
 // without touching the shared Redis.
@@ -130,13 +131,4 @@ function stopRedis(server: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   });
 }
 
-const codeData = {
-  clientId: 2,
-  userId: 1,
-  redirectUri: 'https://app.example/cb',
-  scopes: ['profile'],
-  codeChallenge: null,
-  familyId: 'f1',
-  authTime: 0,
-};
 const tokenData = { ...codeData, clientPublicId: 'app', issuedAt: 0, expiresAt: 60 };

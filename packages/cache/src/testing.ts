@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CacheStores } from '@gatehouse/core';
+import type { AccessTokenData, AuthorizationCodeData, CacheStores } from '@gatehouse/core';
 import { createMemoryCache } from './memory/index.js';
 import { connectRedis } from './redis/connect.js';
 import { deleteKeysWithPrefix } from './redis/delete-keys.js';
@@ -26,3 +26,25 @@ export async function createTestCache(url = process.env.REDIS_URL): Promise<Cach
     },
   };
 }
+
+/** An authorization code's data, for cache tests that only need a valid one. */
+export const sampleCodeData: AuthorizationCodeData = {
+  clientId: 2,
+  userId: 1,
+  redirectUri: 'https://app.example/cb',
+  scopes: ['profile'],
+  codeChallenge: null,
+  familyId: 'f1',
+  authTime: 0,
+};
+
+/** An access token's data of family `f1`, for cache tests that only need a valid one. */
+export const sampleTokenData: AccessTokenData = {
+  clientId: 2,
+  clientPublicId: 'app',
+  userId: 1,
+  scopes: ['profile'],
+  familyId: 'f1',
+  issuedAt: 0,
+  expiresAt: 60,
+};
