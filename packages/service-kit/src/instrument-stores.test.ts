@@ -1,15 +1,8 @@
 import { DuplicateError, type Stores, StoreUnavailableError } from '@gatehouse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentStores } from './instrument-stores.js';
-import { createMetrics, type Metrics } from './metrics.js';
-import { createTestStores } from './testing.js';
-
-/** One sample's value in the text exposition, or null when the series does not exist. */
-async function sample(metrics: Metrics, series: string): Promise<number | null> {
-  const text = await metrics.registry.metrics();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : null;
-}
+import { createMetrics } from './metrics.js';
+import { createTestStores, metricSample } from './testing.js';
 
 describe('instrumentStores: store metrics and spans', () => {
   let opened: Stores & { close(): Promise<void> };
@@ -33,21 +26,21 @@ describe('instrumentStores: store metrics and spans', () => {
     await stores.cache.sessions.get('s2');
 
     expect(
-      await sample(
+      await metricSample(
         metrics,
         'gatehouse_store_operation_duration_seconds_count{store="db",port="users",operation="create"}',
       ),
     ).toBe(1);
     expect(
-      await sample(
+      await metricSample(
         metrics,
         'gatehouse_store_operation_duration_seconds_count{store="cache",port="sessions",operation="get"}',
       ),
     ).toBe(2);
     // Every call settled, so none is in flight.
-    expect(await sample(metrics, 'gatehouse_store_calls_in_flight{store="db"}')).toBe(0);
+    expect(await metricSample(metrics, 'gatehouse_store_calls_in_flight{store="db"}')).toBe(0);
     const pending = stores.db.users.findById(user.id);
-    expect(await sample(metrics, 'gatehouse_store_calls_in_flight{store="db"}')).toBe(1);
+    expect(await metricSample(metrics, 'gatehouse_store_calls_in_flight{store="db"}')).toBe(1);
     await pending;
     // Nothing from the arguments reaches a label.
     expect(await metrics.registry.metrics()).not.toMatch(/metered|s1/);
@@ -63,7 +56,7 @@ describe('instrumentStores: store metrics and spans', () => {
     });
     await expect(duplicate).rejects.toBeInstanceOf(DuplicateError);
     expect(
-      await sample(
+      await metricSample(
         metrics,
         'gatehouse_store_errors_total{store="db",port="users",operation="create",error="error"}',
       ),
@@ -86,7 +79,7 @@ describe('instrumentStores: store metrics and spans', () => {
     );
     await expect(down.cache.codes.consume('c', 60)).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(
-      await sample(
+      await metricSample(
         metrics,
         'gatehouse_store_errors_total{store="cache",port="codes",operation="consume",error="unavailable"}',
       ),
@@ -100,8 +93,10 @@ describe('instrumentStores: store metrics and spans', () => {
     await stores.db.audit.append({ type: 'login.failed', actor: 'user' });
     await stores.db.audit.append({ type: 'refresh_token.reuse_detected', actor: 'client' });
     await stores.db.audit.append({ type: 'Not A Type gth_at_x', actor: 'user' });
-    expect(await sample(metrics, 'gatehouse_events_total{type="login.failed"}')).toBe(2);
-    expect(await sample(metrics, 'gatehouse_events_total{type="refresh_token.reuse_detected"}')).toBe(1);
+    expect(await metricSample(metrics, 'gatehouse_events_total{type="login.failed"}')).toBe(2);
+    expect(await metricSample(metrics, 'gatehouse_events_total{type="refresh_token.reuse_detected"}')).toBe(
+      1,
+    );
     expect(await metrics.registry.metrics()).not.toMatch(/gth_at_x/);
   });
 });

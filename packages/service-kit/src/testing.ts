@@ -2,6 +2,7 @@ import { createTestCache } from '@gatehouse/cache/testing';
 import { type Config, loadConfig, type Stores } from '@gatehouse/core';
 import { createTestDatabase } from '@gatehouse/db/testing';
 import type { FastifyInstance } from 'fastify';
+import type { Metrics } from './metrics.js';
 import { withRememberedClients } from './remembered-clients.js';
 import { createFastify } from './run-server.js';
 import type { ServiceOptions } from './types.js';
@@ -49,3 +50,10 @@ export async function buildTestApp(
 }
 
 export { linkIn, type ReceivedMail, type SmtpSink, startSmtpSink } from './mail/smtp-sink.js';
+
+/** One sample's value in a registry's text exposition, or null when the series does not exist. */
+export async function metricSample(metrics: Metrics, series: string): Promise<number | null> {
+  const text = await metrics.registry.metrics();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : null;
+}

@@ -1,3 +1,4 @@
+import { metricSample } from '@gatehouse/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -18,11 +19,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function sample(series: string): Promise<number> {
-  const text = await t.app.metrics.registry.metrics();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
+const sample = (series: string) => metricSample(t.app.metrics, series);
 
 describe('charge metrics', () => {
   it('counts charges by operation and outcome, and the money moved once per key', async () => {
