@@ -64,10 +64,11 @@ const STARTUP_LOCK_KEY = 4_718_230_572;
 /**
  * Runs `work` while holding a Postgres advisory lock (on a connection of its own), so processes
  * starting together do it one after the other — e.g. pg-boss installing its schema and queues,
- * which deadlocks when four services of a deploy do it at once. PGlite has one process: no lock.
+ * which deadlocks when four services of a deploy do it at once. PGlite lives in one process on one
+ * connection, where interleaved start-ups would mix their transactions: they queue in memory.
  */
 export async function withStartupLock<T>(database: Database, work: () => Promise<T>): Promise<T> {
-  if (database.kind === 'pglite') return work();
+  if (database.kind === 'pglite') return inStartupQueue(database, work);
   const client = connectPostgres(postgresUrlOf(database), 1);
   try {
     await client`select pg_advisory_lock(${STARTUP_LOCK_KEY})`;
@@ -75,6 +76,18 @@ export async function withStartupLock<T>(database: Database, work: () => Promise
   } finally {
     await client.end({ timeout: 5 }); // also releases the lock
   }
+}
+
+const startupQueues = new WeakMap<Database, Promise<unknown>>();
+
+function inStartupQueue<T>(database: Database, work: () => Promise<T>): Promise<T> {
+  const previous = startupQueues.get(database) ?? Promise.resolve();
+  const next = previous.then(work);
+  startupQueues.set(
+    database,
+    next.catch(() => undefined),
+  );
+  return next;
 }
 
 async function reportAround(db: Db, migrate: () => Promise<void>): Promise<MigrationReport> {
