@@ -133,11 +133,11 @@ describe('the README, walked', () => {
 
   // Each of these runs a build check and starts real servers: minutes on a busy machine.
   it('`pnpm start` with the README variables serves on PORT, with the stores and admin API they name', {
-    timeout: 300_000,
+    timeout: 420_000,
   }, async () => {
     const server = run(startCommand);
     try {
-      await server.waitFor(/Demo app running at/, 180_000);
+      await server.waitFor(/Demo app running at/, 300_000);
       await server.waitFor(/Demo client: client_id=/, 60_000);
       const banner = server.output();
       expect(banner).toContain(`Gatehouse is running at http://localhost:${port}`);
@@ -179,11 +179,11 @@ describe('the README, walked', () => {
   });
 
   it('`pnpm start:provider` runs Gatehouse alone, and the README flow-test passes against it', {
-    timeout: 300_000,
+    timeout: 420_000,
   }, async () => {
     const server = run(providerCommand);
     try {
-      await server.waitFor(/Demo client: client_id=/, 180_000);
+      await server.waitFor(/Demo client: client_id=/, 300_000);
       expect(server.output()).not.toContain('Demo app running');
       const flowTest = cliCommands.find((c) => c.includes(' flow-test '))!;
       const cli = run(flowTest);
