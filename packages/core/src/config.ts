@@ -30,6 +30,8 @@ export interface Config {
   holdTtl: number;
   /** Tries to deliver one webhook event, with exponential backoff between them. */
   webhookMaxAttempts: number;
+  /** Days an audit event is kept before the retention job deletes it. */
+  auditRetentionDays: number;
   logLevel: string;
   /** `pretty`: one short readable line per request (development); `json`: pino's JSON lines. */
   logFormat: 'pretty' | 'json';
@@ -311,6 +313,13 @@ export const settings: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
     description:
       'Tries to deliver one webhook event; retries wait 7.5–15 min, then about twice as long each time (8 tries span ≈ 24 h).',
     parse: (raw) => int(1, 20)('WEBHOOK_MAX_ATTEMPTS', 8)(raw),
+  },
+  {
+    key: 'auditRetentionDays',
+    variable: 'AUDIT_RETENTION_DAYS',
+    description:
+      'Days an audit event is kept; the retention job (every 10 minutes) deletes older ones. The ledger is never deleted.',
+    parse: (raw) => int(1, 100 * 365)('AUDIT_RETENTION_DAYS', 400)(raw),
   },
   {
     key: 'logLevel',

@@ -14,6 +14,7 @@ export * from './oauth/revocation.js';
 export * from './oauth/scopes.js';
 export * from './oauth/web-origins.js';
 export type * from './ports/index.js';
+export * from './retention.js';
 export * from './store-errors.js';
 export * from './token/refresh-refusal.js';
 export * from './token/refresh-token-format.js';

@@ -34,7 +34,6 @@ const duplicateFields: Record<string, string> = {
   clients_client_id_key: 'clientId',
   developer_tokens_token_hash_key: 'tokenHash',
   email_tokens_token_hash_key: 'tokenHash',
-  refresh_tokens_pkey: 'tokenHash',
   refresh_token_families_pkey: 'familyId',
   refresh_token_legacy_hashes_pkey: 'tokenHash',
   signing_keys_pkey: 'kid',

@@ -28,7 +28,7 @@ describe('migrateDatabase', () => {
     const test = await createTestDatabase();
     try {
       const result = await test.database.db.execute(
-        sql`select reloptions from pg_class where relname = 'refresh_tokens'`,
+        sql`select reloptions from pg_class where relname = 'refresh_token_families'`,
       );
       const rows = (Array.isArray(result) ? result : result.rows) as { reloptions: string[] | null }[];
       expect(rows[0]?.reloptions).toContain('fillfactor=80');

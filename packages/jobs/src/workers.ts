@@ -5,14 +5,20 @@ import {
   RELEASE_EXPIRED_HOLDS_CRON,
   releaseExpiredHolds,
 } from './release-expired-holds.js';
+import { RETENTION, RETENTION_CRON, runRetention } from './retention.js';
 import { startWebhookWorkers, WEBHOOK_DELIVER, WEBHOOK_DISPATCH } from './webhooks.js';
 
 /** Every queue Gatehouse uses: created at start, so any transaction can enqueue into them. */
-export const JOB_QUEUES: readonly string[] = [RELEASE_EXPIRED_HOLDS, WEBHOOK_DISPATCH, WEBHOOK_DELIVER];
+export const JOB_QUEUES: readonly string[] = [
+  RELEASE_EXPIRED_HOLDS,
+  WEBHOOK_DISPATCH,
+  WEBHOOK_DELIVER,
+  RETENTION,
+];
 
 export interface WorkerDependencies {
   db: DurableStores;
-  config: Pick<Config, 'env' | 'keyEncryptionKey' | 'webhookMaxAttempts'>;
+  config: Pick<Config, 'env' | 'keyEncryptionKey' | 'webhookMaxAttempts' | 'auditRetentionDays'>;
   now?: () => Date;
   /** Base seconds of the retry backoff (default 450: 8 tries span ≈ 24 h; tests use 0). */
   webhookRetryDelaySeconds?: number;
@@ -29,6 +35,10 @@ export async function startWorkers(queue: JobQueue, deps: WorkerDependencies): P
     await releaseExpiredHolds(deps.db.charges, now());
   });
   await queue.schedule(RELEASE_EXPIRED_HOLDS, RELEASE_EXPIRED_HOLDS_CRON);
+  await queue.work(RETENTION, async () => {
+    await runRetention(deps.db.retention, now(), deps.config);
+  });
+  await queue.schedule(RETENTION, RETENTION_CRON);
   await startWebhookWorkers(queue, {
     db: deps.db,
     maxAttempts: deps.config.webhookMaxAttempts,

@@ -155,8 +155,6 @@ export interface ChargeStore {
     startingAfter?: string;
   }): Promise<Charge[]>;
   listRefunds(chargeIds: string[]): Promise<ChargeRefund[]>;
-  /** Forget idempotency keys created before `before` (kept ≥ 24 h, SEC-92). */
-  pruneIdempotencyKeys(before: Date): Promise<number>;
   /** Every user whose balance ≠ sum of ledger, or held ≠ sum of held changes ≠ open holds. */
   checkLedger(): Promise<LedgerMismatch[]>;
 }

@@ -19,6 +19,7 @@ import type { LedgerStore } from './ledger.js';
 import type { PasskeyStore } from './passkeys.js';
 import type { RateLimitStore } from './rate-limits.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
+import type { RetentionStore } from './retention.js';
 import type { SigningKeyStore } from './signing-keys.js';
 import type { StampStore } from './stamps.js';
 import type { TopupCodeStore } from './topup-codes.js';
@@ -42,6 +43,7 @@ export type * from './ledger.js';
 export type * from './passkeys.js';
 export type * from './rate-limits.js';
 export type * from './refresh-tokens.js';
+export type * from './retention.js';
 export type * from './signing-keys.js';
 export type * from './stamps.js';
 export type * from './topup-codes.js';
@@ -73,6 +75,8 @@ export interface DurableStores {
   signingKeys: SigningKeyStore;
   /** Webhook endpoints and the outbox of events to deliver. */
   webhooks: WebhookStore;
+  /** Deletes records that ended, for the retention job (SEC-96). */
+  retention: RetentionStore;
   /** Throws `StoreUnavailableError` when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -18,5 +18,7 @@ export const auditEvents = pgTable(
     index('audit_events_user_id_id_idx').on(t.userId, t.id),
     index('audit_events_client_id_id_idx').on(t.clientId, t.id),
     index('audit_events_type_id_idx').on(t.type, t.id),
+    // The retention job's AUDIT_RETENTION_DAYS cut-off (SEC-96).
+    index('audit_events_created_at_idx').on(t.createdAt),
   ],
 );

@@ -8,7 +8,6 @@ export * from './grants.js';
 export * from './ledger.js';
 export * from './passkeys.js';
 export * from './refresh-token-families.js';
-export * from './refresh-tokens.js';
 export * from './signing-keys.js';
 export * from './topup-codes.js';
 export * from './two-factor.js';

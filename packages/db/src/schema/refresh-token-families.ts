@@ -1,3 +1,4 @@
+import { isNotNull } from 'drizzle-orm';
 import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { clients } from './clients.js';
 import { users } from './users.js';
@@ -46,6 +47,10 @@ export const refreshTokenFamilies = pgTable(
     index('refresh_token_families_user_id_client_id_idx').on(t.userId, t.clientId),
     // revokeForClient, and the cascade when a client is deleted.
     index('refresh_token_families_client_id_idx').on(t.clientId),
+    // The retention job's expired and revoked families (SEC-96). Neither column changes on
+    // rotation, so rotations stay in-place (HOT) updates; the partial one holds revoked rows only.
+    index('refresh_token_families_expires_at_idx').on(t.expiresAt),
+    index('refresh_token_families_revoked_at_idx').on(t.revokedAt).where(isNotNull(t.revokedAt)),
   ],
 );
 
@@ -54,10 +59,15 @@ export const refreshTokenFamilies = pgTable(
  * written once by the migration, never added to. A legacy token is found here by its hash, so
  * nobody is signed out and a spent legacy token still counts as a reuse of its family.
  */
-export const refreshTokenLegacyHashes = pgTable('refresh_token_legacy_hashes', {
-  tokenHash: text('token_hash').primaryKey(),
-  familyId: text('family_id')
-    .notNull()
-    .references(() => refreshTokenFamilies.id, { onDelete: 'cascade' }),
-  generation: integer('generation').notNull(),
-});
+export const refreshTokenLegacyHashes = pgTable(
+  'refresh_token_legacy_hashes',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    familyId: text('family_id')
+      .notNull()
+      .references(() => refreshTokenFamilies.id, { onDelete: 'cascade' }),
+    generation: integer('generation').notNull(),
+  },
+  // The retention job deletes a family's hashes by family, and so does the cascade (SEC-96).
+  (t) => [index('refresh_token_legacy_hashes_family_id_idx').on(t.familyId)],
+);

@@ -546,14 +546,6 @@ export function createChargeStore(db: Db): ChargeStore {
         .orderBy(desc(chargeRefunds.createdAt), desc(chargeRefunds.id));
     },
 
-    async pruneIdempotencyKeys(before: Date): Promise<number> {
-      const rows = await db
-        .delete(idempotencyKeys)
-        .where(lt(idempotencyKeys.createdAt, before))
-        .returning({ key: idempotencyKeys.key });
-      return rows.length;
-    },
-
     async checkLedger(): Promise<LedgerMismatch[]> {
       const ledger = db
         .select({

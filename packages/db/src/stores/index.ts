@@ -9,6 +9,7 @@ import { createGrantStore } from './grants.js';
 import { createLedgerStore } from './ledger.js';
 import { createPasskeyStore } from './passkeys.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
+import { createRetentionStore } from './retention.js';
 import { createSigningKeyStore } from './signing-keys.js';
 import { createTopupCodeStore } from './topup-codes.js';
 import { createTwoFactorStore } from './two-factor.js';
@@ -35,6 +36,7 @@ export function createDurableStores(database: Database): DurableStores {
     userinfo: createUserinfoReader(db),
     signingKeys: createSigningKeyStore(db),
     webhooks: createWebhookStore(db),
+    retention: createRetentionStore(db),
     ping: () => database.ping(),
     // The stores own the database they were given: closing them ends the pool.
     close: () => database.close(),

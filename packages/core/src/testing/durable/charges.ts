@@ -373,16 +373,5 @@ export function describeChargeStoreContract(open: OpenDurableStores): void {
       const other = await createClient(stores());
       expect(await charges().list({ userId: user.id, clientId: other.id, limit: 2 })).toEqual([]);
     });
-
-    it('prunes idempotency keys older than the cutoff only', async () => {
-      const allowance: Allowance = { limit: 1000n, period: 'total' };
-      const { user, client } = await setup(1000n, allowance);
-      const k = key(user, client);
-      expectKind(await charges().create(newCharge(user, client, 1n, { allowance }), k, render), 'created');
-      await charges().pruneIdempotencyKeys(new Date(Date.now() - 24 * HOUR));
-      expectKind(await charges().create(newCharge(user, client, 1n, { allowance }), k, render), 'replayed');
-      await charges().pruneIdempotencyKeys(new Date(Date.now() + 60_000));
-      expectKind(await charges().create(newCharge(user, client, 1n, { allowance }), k, render), 'created');
-    });
   });
 }

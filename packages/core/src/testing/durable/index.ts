@@ -10,6 +10,7 @@ import { describeGrantStoreContract } from './grants.js';
 import { describeLedgerStoreContract } from './ledger.js';
 import { describePasskeyStoreContract } from './passkeys.js';
 import { describeRefreshTokenStoreContract } from './refresh-tokens.js';
+import { describeRetentionStoreContract } from './retention.js';
 import { describeSigningKeyStoreContract } from './signing-keys.js';
 import { describeTopupCodeStoreContract } from './topup-codes.js';
 import { describeTwoFactorStoreContract } from './two-factor.js';
@@ -29,6 +30,7 @@ export {
   describeLedgerStoreContract,
   describePasskeyStoreContract,
   describeRefreshTokenStoreContract,
+  describeRetentionStoreContract,
   describeSigningKeyStoreContract,
   describeTopupCodeStoreContract,
   describeTwoFactorStoreContract,
@@ -52,5 +54,6 @@ export function describeDurableStoreContracts(open: OpenDurableStores): void {
   describeAuditStoreContract(open);
   describeUserinfoReaderContract(open);
   describeSigningKeyStoreContract(open);
+  describeRetentionStoreContract(open);
   describeDurableAvailabilityContract(open);
 }

@@ -1,0 +1,4 @@
+import { describeRetentionStoreContract } from '@gatehouse/core/testing';
+import { createTestDatabase } from '../testing.js';
+
+describeRetentionStoreContract(createTestDatabase);
