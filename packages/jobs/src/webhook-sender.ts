@@ -10,6 +10,8 @@ export interface DeliveryResult {
   /** The response's status, or null when none came (refused address, network, timeout). */
   status: number | null;
   error: string | null;
+  /** Whether the destination was refused (SEC-93): nothing was sent. */
+  refused: boolean;
 }
 
 /**
@@ -71,14 +73,21 @@ export function postWebhook(
       },
       (response) => {
         response.resume();
-        response.on('end', () => done({ status: response.statusCode ?? null, error: null }));
-        response.on('error', () => done({ status: response.statusCode ?? null, error: null }));
+        const status = response.statusCode ?? null;
+        response.on('end', () => done({ status, error: null, refused: false }));
+        response.on('error', () => done({ status, error: null, refused: false }));
       },
     );
     const timer = setTimeout(() => {
       request.destroy(new Error('timed out after 5 s'));
     }, DELIVERY_TIMEOUT_MS);
-    request.on('error', (error) => done({ status: null, error: error.message.slice(0, 200) }));
+    request.on('error', (error) =>
+      done({
+        status: null,
+        error: error.message.slice(0, 200),
+        refused: error instanceof RefusedDestination,
+      }),
+    );
     const literal = target.hostname.replace(/^\[|\]$/g, '');
     if (/^[0-9.]+$|:/.test(literal) && !destinationAllowed(literal, policy)) {
       request.destroy(new RefusedDestination(literal));

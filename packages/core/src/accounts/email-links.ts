@@ -82,7 +82,8 @@ export async function completePasswordReset(
   if (!record) return null;
   const user = await stores.db.users.setPassword(record.userId, passwordHash);
   if (!user) return null;
-  await revokeUserGrants(stores, user.id, null, now);
+  // Every app is told its access ended: it must sign the user in again.
+  await revokeUserGrants(stores, user.id, null, now, 'password_reset');
   return user;
 }
 
