@@ -52,8 +52,15 @@ export function postWebhook(
   body: string,
   policy: DestinationPolicy,
 ): Promise<DeliveryResult> {
+  const target = new URL(url);
+  // Literal IP hosts skip `lookup`: checked before any socket exists — creating the request
+  // would already start the connection.
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  if (/^[0-9.]+$|:/.test(literal) && !destinationAllowed(literal, policy)) {
+    const refused = new RefusedDestination(literal);
+    return Promise.resolve({ status: null, error: refused.message, refused: true });
+  }
   return new Promise((resolve) => {
-    const target = new URL(url);
     const client = target.protocol === 'https:' ? https : http;
     let settled = false;
     const done = (result: DeliveryResult) => {
@@ -68,7 +75,6 @@ export function postWebhook(
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Gatehouse-Webhooks/1' },
         lookup: checkedLookup(policy),
-        // Literal IP hosts skip `lookup`: checked here instead.
         agent: false,
       },
       (response) => {
@@ -88,11 +94,6 @@ export function postWebhook(
         refused: error instanceof RefusedDestination,
       }),
     );
-    const literal = target.hostname.replace(/^\[|\]$/g, '');
-    if (/^[0-9.]+$|:/.test(literal) && !destinationAllowed(literal, policy)) {
-      request.destroy(new RefusedDestination(literal));
-      return;
-    }
     request.end(body);
   });
 }
