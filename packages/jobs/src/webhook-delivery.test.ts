@@ -129,4 +129,34 @@ describe('webhook delivery (SEC-93)', () => {
     expect(outcomes).toEqual(['failed_final']);
     expect(event).toMatchObject({ status: 'failed', lastResponseCode: 302, lastError: 'HTTP 302' });
   });
+
+  it('the backlog is the pending events: counted, the oldest dated; delivered and given-up ones leave it', async () => {
+    const { webhooks } = database.stores;
+    const before = await webhooks.backlog();
+    expect(before).toEqual({ count: 0, oldestCreatedAt: null });
+    const client = await createClient(database.stores);
+    const older = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    const ids = [unique('evt_'), unique('evt_')];
+    await webhooks.record({
+      id: ids[0]!,
+      clientId: client.id,
+      type: 'webhook.test',
+      data: {},
+      createdAt: older,
+    });
+    await webhooks.record({
+      id: ids[1]!,
+      clientId: client.id,
+      type: 'webhook.test',
+      data: {},
+      createdAt: new Date(),
+    });
+    expect(await webhooks.backlog()).toEqual({ count: 2, oldestCreatedAt: older });
+
+    const attempt = { responseCode: null, error: null, at: new Date() };
+    await webhooks.recordAttempt({ ...attempt, eventId: ids[0]!, succeeded: true, final: false });
+    expect((await webhooks.backlog()).count).toBe(1);
+    await webhooks.recordAttempt({ ...attempt, eventId: ids[1]!, succeeded: false, final: true });
+    expect(await webhooks.backlog()).toEqual({ count: 0, oldestCreatedAt: null });
+  });
 });
