@@ -89,7 +89,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-describe('webhook delivery (SEC-93)', () => {
+describe('webhook delivery (SEC-93, SEC-99)', () => {
   it('in production never connects to a name or literal that is loopback, private or link-local', async () => {
     const local = await receiver('127.0.0.1', () => [204, {}]);
     const targets = [

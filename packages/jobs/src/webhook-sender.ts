@@ -53,7 +53,7 @@ export function postWebhook(
   policy: DestinationPolicy,
 ): Promise<DeliveryResult> {
   const target = new URL(url);
-  // Literal IP hosts skip `lookup`: checked before any socket exists — creating the request
+  // SEC-99: literal IP hosts skip `lookup`: checked before any socket exists — creating the request
   // would already start the connection.
   const literal = target.hostname.replace(/^\[|\]$/g, '');
   if (/^[0-9.]+$|:/.test(literal) && !destinationAllowed(literal, policy)) {

@@ -69,7 +69,8 @@ export async function peekResetLink(stores: Stores, token: unknown, now = new Da
 /**
  * Completes a password reset (SEC-63): spends the link, sets the new hash and raises the
  * session epoch (every browser session ends), then revokes every refresh-token family and
- * its access tokens. Null when the link is unknown, used or expired.
+ * its access tokens, telling each app that held some (`grant.revoked`). Null when the link
+ * is unknown, used or expired.
  */
 export async function completePasswordReset(
   stores: Stores,
