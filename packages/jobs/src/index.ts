@@ -2,5 +2,12 @@ export { JOB_SCHEMA, type PgBossQueueOptions, startPgBossQueue } from './pg-boss
 export { RELEASE_EXPIRED_HOLDS, releaseExpiredHolds } from './release-expired-holds.js';
 export { RETENTION, type RetentionReport, runRetention } from './retention.js';
 export { postWebhook } from './webhook-sender.js';
-export { deliverWebhook, dispatchWebhooks, WEBHOOK_DELIVER, WEBHOOK_DISPATCH } from './webhooks.js';
+export {
+  deliverWebhook,
+  dispatchWebhooks,
+  WEBHOOK_DELIVER,
+  WEBHOOK_DISPATCH,
+  type WebhookDeliveryObserver,
+  type WebhookWorkerOptions,
+} from './webhooks.js';
 export { JOB_QUEUES, startWorkers, type WorkerDependencies } from './workers.js';

@@ -10,6 +10,8 @@ export interface DeliveryResult {
   /** The response's status, or null when none came (refused address, network, timeout). */
   status: number | null;
   error: string | null;
+  /** Whether the destination was refused (SEC-93): nothing was sent. */
+  refused: boolean;
 }
 
 /**
@@ -50,8 +52,15 @@ export function postWebhook(
   body: string,
   policy: DestinationPolicy,
 ): Promise<DeliveryResult> {
+  const target = new URL(url);
+  // SEC-99: literal IP hosts skip `lookup`: checked before any socket exists — creating the request
+  // would already start the connection.
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  if (/^[0-9.]+$|:/.test(literal) && !destinationAllowed(literal, policy)) {
+    const refused = new RefusedDestination(literal);
+    return Promise.resolve({ status: null, error: refused.message, refused: true });
+  }
   return new Promise((resolve) => {
-    const target = new URL(url);
     const client = target.protocol === 'https:' ? https : http;
     let settled = false;
     const done = (result: DeliveryResult) => {
@@ -66,24 +75,25 @@ export function postWebhook(
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Gatehouse-Webhooks/1' },
         lookup: checkedLookup(policy),
-        // Literal IP hosts skip `lookup`: checked here instead.
         agent: false,
       },
       (response) => {
         response.resume();
-        response.on('end', () => done({ status: response.statusCode ?? null, error: null }));
-        response.on('error', () => done({ status: response.statusCode ?? null, error: null }));
+        const status = response.statusCode ?? null;
+        response.on('end', () => done({ status, error: null, refused: false }));
+        response.on('error', () => done({ status, error: null, refused: false }));
       },
     );
     const timer = setTimeout(() => {
       request.destroy(new Error('timed out after 5 s'));
     }, DELIVERY_TIMEOUT_MS);
-    request.on('error', (error) => done({ status: null, error: error.message.slice(0, 200) }));
-    const literal = target.hostname.replace(/^\[|\]$/g, '');
-    if (/^[0-9.]+$|:/.test(literal) && !destinationAllowed(literal, policy)) {
-      request.destroy(new RefusedDestination(literal));
-      return;
-    }
+    request.on('error', (error) =>
+      done({
+        status: null,
+        error: error.message.slice(0, 200),
+        refused: error instanceof RefusedDestination,
+      }),
+    );
     request.end(body);
   });
 }

@@ -1,5 +1,12 @@
+import { performance } from 'node:perf_hooks';
 import type { DurableStores, JobQueue } from '@gatehouse/core';
-import { type DestinationPolicy, decryptWebhookSecret, webhookBody } from '@gatehouse/core/webhooks';
+import {
+  type DeliveryOutcome,
+  type DestinationPolicy,
+  decryptWebhookSecret,
+  deliveryOutcome,
+  webhookBody,
+} from '@gatehouse/core/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { postWebhook } from './webhook-sender.js';
 
@@ -20,6 +27,13 @@ export interface WebhookWorkerOptions {
   secretKey: Uint8Array;
   policy: DestinationPolicy;
   now: () => Date;
+  /** Told of every try (the metrics); never given a client or user. */
+  observer?: WebhookDeliveryObserver;
+}
+
+export interface WebhookDeliveryObserver {
+  /** One try ended: its outcome and, when a request was made, how long the exchange took. */
+  delivery(outcome: DeliveryOutcome, seconds: number | null): void;
 }
 
 export async function dispatchWebhooks(queue: JobQueue, options: WebhookWorkerOptions): Promise<number> {
@@ -60,6 +74,7 @@ export async function deliverWebhook(
   const final = attempt >= options.maxAttempts;
   const endpoint = await webhooks.getEndpoint(event.clientId);
   if (!endpoint) {
+    options.observer?.delivery('no_endpoint', null);
     await webhooks.recordAttempt({
       eventId,
       succeeded: false,
@@ -78,8 +93,11 @@ export async function deliverWebhook(
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
     'webhook-signature': new Webhook(secret).sign(event.id, sentAt, body),
   };
+  const started = performance.now();
   const result = await postWebhook(endpoint.url, headers, body, options.policy);
-  const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
+  const outcome = deliveryOutcome(result, final);
+  options.observer?.delivery(outcome, result.refused ? null : (performance.now() - started) / 1000);
+  const succeeded = outcome === 'delivered';
   await webhooks.recordAttempt({
     eventId,
     succeeded,

@@ -6,7 +6,12 @@ import {
   releaseExpiredHolds,
 } from './release-expired-holds.js';
 import { RETENTION, RETENTION_CRON, runRetention } from './retention.js';
-import { startWebhookWorkers, WEBHOOK_DELIVER, WEBHOOK_DISPATCH } from './webhooks.js';
+import {
+  startWebhookWorkers,
+  WEBHOOK_DELIVER,
+  WEBHOOK_DISPATCH,
+  type WebhookDeliveryObserver,
+} from './webhooks.js';
 
 /** Every queue Gatehouse uses: created at start, so any transaction can enqueue into them. */
 export const JOB_QUEUES: readonly string[] = [
@@ -22,6 +27,8 @@ export interface WorkerDependencies {
   now?: () => Date;
   /** Base seconds of the retry backoff (default 450: 8 tries span ≈ 24 h; tests use 0). */
   webhookRetryDelaySeconds?: number;
+  /** Counts webhook tries (the resource service passes its metrics). */
+  webhookObserver?: WebhookDeliveryObserver;
 }
 
 /**
@@ -46,5 +53,6 @@ export async function startWorkers(queue: JobQueue, deps: WorkerDependencies): P
     secretKey: deriveWebhookSecretKey(keyEncryptionSecret(deps.config)),
     policy: { production: deps.config.env === 'production' },
     now,
+    observer: deps.webhookObserver,
   });
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createWebhookMetrics, type WebhookMetrics } from './webhook-metrics.js';
 
 /**
  * One process's Prometheus metrics (prom-client: the maintained client, with the process,
@@ -20,6 +21,7 @@ export interface Metrics {
   events: Counter<'type'>;
   charges: Counter<'operation' | 'outcome'>;
   chargeQuota: Counter<'operation'>;
+  webhooks: WebhookMetrics;
 }
 
 declare module 'fastify' {
@@ -101,6 +103,7 @@ export function createMetrics(): Metrics {
       labelNames: ['type'],
       registers: [registry],
     }),
+    webhooks: createWebhookMetrics(registry),
   };
 }
 

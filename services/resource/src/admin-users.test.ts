@@ -225,6 +225,10 @@ describe('POST /api/admin/users/:id/disable', () => {
     const user = await createUser(t.stores);
     const clients = [await createClient(t.stores), await createClient(t.stores)];
     const tokens = await Promise.all(clients.map((c) => issueAccessToken(t.stores, user, c, ['profile'])));
+    await t.stores.db.webhooks.setEndpoint(clients[0]!.id, {
+      url: 'https://h.example/in',
+      encryptedSecret: 'x',
+    });
     const userinfo = (token: string) =>
       t.app.inject({ method: 'GET', url: '/api/oauth2/userinfo', headers: bearer(token) });
     expect((await userinfo(tokens[0]!.token)).statusCode).toBe(200);
@@ -239,6 +243,12 @@ describe('POST /api/admin/users/:id/disable', () => {
     expect((await t.stores.db.refreshTokens.revokeForUser(user.id, null, new Date())).length).toBe(0);
     const events = await t.stores.db.audit.list({ userId: user.id, type: 'user.disabled', limit: 5 });
     expect(events.map((e) => e.actor)).toEqual(['admin']);
+    // The app with a webhook is told its access ended (the other has none: no event is written).
+    const hooks = await t.stores.db.webhooks.list(clients[0]!.id, 5);
+    expect(hooks.map((e) => [e.type, e.data])).toEqual([
+      ['grant.revoked', { object: 'grant', sub: String(user.id), reason: 'account_disabled' }],
+    ]);
+    expect(await t.stores.db.webhooks.list(clients[1]!.id, 5)).toEqual([]);
   });
 
   it('404 for an unknown user', async () => {

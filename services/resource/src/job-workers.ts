@@ -11,7 +11,9 @@ import type { FastifyPluginAsync } from 'fastify';
 export const jobWorkers: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   const { jobs } = stores;
   if (!jobs) return;
+  const webhookMetrics = app.hasDecorator('metrics') ? app.metrics.webhooks : undefined;
+  webhookMetrics?.watchBacklog(() => stores.db.webhooks.backlog());
   app.addHook('onReady', async () => {
-    await startWorkers(jobs, { db: stores.db, config });
+    await startWorkers(jobs, { db: stores.db, config, webhookObserver: webhookMetrics });
   });
 };

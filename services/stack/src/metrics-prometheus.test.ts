@@ -1,4 +1,6 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +142,100 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
     expect(await query('process_resident_memory_bytes{job="gatehouse"}')).toBeGreaterThan(0);
   });
 
+  it('counts a webhook delivery and reads the backlog from the database', async () => {
+    const base = `http://localhost:${port}`;
+    // The demo user signs in like a browser (cookies, CSRF field, Origin) and makes a developer token.
+    const cookies = new Map<string, string>();
+    const browse = async (path: string, form?: Record<string, string>) => {
+      const response = await fetch(`${base}${path}`, {
+        method: form ? 'POST' : 'GET',
+        redirect: 'manual',
+        headers: {
+          cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+          ...(form ? { origin: base, 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+      });
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const at = pair!.indexOf('=');
+        cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+      }
+      return { status: response.status, body: await response.text() };
+    };
+    const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const login = await browse('/login');
+    const signedIn = await browse('/login', {
+      username: 'demo',
+      password: 'demo-password',
+      _csrf: csrf(login.body),
+    });
+    expect(signedIn.status).toBe(303);
+    const account = await browse('/account');
+    const created = await browse('/account/developer-tokens', { name: 'metrics', _csrf: csrf(account.body) });
+    const developerToken = /gth_dt_[A-Za-z0-9_-]+/.exec(created.body)![0];
+    const api = (method: string, path: string, body?: object) =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${developerToken}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const apps = (await (await api('GET', '/api/oauth_apps')).json()) as {
+      data: { id: number; client_id: string }[];
+    };
+    const demo = apps.data.find((app) => app.client_id === 'gh_demo_app')!;
+
+    // A receiver on loopback (allowed outside production) and a test event for it.
+    let received = 0;
+    let answer = 204;
+    const receiver = createServer((request, response) => {
+      request.resume();
+      received += 1;
+      response.writeHead(answer).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      expect((await api('PUT', `/api/oauth_apps/${demo.id}/webhook`, { webhook_url: hook })).status).toBe(
+        200,
+      );
+      expect((await api('POST', `/api/oauth_apps/${demo.id}/webhook/test`)).status).toBe(202);
+      await eventually(async () => received >= 1, 60_000);
+
+      const expectations: [string, number][] = [
+        ['gatehouse_webhook_deliveries_total{outcome="delivered"}', 1],
+        ['gatehouse_webhook_delivery_duration_seconds_count', 1],
+      ];
+      for (const [promql, atLeast] of expectations) {
+        await eventually(async () => ((await query(promql)) ?? 0) >= atLeast, 30_000);
+      }
+      // Read at scrape time: present, and empty again once the event is delivered.
+      await eventually(async () => (await query('gatehouse_webhook_backlog')) === 0, 30_000);
+      expect(await query('gatehouse_webhook_backlog_oldest_seconds')).toBe(0);
+      expect(await query('gatehouse_webhook_deliveries_total{outcome="failed_final"}')).toBe(0);
+
+      // A failing receiver: the event waits for its retry (minutes away), pending in the table.
+      answer = 500;
+      expect((await api('POST', `/api/oauth_apps/${demo.id}/webhook/test`)).status).toBe(202);
+      await eventually(async () => received >= 2, 60_000);
+      await eventually(
+        async () =>
+          ((await query('gatehouse_webhook_deliveries_total{outcome="failed_retrying"}')) ?? 0) >= 1,
+        30_000,
+      );
+      await eventually(async () => ((await query('gatehouse_webhook_backlog')) ?? 0) >= 1, 30_000);
+      await eventually(
+        async () => ((await query('gatehouse_webhook_backlog_oldest_seconds')) ?? 0) > 0,
+        30_000,
+      );
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it('evaluates every shipped alert rule and dashboard query without an error', async () => {
     type Rule = { name: string; health: string; lastError?: string };
     let rules: Rule[] = [];
@@ -150,7 +246,14 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
       return rules.length > 0 && rules.every((rule) => rule.health !== 'unknown');
     }, 30_000);
     const names = rules.map((rule) => rule.name);
-    expect(names).toEqual(expect.arrayContaining(['GatehouseServerErrors', 'GatehouseRefreshReuseSpike']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'GatehouseServerErrors',
+        'GatehouseRefreshReuseSpike',
+        'GatehouseWebhookBacklogGrowing',
+        'GatehouseWebhookDeliveriesFailing',
+      ]),
+    );
     for (const rule of rules) expect(rule, rule.lastError).toMatchObject({ health: 'ok' });
 
     const dashboard = JSON.parse(readFileSync(join(DEPLOY, 'grafana/dashboards/gatehouse.json'), 'utf8')) as {
@@ -168,5 +271,7 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
     expect(await query('sum(gatehouse_events_total{type="refresh_token.reuse_detected"})')).toBeGreaterThan(
       0,
     );
+    expect(await query('max(gatehouse_webhook_backlog_oldest_seconds)')).not.toBeNull();
+    expect(await query('sum(gatehouse_webhook_deliveries_total)')).not.toBeNull();
   });
 });

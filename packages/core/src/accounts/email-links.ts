@@ -69,7 +69,8 @@ export async function peekResetLink(stores: Stores, token: unknown, now = new Da
 /**
  * Completes a password reset (SEC-63): spends the link, sets the new hash and raises the
  * session epoch (every browser session ends), then revokes every refresh-token family and
- * its access tokens. Null when the link is unknown, used or expired.
+ * its access tokens, telling each app that held some (`grant.revoked`). Null when the link
+ * is unknown, used or expired.
  */
 export async function completePasswordReset(
   stores: Stores,
@@ -82,7 +83,8 @@ export async function completePasswordReset(
   if (!record) return null;
   const user = await stores.db.users.setPassword(record.userId, passwordHash);
   if (!user) return null;
-  await revokeUserGrants(stores, user.id, null, now);
+  // Every app is told its access ended: it must sign the user in again.
+  await revokeUserGrants(stores, user.id, null, now, 'password_reset');
   return user;
 }
 

@@ -1,4 +1,5 @@
 import type { Stores } from '../ports/index.js';
+import type { GrantRevokedReason } from '../webhooks/events.js';
 
 /**
  * Kills token families everywhere they live: refresh tokens in the database and
@@ -15,14 +16,19 @@ export async function revokeFamilies(
   await Promise.all(unique.map((id) => stores.cache.accessTokens.revokeFamily(id)));
 }
 
-/** Revokes everything a user granted a client (or every client, when `clientId` is null). */
+/**
+ * Revokes everything a user granted a client (or every client, when `clientId` is null).
+ * `reason`: the user's or an administrator's decision to end the access, which each app that
+ * had live tokens is told about (`grant.revoked`, written with the revocation).
+ */
 export async function revokeUserGrants(
   stores: Stores,
   userId: number,
   clientId: number | null,
   now = new Date(),
+  reason?: GrantRevokedReason,
 ): Promise<void> {
-  const families = await stores.db.refreshTokens.revokeForUser(userId, clientId, now);
+  const families = await stores.db.refreshTokens.revokeForUser(userId, clientId, now, reason);
   await Promise.all(families.map((id) => stores.cache.accessTokens.revokeFamily(id)));
 }
 

@@ -114,8 +114,11 @@ export interface LedgerMismatch {
 export interface ChargeStore {
   /** The allowance stored with the grant, or null (no grant, or no `charge`). */
   getAllowance(userId: number, clientId: number): Promise<Allowance | null>;
-  /** Stores (or, with null, removes) the allowance; `charge` must be among the grant's scopes. */
-  setAllowance(userId: number, clientId: number, allowance: Allowance | null): Promise<boolean>;
+  /**
+   * Stores (or, with null, removes with `charge`) the allowance; `charge` must be among the
+   * grant's scopes. The same transaction writes the app's `allowance.changed` event.
+   */
+  setAllowance(userId: number, clientId: number, allowance: Allowance | null, now?: Date): Promise<boolean>;
   usage(userId: number, clientId: number, periodStart: Date): Promise<bigint>;
   getBalance(userId: number): Promise<HeldBalance | null>;
 

@@ -21,6 +21,9 @@ export interface GrantStore {
    */
   upsert(userId: number, clientId: number, scopes: string[], allowance?: Allowance | null): Promise<Grant>;
   listByUser(userId: number): Promise<Grant[]>;
-  /** Removes the consent record. Token revocation is the caller's job (see RefreshTokenStore). */
-  delete(userId: number, clientId: number): Promise<boolean>;
+  /**
+   * The user removes the consent record; the same transaction writes the app's `grant.revoked`
+   * event (reason `disconnected`). Token revocation is the caller's job (see RefreshTokenStore).
+   */
+  delete(userId: number, clientId: number, now?: Date): Promise<boolean>;
 }

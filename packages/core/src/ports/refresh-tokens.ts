@@ -1,5 +1,6 @@
 import type { RefreshRefusal } from '../token/refresh-refusal.js';
 import type { PresentedRefreshToken } from '../token/refresh-token-format.js';
+import type { GrantRevokedReason } from '../webhooks/events.js';
 
 /**
  * A refresh token as read through its family's one row (SEC-81): the family's grant, and how
@@ -101,8 +102,17 @@ export interface RefreshTokenStore {
   undoRotation(familyId: string, oldHash: string, nextHash: string): Promise<boolean>;
   /** Revokes the family (every token of it); returns 1 when it was live, else 0. */
   revokeFamily(familyId: string, now: Date): Promise<number>;
-  /** Revokes the families of a user (optionally only for one client); returns the family ids touched. */
-  revokeForUser(userId: number, clientId: number | null, now: Date): Promise<string[]>;
+  /**
+   * Revokes the families of a user (optionally only for one client); returns the family ids
+   * touched. With `reason` (the user or an administrator ended the access), the same
+   * transaction writes `grant.revoked` for each app that had a live family.
+   */
+  revokeForUser(
+    userId: number,
+    clientId: number | null,
+    now: Date,
+    reason?: GrantRevokedReason,
+  ): Promise<string[]>;
   /** Revokes every family of a client; returns the family ids touched. */
   revokeForClient(clientId: number, now: Date): Promise<string[]>;
 }

@@ -20,6 +20,10 @@ export type RedeemResult =
 
 export interface TopupCodeStore {
   createBatch(batch: NewTopupBatch): Promise<void>;
-  /** Marks the code used and credits the user in one transaction; at most one success per code under any concurrency. */
-  redeem(codeHash: string, userId: number, now: Date): Promise<RedeemResult>;
+  /**
+   * Marks the code used and credits the user in one transaction; at most one success per code
+   * under any concurrency. `fromClientId`: the app whose top-up link brought the user — the
+   * same transaction writes its `topup.completed` event (SEC-98: only if the user granted it).
+   */
+  redeem(codeHash: string, userId: number, now: Date, fromClientId?: number | null): Promise<RedeemResult>;
 }

@@ -50,4 +50,10 @@ export interface WebhookStore {
   recordAttempt(attempt: DeliveryAttempt): Promise<void>;
   /** Newest first. */
   list(clientId: number, limit: number): Promise<WebhookEvent[]>;
+  /**
+   * Events still `pending` (neither delivered nor given up): how many — counted up to
+   * BACKLOG_COUNT_CAP, so a scrape stays cheap however large the backlog — and when the
+   * oldest was created (null when none). Read by the metrics scrape.
+   */
+  backlog(): Promise<{ count: number; oldestCreatedAt: Date | null }>;
 }

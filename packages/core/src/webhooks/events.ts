@@ -37,6 +37,55 @@ export function chargeEventData(charge: Charge, refund?: ChargeRefund): Record<s
   };
 }
 
+/** The events about a user's access and balance, each written with the change it reports. */
+export const ACCOUNT_EVENT_TYPES = ['topup.completed', 'grant.revoked', 'allowance.changed'] as const;
+export type AccountEventType = (typeof ACCOUNT_EVENT_TYPES)[number];
+
+/**
+ * Why an app's access ended (`grant.revoked`): `disconnected` — the user removed the app on
+ * /account (the consent is gone: the next authorization asks again); `password_reset` — a
+ * password reset ended every session and token; `account_disabled` — an administrator
+ * disabled the user. In the last two the consent stays and the app's tokens are revoked.
+ */
+export type GrantRevokedReason = 'disconnected' | 'password_reset' | 'account_disabled';
+
+/** The user as the app knows them: the `sub` of its tokens and userinfo. */
+const subject = (userId: number) => String(userId);
+
+/** `topup.completed`: a user the app sent to its top-up link redeemed a code (quota units). */
+export function topupEventData(
+  userId: number,
+  credited: bigint,
+  balanceAfter: bigint,
+): Record<string, unknown> {
+  return {
+    object: 'topup',
+    sub: subject(userId),
+    quota: credited.toString(),
+    balance_quota: balanceAfter.toString(),
+  };
+}
+
+/** `grant.revoked`: the app's access for this user ended. */
+export function grantRevokedEventData(userId: number, reason: GrantRevokedReason): Record<string, unknown> {
+  return { object: 'grant', sub: subject(userId), reason };
+}
+
+/**
+ * `allowance.changed`: the user's new allowance for the app, or null when they stopped its
+ * spending (`charge` left the grant and the app's tokens were revoked).
+ */
+export function allowanceEventData(
+  userId: number,
+  allowance: { limit: bigint; period: string } | null,
+): Record<string, unknown> {
+  return {
+    object: 'allowance',
+    sub: subject(userId),
+    allowance: allowance ? { limit_quota: allowance.limit.toString(), period: allowance.period } : null,
+  };
+}
+
 /** The JSON body of a delivery: `{ id, type, created, data }` (created in Unix seconds). */
 export function webhookBody(event: { id: string; type: string; createdAt: Date; data: unknown }): string {
   return JSON.stringify({

@@ -1,3 +1,4 @@
+export * from './delivery.js';
 export * from './destination.js';
 export * from './events.js';
 export * from './secret.js';

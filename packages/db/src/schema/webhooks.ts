@@ -1,4 +1,4 @@
-import { isNull as sqlIsNull } from 'drizzle-orm';
+import { sql, isNull as sqlIsNull } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { clients } from './clients.js';
 
@@ -42,5 +42,7 @@ export const webhookEvents = pgTable(
   (t) => [
     index('webhook_events_undispatched_idx').on(t.createdAt).where(sqlIsNull(t.dispatchedAt)),
     index('webhook_events_client_idx').on(t.clientId, t.createdAt),
+    // The backlog metric reads the oldest pending event and counts pending ones at each scrape.
+    index('webhook_events_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`),
   ],
 );

@@ -26,7 +26,7 @@ import {
   releaseMovements,
   sumMovements,
 } from '@gatehouse/core/charges';
-import { type ChargeEventType, chargeEventData } from '@gatehouse/core/webhooks';
+import { allowanceEventData, type ChargeEventType, chargeEventData } from '@gatehouse/core/webhooks';
 import { and, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
@@ -306,6 +306,31 @@ export function createChargeStore(db: Db): ChargeStore {
     });
   }
 
+  /** The grant's allowance as the user set it (null: `charge` leaves the grant); true when changed. */
+  async function updateAllowance(tx: Tx, userId: number, clientId: number, allowance: Allowance | null) {
+    const rows = await tx
+      .update(grants)
+      .set(
+        allowance
+          ? { chargeLimit: allowance.limit, chargePeriod: allowance.period, updatedAt: new Date() }
+          : {
+              chargeLimit: null,
+              chargePeriod: null,
+              scopes: sql`array_remove(${grants.scopes}, 'charge')`,
+              updatedAt: new Date(),
+            },
+      )
+      .where(
+        and(
+          eq(grants.userId, userId),
+          eq(grants.clientId, clientId),
+          allowance ? sql`'charge' = ANY(${grants.scopes})` : undefined,
+        ),
+      )
+      .returning({ userId: grants.userId });
+    return rows.length > 0;
+  }
+
   return translateErrors({
     async getAllowance(userId: number, clientId: number): Promise<Allowance | null> {
       const [row] = await db
@@ -316,28 +341,24 @@ export function createChargeStore(db: Db): ChargeStore {
       return { limit: row.limit, period: row.period };
     },
 
-    async setAllowance(userId: number, clientId: number, allowance: Allowance | null): Promise<boolean> {
-      const rows = await db
-        .update(grants)
-        .set(
-          allowance
-            ? { chargeLimit: allowance.limit, chargePeriod: allowance.period, updatedAt: new Date() }
-            : {
-                chargeLimit: null,
-                chargePeriod: null,
-                scopes: sql`array_remove(${grants.scopes}, 'charge')`,
-                updatedAt: new Date(),
-              },
-        )
-        .where(
-          and(
-            eq(grants.userId, userId),
-            eq(grants.clientId, clientId),
-            allowance ? sql`'charge' = ANY(${grants.scopes})` : undefined,
-          ),
-        )
-        .returning({ userId: grants.userId });
-      return rows.length > 0;
+    async setAllowance(
+      userId: number,
+      clientId: number,
+      allowance: Allowance | null,
+      now = new Date(),
+    ): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const changed = await updateAllowance(tx, userId, clientId, allowance);
+        if (changed) {
+          await recordEventInTransaction(tx, {
+            clientId,
+            type: 'allowance.changed',
+            data: allowanceEventData(userId, allowance),
+            createdAt: now,
+          });
+        }
+        return changed;
+      });
     },
 
     usage: (userId: number, clientId: number, periodStart: Date) =>

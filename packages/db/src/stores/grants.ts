@@ -1,9 +1,11 @@
 import type { Allowance, Grant, GrantStore } from '@gatehouse/core';
+import { grantRevokedEventData } from '@gatehouse/core/webhooks';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
 import { grants } from '../schema/grants.js';
 import { scopeSet } from './scopes.js';
+import { recordEventInTransaction } from './webhooks.js';
 
 type GrantRow = typeof grants.$inferSelect;
 
@@ -77,12 +79,21 @@ export function createGrantStore(db: Db): GrantStore {
       return rows.map(toGrant);
     },
 
-    async delete(userId: number, clientId: number): Promise<boolean> {
-      const rows = await db
-        .delete(grants)
-        .where(and(eq(grants.userId, userId), eq(grants.clientId, clientId)))
-        .returning({ userId: grants.userId });
-      return rows.length > 0;
+    async delete(userId: number, clientId: number, now = new Date()): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .delete(grants)
+          .where(and(eq(grants.userId, userId), eq(grants.clientId, clientId)))
+          .returning({ userId: grants.userId });
+        if (rows.length === 0) return false;
+        await recordEventInTransaction(tx, {
+          clientId,
+          type: 'grant.revoked',
+          data: grantRevokedEventData(userId, 'disconnected'),
+          createdAt: now,
+        });
+        return true;
+      });
     },
   });
 }

@@ -7,12 +7,14 @@ import {
   type RotationRequest,
   refreshRefusal,
 } from '@gatehouse/core';
+import { type GrantRevokedReason, grantRevokedEventData } from '@gatehouse/core/webhooks';
 import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
 import { refreshTokenFamilies, refreshTokenLegacyHashes } from '../schema/refresh-token-families.js';
 import { users } from '../schema/users.js';
 import { placeholder } from './placeholders.js';
+import { recordEventInTransaction } from './webhooks.js';
 
 type FamilyRow = typeof refreshTokenFamilies.$inferSelect;
 
@@ -248,9 +250,31 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
       return (await revokeWhere(eq(f.id, familyId), now)).length;
     },
 
-    async revokeForUser(userId: number, clientId: number | null, now: Date): Promise<string[]> {
+    async revokeForUser(
+      userId: number,
+      clientId: number | null,
+      now: Date,
+      reason?: GrantRevokedReason,
+    ): Promise<string[]> {
       const forUser = eq(f.userId, userId);
-      return revokeWhere(clientId === null ? forUser : and(forUser, eq(f.clientId, clientId)), now);
+      const condition = clientId === null ? forUser : and(forUser, eq(f.clientId, clientId));
+      if (!reason) return revokeWhere(condition, now);
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .update(f)
+          .set({ revokedAt: now })
+          .where(and(condition, isNull(f.revokedAt)))
+          .returning({ id: f.id, clientId: f.clientId });
+        for (const app of new Set(rows.map((row) => row.clientId))) {
+          await recordEventInTransaction(tx, {
+            clientId: app,
+            type: 'grant.revoked',
+            data: grantRevokedEventData(userId, reason),
+            createdAt: now,
+          });
+        }
+        return rows.map((row) => row.id);
+      });
     },
 
     async revokeForClient(clientId: number, now: Date): Promise<string[]> {

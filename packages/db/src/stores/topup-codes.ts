@@ -1,4 +1,5 @@
 import type { LedgerEntry, NewTopupBatch, RedeemResult, TopupCodeStore } from '@gatehouse/core';
+import { topupEventData } from '@gatehouse/core/webhooks';
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { DatabaseError, translateErrors } from '../errors.js';
@@ -11,6 +12,7 @@ import {
   toBalance,
   toEntry,
 } from './balance-change.js';
+import { recordEventInTransaction } from './webhooks.js';
 
 /** Thrown inside the redemption transaction to roll the code back when its credit is over the cap. */
 class OverBalanceLimit extends Error {}
@@ -30,10 +32,15 @@ export function createTopupCodeStore(db: Db): TopupCodeStore {
       );
     },
 
-    async redeem(codeHash: string, userId: number, now: Date): Promise<RedeemResult> {
+    async redeem(
+      codeHash: string,
+      userId: number,
+      now: Date,
+      fromClientId: number | null = null,
+    ): Promise<RedeemResult> {
       let entry: LedgerEntry | null;
       try {
-        entry = await redeemInTransaction(codeHash, userId, now);
+        entry = await redeemInTransaction(codeHash, userId, now, fromClientId);
       } catch (error) {
         if (error instanceof OverBalanceLimit) return { kind: 'balance_limit' };
         throw error;
@@ -49,7 +56,7 @@ export function createTopupCodeStore(db: Db): TopupCodeStore {
     },
   });
 
-  function redeemInTransaction(codeHash: string, userId: number, now: Date) {
+  function redeemInTransaction(codeHash: string, userId: number, now: Date, fromClientId: number | null) {
     return db.transaction(async (tx) => {
       // The row lock taken here makes concurrent redeemers wait; after the winner
       // commits they re-check `redeemed_at IS NULL` and match nothing.
@@ -85,7 +92,17 @@ export function createTopupCodeStore(db: Db): TopupCodeStore {
         }
         throw new DatabaseError('top-up credit refused', undefined);
       }
-      return toEntry(row);
+      const entry = toEntry(row);
+      if (fromClientId !== null) {
+        await recordEventInTransaction(tx, {
+          clientId: fromClientId,
+          type: 'topup.completed',
+          data: topupEventData(userId, entry.amount, entry.balanceAfter),
+          createdAt: now,
+          grantOf: userId,
+        });
+      }
+      return entry;
     });
   }
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { WebhookEndpoint, WebhookEvent, WebhookStore } from '@gatehouse/core';
-import { newEventId } from '@gatehouse/core/webhooks';
+import { BACKLOG_COUNT_CAP, newEventId } from '@gatehouse/core/webhooks';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
+import { grants } from '../schema/grants.js';
 import { webhookEndpoints, webhookEvents } from '../schema/webhooks.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -30,13 +31,28 @@ function toEvent(row: EventRow): WebhookEvent {
  */
 export async function recordEventInTransaction(
   tx: Tx,
-  event: { clientId: number; type: string; data: Record<string, unknown>; createdAt: Date },
+  event: {
+    clientId: number;
+    type: string;
+    data: Record<string, unknown>;
+    createdAt: Date;
+    /**
+     * SEC-98: only when this user has a grant with the app — for events the app did not
+     * cause itself (a top-up reached through a link anyone could build with its client_id).
+     */
+    grantOf?: number;
+  },
 ): Promise<void> {
+  const granted =
+    event.grantOf === undefined
+      ? sql``
+      : sql` and exists (select 1 from ${grants} where ${grants.userId} = ${event.grantOf}
+               and ${grants.clientId} = ${webhookEndpoints.clientId})`;
   await tx.execute(sql`
     insert into ${webhookEvents} (id, client_id, type, data, created_at)
     select ${newEventId(randomBytes)}, ${webhookEndpoints.clientId}, ${event.type},
            ${JSON.stringify(event.data)}::jsonb, ${event.createdAt.toISOString()}::timestamptz
-    from ${webhookEndpoints} where ${webhookEndpoints.clientId} = ${event.clientId}`);
+    from ${webhookEndpoints} where ${webhookEndpoints.clientId} = ${event.clientId}${granted}`);
 }
 
 export function createWebhookStore(db: Db): WebhookStore {
@@ -109,6 +125,25 @@ export function createWebhookStore(db: Db): WebhookStore {
         .orderBy(desc(webhookEvents.createdAt))
         .limit(limit);
       return rows.map(toEvent);
+    },
+
+    async backlog() {
+      // Both read the partial index on pending events; the count stops at the cap.
+      const pending = sql`${webhookEvents.status} = 'pending'`;
+      const [oldest] = await db
+        .select({ createdAt: webhookEvents.createdAt })
+        .from(webhookEvents)
+        .where(pending)
+        .orderBy(asc(webhookEvents.createdAt))
+        .limit(1);
+      const capped = db
+        .select({ one: sql`1`.as('one') })
+        .from(webhookEvents)
+        .where(pending)
+        .limit(BACKLOG_COUNT_CAP)
+        .as('capped');
+      const [counted] = await db.select({ count: sql<number>`count(*)::int` }).from(capped);
+      return { count: Number(counted?.count ?? 0), oldestCreatedAt: oldest?.createdAt ?? null };
     },
   });
 }

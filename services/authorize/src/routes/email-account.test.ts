@@ -151,6 +151,10 @@ describe('password reset (SEC-63, SEC-64)', () => {
     const user = await seedUser(stores);
     const seeded = await seedClient(stores);
     const tokens = await grantAndIssue(stores, user, seeded.client);
+    await stores.db.webhooks.setEndpoint(seeded.client.id, {
+      url: 'https://h.example/in',
+      encryptedSecret: 'x',
+    });
     const other = new Browser(app);
     await other.login(user.username);
     expect((await other.get('/account')).statusCode).toBe(200);
@@ -177,6 +181,10 @@ describe('password reset (SEC-63, SEC-64)', () => {
 
     expect((await other.get('/account')).statusCode).toBe(302);
     expect(await tokensAlive(stores, tokens)).toEqual({ access: false, refresh: false });
+    // The app is told its access ended, in the revocation's transaction.
+    expect((await stores.db.webhooks.list(seeded.client.id, 5)).map((e) => [e.type, e.data.reason])).toEqual([
+      ['grant.revoked', 'password_reset'],
+    ]);
     expect((await new Browser(app).login(user.username)).statusCode).toBe(400);
     expect((await new Browser(app).login(user.username, 'a brand new password')).statusCode).toBe(303);
     const types = (await stores.db.audit.list({ userId: user.id, limit: 20 })).map((e) => e.type);

@@ -339,6 +339,34 @@ describe('POST /topup', () => {
     expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(2);
   });
 
+  it('writes topup.completed for the app whose link brought the user, with the redemption (SEC-98)', async () => {
+    const hooked = await seedClient(stores, { redirectUris: ['https://app.example.com/oauth/callback'] });
+    await stores.db.webhooks.setEndpoint(hooked.client.id, {
+      url: 'https://hooks.example.com/in',
+      encryptedSecret: 'not read by this test',
+    });
+    const { user, browser } = await signedIn();
+    const { codes } = await createCodes(3n * USD, 2);
+    // Not granted yet: anyone may build a link with this client_id, so the app hears nothing.
+    expect((await redeem(browser, codes[0]!, { client_id: hooked.client.clientId })).statusCode).toBe(200);
+    expect(await stores.db.webhooks.list(hooked.client.id, 5)).toEqual([]);
+
+    await stores.db.grants.upsert(user.id, hooked.client.id, ['profile']);
+    expect((await redeem(browser, codes[1]!, { client_id: hooked.client.clientId })).statusCode).toBe(200);
+    const events = await stores.db.webhooks.list(hooked.client.id, 5);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      [
+        'topup.completed',
+        {
+          object: 'topup',
+          sub: String(user.id),
+          quota: (3n * USD).toString(),
+          balance_quota: (6n * USD).toString(),
+        },
+      ],
+    ]);
+  });
+
   it('POST-redirect-GET: the result page reloads without redeeming again, and is this user’s only', async () => {
     const { user, browser } = await signedIn();
     const { codes } = await createCodes(2n * USD);

@@ -174,7 +174,7 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
 
     const wellFormed = CODE_FORMAT.test(code);
     const result: RedeemResult = wellFormed
-      ? await stores.db.topupCodes.redeem(sha256Hex(code), session.userId, new Date())
+      ? await stores.db.topupCodes.redeem(sha256Hex(code), session.userId, new Date(), target.client?.id)
       : { kind: 'not_found' };
 
     if (result.kind === 'balance_limit') {

@@ -130,7 +130,7 @@ export const adminUserRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
     // from this moment; the revocation then removes them for good.
     const user = await stores.db.users.setStatus(id, 'disabled');
     if (!user) throw notFound(`no user with id ${raw}`);
-    await revokeUserGrants(stores, id, null);
+    await revokeUserGrants(stores, id, null, new Date(), 'account_disabled');
     await audit(stores, request, {
       type: 'user.disabled',
       actor: 'admin',

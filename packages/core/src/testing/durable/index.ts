@@ -18,7 +18,7 @@ import { describeUserinfoReaderContract } from './userinfo.js';
 import { describeUserStoreContract } from './users.js';
 
 export type { DurableStoresUnderTest, OpenDurableStores } from './fixtures.js';
-export { createClient, createUser, unique } from './fixtures.js';
+export { createClient, createUser, newRefreshToken, randomHash, unique } from './fixtures.js';
 export {
   describeAuditStoreContract,
   describeChargeStoreContract,
