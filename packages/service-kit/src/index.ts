@@ -16,3 +16,4 @@ export * from './safe-input.js';
 export * from './stores.js';
 export * from './tracing.js';
 export type * from './types.js';
+export * from './webhook-dispatch.js';

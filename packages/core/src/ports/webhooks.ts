@@ -50,4 +50,10 @@ export interface WebhookStore {
   recordAttempt(attempt: DeliveryAttempt): Promise<void>;
   /** Newest first. */
   list(clientId: number, limit: number): Promise<WebhookEvent[]>;
+  /**
+   * Resend: the app's event goes back to `pending` and undispatched, so the dispatcher hands
+   * it to a new delivery job (same event id, so the same `webhook-id`). Attempts so far are
+   * kept. Null when the app has no event with this id.
+   */
+  requeue(clientId: number, eventId: string): Promise<WebhookEvent | null>;
 }

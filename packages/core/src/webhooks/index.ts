@@ -1,3 +1,4 @@
+export * from './app-webhooks.js';
 export * from './destination.js';
 export * from './events.js';
 export * from './secret.js';

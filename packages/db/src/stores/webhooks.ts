@@ -110,5 +110,14 @@ export function createWebhookStore(db: Db): WebhookStore {
         .limit(limit);
       return rows.map(toEvent);
     },
+
+    async requeue(clientId: number, eventId: string): Promise<WebhookEvent | null> {
+      const [row] = await db
+        .update(webhookEvents)
+        .set({ status: 'pending', dispatchedAt: null })
+        .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.clientId, clientId)))
+        .returning();
+      return row ? toEvent(row) : null;
+    },
   });
 }
