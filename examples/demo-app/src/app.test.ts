@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO } from '@gatehouse/stack/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -536,6 +537,8 @@ describe('demo app routes', () => {
     });
     expect(config.webhookSecret).toBe(secret);
     expect(loadConfig({}).webhookSecret).toBe(DEVELOPMENT_CLIENT.webhookSecret);
+    // `pnpm start`: the secret the provider's seed gives the demo client's webhook.
+    expect(DEVELOPMENT_CLIENT.webhookSecret).toBe(DEMO.webhookSecret);
     expect(() => loadConfig({ DEMO_WEBHOOK_SECRET: 'not-a-secret' })).toThrow(/DEMO_WEBHOOK_SECRET/);
     const own = await buildDemoApp({ config, fetch: provider.fetch });
     try {
