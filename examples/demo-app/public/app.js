@@ -51,6 +51,7 @@ function renderUser(info) {
   if (info.balance) renderBalance(info.balance);
   renderPurchases(info);
   show('signed-in');
+  loadWebhooks();
 }
 
 /** With `charge` granted, userinfo carries `allowance` (null only when none was set). */
@@ -67,6 +68,34 @@ function renderAllowance(allowance) {
     const period = allowance.period === 'total' ? 'in total' : `this ${allowance.period}`;
     $('premium-allowance').textContent =
       `Spending limit: ${allowance.remaining.amount} of ${allowance.limit.amount} ${allowance.currency} left ${period}.`;
+  }
+}
+
+function renderWebhooks(events) {
+  const list = $('webhook-log');
+  list.replaceChildren(
+    ...events.map((event) => {
+      const item = document.createElement('li');
+      item.dataset.type = event.type;
+      item.dataset.id = event.id;
+      const type = document.createElement('code');
+      type.textContent = event.type;
+      const detail = document.createElement('span');
+      detail.className = 'muted small';
+      const times = event.deliveries > 1 ? ` · received ${event.deliveries} times` : '';
+      detail.textContent = ` ${event.summary ?? event.id} · ${new Date(event.receivedAt).toLocaleTimeString()}${times}`;
+      item.append(type, detail);
+      return item;
+    }),
+  );
+  $('webhook-empty').hidden = events.length > 0;
+}
+
+async function loadWebhooks() {
+  try {
+    renderWebhooks((await api('/api/webhooks')).events);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) handleError(error);
   }
 }
 
@@ -187,6 +216,12 @@ $('buy-premium').addEventListener('click', async () => {
   } finally {
     setBusy($('buy-premium'), false);
   }
+});
+
+$('refresh-webhooks').addEventListener('click', async () => {
+  setBusy($('refresh-webhooks'), true);
+  await loadWebhooks();
+  setBusy($('refresh-webhooks'), false);
 });
 
 $('logout').addEventListener('click', async () => {

@@ -1,9 +1,18 @@
+import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO } from '@gatehouse/stack/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildDemoApp, DEVELOPMENT_CLIENT, loadConfig, SessionStore } from './app.js';
+import {
+  buildDemoApp,
+  DEVELOPMENT_CLIENT,
+  loadConfig,
+  SessionStore,
+  WEBHOOK_PATH,
+  WebhookLog,
+} from './app.js';
 import { fakeProvider, ISSUER } from './testing/fake-provider.js';
 
 const APP_URL = 'http://localhost:3001';
@@ -456,5 +465,93 @@ describe('demo app routes', () => {
         expect(text).not.toMatch(/\son[a-z]+="/);
       }
     }
+  });
+
+  /** A Standard Webhooks delivery signed with `secret`, as Gatehouse sends it (API.md §15). */
+  function delivery(
+    secret: string,
+    event: { id: string; type: string; data: Record<string, unknown> },
+    sentAt = Math.floor(Date.now() / 1000),
+  ) {
+    const body = JSON.stringify({ ...event, created: sentAt });
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const signature = createHmac('sha256', key).update(`${event.id}.${sentAt}.${body}`).digest('base64');
+    return {
+      method: 'POST' as const,
+      url: WEBHOOK_PATH,
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': event.id,
+        'webhook-timestamp': String(sentAt),
+        'webhook-signature': `v1,${signature}`,
+      },
+      payload: body,
+    };
+  }
+
+  const held = {
+    id: 'evt_0123456789abcdef0123456789abcdef',
+    type: 'charge.held',
+    data: { object: 'charge', id: 'ch_abc', status: 'held' },
+  };
+
+  it('logs a webhook that verifies with its secret, shown to a signed-in page newest first; a redelivery is one entry', async () => {
+    const secret = DEVELOPMENT_CLIENT.webhookSecret;
+    expect((await app.inject(delivery(secret, held))).statusCode).toBe(204);
+    const captured = { ...held, id: 'evt_fedcba9876543210fedcba9876543210', type: 'charge.captured' };
+    expect((await app.inject(delivery(secret, captured))).statusCode).toBe(204);
+    expect((await app.inject(delivery(secret, held))).statusCode).toBe(204);
+
+    expect((await app.inject({ url: '/api/webhooks' })).statusCode).toBe(401);
+    const { cookie } = await login();
+    const log = await app.inject({ url: '/api/webhooks', headers: { cookie } });
+    expect(log.statusCode).toBe(200);
+    expect(log.json().events).toMatchObject([
+      { id: held.id, type: 'charge.held', deliveries: 2, summary: 'ch_abc held' },
+      { id: captured.id, type: 'charge.captured', deliveries: 1 },
+    ]);
+  });
+
+  it('refuses a webhook with a wrong signature, another secret, or an old timestamp, and logs none', async () => {
+    const forged = delivery(DEVELOPMENT_CLIENT.webhookSecret, held);
+    forged.headers['webhook-signature'] = `v1,${Buffer.alloc(32).toString('base64')}`;
+    const tampered = delivery(DEVELOPMENT_CLIENT.webhookSecret, held);
+    tampered.payload = tampered.payload.replace('held', 'captured');
+    const other = delivery(`whsec_${Buffer.alloc(32, 7).toString('base64')}`, held);
+    const replayed = delivery(DEVELOPMENT_CLIENT.webhookSecret, held, Math.floor(Date.now() / 1000) - 3600);
+    for (const attempt of [forged, tampered, other, replayed]) {
+      const response = await app.inject(attempt);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toBe('invalid_signature');
+    }
+    const { cookie } = await login();
+    expect((await app.inject({ url: '/api/webhooks', headers: { cookie } })).json().events).toEqual([]);
+  });
+
+  it('verifies with DEMO_WEBHOOK_SECRET when set, and refuses a setting that is no whsec_ secret', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const config = loadConfig({
+      GATEHOUSE_ISSUER: ISSUER,
+      DEMO_APP_URL: APP_URL,
+      DEMO_WEBHOOK_SECRET: secret,
+    });
+    expect(config.webhookSecret).toBe(secret);
+    expect(loadConfig({}).webhookSecret).toBe(DEVELOPMENT_CLIENT.webhookSecret);
+    // `pnpm start`: the secret the provider's seed gives the demo client's webhook.
+    expect(DEVELOPMENT_CLIENT.webhookSecret).toBe(DEMO.webhookSecret);
+    expect(() => loadConfig({ DEMO_WEBHOOK_SECRET: 'not-a-secret' })).toThrow(/DEMO_WEBHOOK_SECRET/);
+    const own = await buildDemoApp({ config, fetch: provider.fetch });
+    try {
+      expect((await own.inject(delivery(secret, held))).statusCode).toBe(204);
+      expect((await own.inject(delivery(DEVELOPMENT_CLIENT.webhookSecret, held))).statusCode).toBe(400);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('keeps only the last events of the log', () => {
+    const log = new WebhookLog(3);
+    for (let i = 0; i < 5; i++) log.add({ id: `evt_${i}`, type: 'webhook.test', created: i, data: {} });
+    expect(log.list().map((e) => e.id)).toEqual(['evt_4', 'evt_3', 'evt_2']);
   });
 });

@@ -21,9 +21,11 @@ import type { DemoConfig } from './config.js';
 import { answerUnknownPaths } from './not-found.js';
 import { buyPremiumFeature, PurchaseUpstreamError, SUGGESTED_ALLOWANCE } from './purchase.js';
 import { type AppSession, PENDING_LOGIN_TTL_MS, SESSION_TTL_MS, SessionStore } from './sessions.js';
+import { WebhookLog, webhookReceiver } from './webhooks.js';
 
 export { DEVELOPMENT_CLIENT, type DemoConfig, loadConfig } from './config.js';
 export { type AppSession, SessionStore } from './sessions.js';
+export { type LoggedEvent, WEBHOOK_PATH, WebhookLog } from './webhooks.js';
 
 export interface DemoAppOptions {
   config: DemoConfig;
@@ -31,6 +33,8 @@ export interface DemoAppOptions {
   fetch?: FetchLike;
   /** Server-side sessions. Default: a fresh in-memory store. */
   sessions?: SessionStore;
+  /** The verified webhooks received. Default: a fresh in-memory log of the last 50. */
+  webhookLog?: WebhookLog;
 }
 
 const COOKIE = 'demo_session';
@@ -79,6 +83,7 @@ function loginErrorCode(error: unknown): string {
 export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) => {
   const { config } = options;
   const sessions = options.sessions ?? new SessionStore();
+  const webhookLog = options.webhookLog ?? new WebhookLog();
   const gatehouse: GatehouseClient = createGatehouseClient({
     issuer: config.issuer,
     clientId: config.clientId,
@@ -259,6 +264,14 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
       topup_url: await user.topupUrl(`${config.appUrl}/`),
     })),
   );
+
+  // Gatehouse posts signed events here; the page shows them (the app's log, for anyone signed in).
+  await app.register(webhookReceiver, { secret: config.webhookSecret, log: webhookLog });
+  app.get('/api/webhooks', async (request, reply) => {
+    if (!readSession(request)?.tokens) return loginRequired(reply);
+    reply.header('cache-control', 'no-store');
+    return { events: webhookLog.list() };
+  });
 
   app.post('/auth/logout', async (request, reply) => {
     const session = readSession(request);

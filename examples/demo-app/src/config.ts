@@ -15,13 +15,25 @@ export interface DemoConfig {
   redirectUri: string;
   /** Signs the session cookie. Random per process unless `DEMO_SESSION_SECRET` is set. */
   sessionSecret: string;
+  /** Verifies Gatehouse's webhooks (`DEMO_WEBHOOK_SECRET`, the `whsec_…` the console showed once). */
+  webhookSecret: string;
 }
 
 /** The development client seeded by Gatehouse (services/stack/src/seed.ts). Never use it in production. */
 export const DEVELOPMENT_CLIENT = {
   clientId: 'gh_demo_app',
   clientSecret: 'gth_cs_demo-app-development-secret-do-not-use-in-production',
+  /** The signing secret the seed gives the client's webhook (a published development value). */
+  webhookSecret: 'whsec_ZGVtby1hcHAtd2ViaG9vay1zZWNyZXQtZGV2LW9ubHk=',
 } as const;
+
+function webhookSecret(value: string | undefined): string {
+  if (value === undefined || value === '') return DEVELOPMENT_CLIENT.webhookSecret;
+  if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value)) {
+    throw new Error('DEMO_WEBHOOK_SECRET must be the whsec_… signing secret Gatehouse showed');
+  }
+  return value;
+}
 
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -66,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     appUrl,
     redirectUri: `${appUrl}/oauth/callback`,
     sessionSecret: env.DEMO_SESSION_SECRET || randomBytes(32).toString('base64url'),
+    webhookSecret: webhookSecret(env.DEMO_WEBHOOK_SECRET),
   };
 }

@@ -17,3 +17,4 @@ export * from './stores.js';
 export * from './tracing.js';
 export type * from './types.js';
 export * from './webhook-metrics.js';
+export * from './webhook-dispatch.js';

@@ -102,3 +102,81 @@ describe('/api/oauth_apps/{id}/webhook', () => {
     expect(foreign.statusCode).toBe(404);
   });
 });
+
+describe('POST /api/oauth_apps/{id}/webhook/deliveries/{delivery_id}/resend', () => {
+  it('puts a delivered event back in the queue under the same id, keeping its attempts', async () => {
+    const { headers, id } = await ownApp();
+    const url = `/api/oauth_apps/${id}/webhook`;
+    await t.app.inject({
+      method: 'PUT',
+      url,
+      headers,
+      payload: { webhook_url: 'https://hooked.example.com/h' },
+    });
+    const test = await t.app.inject({ method: 'POST', url: `${url}/test`, headers });
+    const eventId = test.json().data.id as string;
+    // As the delivery job would: one successful try, and the event no longer undispatched.
+    await t.stores.db.webhooks.markDispatched([eventId], new Date());
+    await t.stores.db.webhooks.recordAttempt({
+      eventId,
+      succeeded: true,
+      final: false,
+      responseCode: 204,
+      error: null,
+      at: new Date(),
+    });
+
+    const resent = await t.app.inject({
+      method: 'POST',
+      url: `${url}/deliveries/${eventId}/resend`,
+      headers,
+    });
+    expect(resent.statusCode).toBe(202);
+    expect(resent.json().data).toMatchObject({
+      id: eventId,
+      status: 'pending',
+      attempts: 1,
+      response_code: 204,
+    });
+    expect((await t.stores.db.webhooks.undispatched(1000)).map((e) => e.id)).toContain(eventId);
+    const audit = await t.stores.db.audit.list({ type: 'client.webhook_resent', limit: 100 });
+    expect(audit.some((entry) => entry.data.event_id === eventId)).toBe(true);
+  });
+
+  it('404 for another app’s delivery, an unknown one, and an app without a webhook URL', async () => {
+    const mine = await ownApp();
+    const theirs = await ownApp();
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/oauth_apps/${theirs.id}/webhook`,
+      headers: theirs.headers,
+      payload: { webhook_url: 'https://theirs.example.com/h' },
+    });
+    const test = await t.app.inject({
+      method: 'POST',
+      url: `/api/oauth_apps/${theirs.id}/webhook/test`,
+      headers: theirs.headers,
+    });
+    const theirEvent = test.json().data.id as string;
+    await t.stores.db.webhooks.markDispatched([theirEvent], new Date());
+    const resend = (appId: number, eventId: string, headers: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/oauth_apps/${appId}/webhook/deliveries/${eventId}/resend`,
+        headers,
+      });
+    // Without a URL of its own, and then with one: another app's event is not its to resend.
+    expect((await resend(mine.id, theirEvent, mine.headers)).statusCode).toBe(404);
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/oauth_apps/${mine.id}/webhook`,
+      headers: mine.headers,
+      payload: { webhook_url: 'https://mine.example.com/h' },
+    });
+    expect((await resend(mine.id, theirEvent, mine.headers)).statusCode).toBe(404);
+    expect((await resend(theirs.id, theirEvent, mine.headers)).statusCode).toBe(404);
+    expect((await resend(mine.id, 'evt_unknown', mine.headers)).statusCode).toBe(404);
+    // None of the refused resends put their event back in the queue.
+    expect((await t.stores.db.webhooks.undispatched(1000)).map((e) => e.id)).not.toContain(theirEvent);
+  });
+});

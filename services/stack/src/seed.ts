@@ -1,4 +1,5 @@
 import { type Config, type Stores, sha256Hex } from '@gatehouse/core';
+import { appWebhookSettings, setAppWebhookUrl } from '@gatehouse/core/webhooks';
 import { hashPassword } from '@gatehouse/service-kit';
 
 /** Well-known development credentials: seeded only in development, only into an empty database. */
@@ -11,11 +12,17 @@ export const DEMO = {
   clientId: 'gh_demo_app',
   clientSecret: 'gth_cs_demo-app-development-secret-do-not-use-in-production',
   clientName: 'Demo App',
+  /** The demo app's webhook receiver, under DEMO_APP_URL (examples/demo-app/src/webhooks.ts). */
+  webhookPath: '/webhooks/gatehouse',
+  /** The published development signing secret the demo app verifies with by default. */
+  webhookSecret: 'whsec_ZGVtby1hcHAtd2ViaG9vay1zZWNyZXQtZGV2LW9ubHk=',
 } as const;
 
 export interface SeedResult {
   seeded: boolean;
   redirectUri: string;
+  /** The demo client's webhook URL; null when none was seeded (DEMO_APP_URL is plain http off loopback). */
+  webhookUrl: string | null;
 }
 
 /**
@@ -26,7 +33,7 @@ export interface SeedResult {
 export async function seedDemoData(stores: Stores, config: Config): Promise<SeedResult> {
   const redirectUri = `${config.demoAppUrl}/oauth/callback`;
   if (config.env !== 'development' || !config.seedDemoData || !(await stores.db.users.isEmpty())) {
-    return { seeded: false, redirectUri };
+    return { seeded: false, redirectUri, webhookUrl: null };
   }
   const user = await stores.db.users.create({
     username: DEMO.username,
@@ -58,11 +65,20 @@ export async function seedDemoData(stores: Stores, config: Config): Promise<Seed
     chargesEnabled: true,
     allowedScopes: ['profile', 'balance', 'charge'],
   });
+  // The demo app's webhook log: its loopback receiver, by the developer API's own rules
+  // (plain http only to loopback, only in development — SEC-93), with the known secret.
+  const webhook = await setAppWebhookUrl(
+    stores,
+    appWebhookSettings(config),
+    client.id,
+    `${config.demoAppUrl}${DEMO.webhookPath}`,
+    { secret: DEMO.webhookSecret },
+  );
   await stores.db.audit.append({
     type: 'seed.demo_data',
     actor: 'seed',
     userId: user.id,
     clientId: DEMO.clientId,
   });
-  return { seeded: true, redirectUri };
+  return { seeded: true, redirectUri, webhookUrl: webhook.ok ? webhook.url : null };
 }

@@ -56,4 +56,10 @@ export interface WebhookStore {
    * oldest was created (null when none). Read by the metrics scrape.
    */
   backlog(): Promise<{ count: number; oldestCreatedAt: Date | null }>;
+  /**
+   * Resend: the app's event goes back to `pending` and undispatched, so the dispatcher hands
+   * it to a new delivery job (same event id, so the same `webhook-id`). Attempts so far are
+   * kept. Null when the app has no event with this id.
+   */
+  requeue(clientId: number, eventId: string): Promise<WebhookEvent | null>;
 }

@@ -1,4 +1,5 @@
 export * from './delivery.js';
+export * from './app-webhooks.js';
 export * from './destination.js';
 export * from './events.js';
 export * from './secret.js';

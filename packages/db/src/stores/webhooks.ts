@@ -145,5 +145,14 @@ export function createWebhookStore(db: Db): WebhookStore {
       const [counted] = await db.select({ count: sql<number>`count(*)::int` }).from(capped);
       return { count: Number(counted?.count ?? 0), oldestCreatedAt: oldest?.createdAt ?? null };
     },
+
+    async requeue(clientId: number, eventId: string): Promise<WebhookEvent | null> {
+      const [row] = await db
+        .update(webhookEvents)
+        .set({ status: 'pending', dispatchedAt: null })
+        .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.clientId, clientId)))
+        .returning();
+      return row ? toEvent(row) : null;
+    },
   });
 }

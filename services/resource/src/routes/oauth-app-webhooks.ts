@@ -1,15 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { type Config, keyEncryptionSecret, type Stores, type WebhookEvent } from '@gatehouse/core';
+import type { Config, Stores, WebhookEvent } from '@gatehouse/core';
 import {
-  deriveWebhookSecretKey,
-  encryptWebhookSecret,
-  newEventId,
-  newWebhookSecret,
-  TEST_EVENT_TYPE,
-  webhookUrlProblem,
+  appWebhookSettings,
+  listAppWebhookDeliveries,
+  queueTestWebhookEvent,
+  removeAppWebhook,
+  resendAppWebhookEvent,
+  rotateAppWebhookSecret,
+  setAppWebhookUrl,
 } from '@gatehouse/core/webhooks';
-import { WEBHOOK_DISPATCH } from '@gatehouse/jobs';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { kickWebhookDispatch } from '@gatehouse/service-kit';
+import type { FastifyPluginAsync } from 'fastify';
 import { badRequest, notFound, ok } from '../envelope.js';
 import { audit } from '../request-parts.js';
 import { developerOf, ownedApp } from './oauth-apps.js';
@@ -36,24 +36,7 @@ export const oauthAppWebhookRoutes: FastifyPluginAsync<{ stores: Stores; config:
   app,
   { stores, config },
 ) => {
-  const secretKey = deriveWebhookSecretKey(keyEncryptionSecret(config));
-  const policy = { production: config.env === 'production' };
-
-  /** Hands new events to the queue now instead of at the next minute's tick. */
-  async function kick(request: FastifyRequest) {
-    await stores.jobs?.enqueue(WEBHOOK_DISPATCH, {}).catch((error: unknown) => {
-      request.log.warn({ err: error }, 'webhook dispatch not queued; the next tick sends it');
-    });
-  }
-
-  async function writeSecret(clientId: number, url: string) {
-    const secret = newWebhookSecret();
-    await stores.db.webhooks.setEndpoint(clientId, {
-      url,
-      encryptedSecret: await encryptWebhookSecret(secret, clientId, secretKey),
-    });
-    return secret;
-  }
+  const settings = appWebhookSettings(config);
 
   app.get('/api/oauth_apps/:id/webhook', async (request) => {
     const client = await ownedApp(request, stores);
@@ -64,36 +47,27 @@ export const oauthAppWebhookRoutes: FastifyPluginAsync<{ stores: Stores; config:
   app.put('/api/oauth_apps/:id/webhook', async (request) => {
     const client = await ownedApp(request, stores);
     const url = (request.body as { webhook_url?: unknown } | undefined)?.webhook_url;
-    if (typeof url !== 'string') throw badRequest('webhook_url is required');
-    const problem = webhookUrlProblem(url, policy);
-    if (problem) throw badRequest(`webhook_url ${problem}`);
-    const existing = await stores.db.webhooks.getEndpoint(client.id);
-    let secret: string | null = null;
-    if (existing) {
-      await stores.db.webhooks.setEndpoint(client.id, { url, encryptedSecret: existing.encryptedSecret });
-    } else {
-      secret = await writeSecret(client.id, url);
-    }
+    const set = await setAppWebhookUrl(stores, settings, client.id, url);
+    if (!set.ok) throw badRequest(`webhook_url ${set.problem}`);
     await audit(stores, request, {
       type: 'client.webhook_set',
       actor: `user:${developerOf(request)}`,
       userId: developerOf(request),
       clientId: client.clientId,
-      data: { url },
+      data: { url: set.url },
     });
     return ok(
-      secret
+      set.secret
         ? 'webhook set; the signing secret is shown only once'
         : 'webhook URL changed; the signing secret is unchanged',
-      { webhook_url: url, ...(secret ? { webhook_secret: secret } : {}) },
+      { webhook_url: set.url, ...(set.secret ? { webhook_secret: set.secret } : {}) },
     );
   });
 
   app.post('/api/oauth_apps/:id/webhook/secret', async (request) => {
     const client = await ownedApp(request, stores);
-    const existing = await stores.db.webhooks.getEndpoint(client.id);
-    if (!existing) throw notFound('this app has no webhook URL');
-    const secret = await writeSecret(client.id, existing.url);
+    const rotated = await rotateAppWebhookSecret(stores, settings, client.id);
+    if (!rotated) throw notFound('this app has no webhook URL');
     await audit(stores, request, {
       type: 'client.webhook_secret_rotated',
       actor: `user:${developerOf(request)}`,
@@ -101,14 +75,14 @@ export const oauthAppWebhookRoutes: FastifyPluginAsync<{ stores: Stores; config:
       clientId: client.clientId,
     });
     return ok('webhook secret rotated; deliveries from now on are signed with it, shown only once', {
-      webhook_url: existing.url,
-      webhook_secret: secret,
+      webhook_url: rotated.url,
+      webhook_secret: rotated.secret,
     });
   });
 
   app.delete('/api/oauth_apps/:id/webhook', async (request) => {
     const client = await ownedApp(request, stores);
-    await stores.db.webhooks.setEndpoint(client.id, null);
+    await removeAppWebhook(stores, client.id);
     await audit(stores, request, {
       type: 'client.webhook_removed',
       actor: `user:${developerOf(request)}`,
@@ -120,23 +94,37 @@ export const oauthAppWebhookRoutes: FastifyPluginAsync<{ stores: Stores; config:
 
   app.get('/api/oauth_apps/:id/webhook/deliveries', async (request) => {
     const client = await ownedApp(request, stores);
-    const events = await stores.db.webhooks.list(client.id, 50);
+    const events = await listAppWebhookDeliveries(stores, client.id);
     return ok('deliveries', events.map(deliveryJson));
   });
 
   app.post('/api/oauth_apps/:id/webhook/test', async (request, reply) => {
     const client = await ownedApp(request, stores);
-    if (!(await stores.db.webhooks.getEndpoint(client.id))) throw notFound('this app has no webhook URL');
-    const event = {
-      id: newEventId(randomBytes),
-      clientId: client.id,
-      type: TEST_EVENT_TYPE,
-      data: { object: 'test', message: 'a test event from the Gatehouse developer API' },
-      createdAt: new Date(),
-    };
-    await stores.db.webhooks.record(event);
-    await kick(request);
+    const event = await queueTestWebhookEvent(stores, client.id);
+    if (!event) throw notFound('this app has no webhook URL');
+    await kickWebhookDispatch(stores, request.log);
     reply.code(202);
-    return ok('test event queued', { id: event.id, type: event.type });
+    return ok('test event queued', event);
   });
+
+  app.post<{ Params: { id: string; delivery_id: string } }>(
+    '/api/oauth_apps/:id/webhook/deliveries/:delivery_id/resend',
+    async (request, reply) => {
+      const client = await ownedApp(request, stores);
+      const resent = await resendAppWebhookEvent(stores, client.id, request.params.delivery_id);
+      if (!resent.ok) {
+        throw notFound(resent.reason === 'no_webhook' ? 'this app has no webhook URL' : 'no such delivery');
+      }
+      await audit(stores, request, {
+        type: 'client.webhook_resent',
+        actor: `user:${developerOf(request)}`,
+        userId: developerOf(request),
+        clientId: client.clientId,
+        data: { event_id: resent.event.id, type: resent.event.type },
+      });
+      await kickWebhookDispatch(stores, request.log);
+      reply.code(202);
+      return ok('delivery queued again', deliveryJson(resent.event));
+    },
+  );
 };
