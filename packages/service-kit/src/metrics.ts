@@ -18,6 +18,8 @@ export interface Metrics {
   storeErrors: Counter<'store' | 'port' | 'operation' | 'error'>;
   storeInFlight: Gauge<'store'>;
   events: Counter<'type'>;
+  /** Audit writes after a done change that failed (logged, never shown to the user). */
+  auditWriteFailures: Counter<'type'>;
   charges: Counter<'operation' | 'outcome'>;
   chargeQuota: Counter<'operation'>;
 }
@@ -98,6 +100,12 @@ export function createMetrics(): Metrics {
     events: new Counter({
       name: 'gatehouse_events_total',
       help: 'Audit events recorded by this process, by type (logins, refresh-token reuse, code replays, charges, …).',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    auditWriteFailures: new Counter({
+      name: 'gatehouse_audit_write_failures_total',
+      help: 'Audit events that could not be written after their change was done, by type (each also logged).',
       labelNames: ['type'],
       registers: [registry],
     }),

@@ -21,14 +21,16 @@ const USER: SignedInUser = { userId: 7, authTime: 1_800_000_000, sid: 'sid-7', a
 const META = { ip: '203.0.113.5' };
 const REQUEST_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
-function world(clients: Client[] = [sampleClient()]) {
-  const memory = memoryAuthorizeStores(clients);
+function world(clients: Client[] = [sampleClient()], options: { failAudit?: boolean } = {}) {
+  const memory = memoryAuthorizeStores(clients, options);
+  const auditFailures: string[] = [];
   const ctx: ConsentContext = {
     stores: memory.stores,
     config: { authCodeTtl: 60, issuer: 'https://id.example', quotaPerUnit: 100n },
     chargeLimitMax: 10_000n,
+    reportAuditFailure: (_error, event) => auditFailures.push(event.type),
   };
-  return { ...memory, ctx };
+  return { ...memory, ctx, auditFailures };
 }
 
 function authorization(scopes: string[], client = sampleClient()): AuthorizationRequest {
@@ -203,6 +205,25 @@ describe('answerConsent', () => {
     expect(w.audit.map((event) => [event.type, event.data])).toEqual([
       ['consent.denied', { scopes: ['profile'] }],
     ]);
+  });
+});
+
+describe('the audit policy of a consent answer', () => {
+  it('a denial whose audit write fails still answers, and the failure is reported', async () => {
+    const w = world([sampleClient()], { failAudit: true });
+    const taken = await takeConsentRequest(w.ctx, 7, await opened(w, ['profile']));
+    const url = new URL(await answerConsent(w.ctx, USER, taken!, 'deny', null, META));
+    expect(url.searchParams.get('error')).toBe('access_denied');
+    expect(w.auditFailures).toEqual(['consent.denied']);
+  });
+
+  it('an approval whose audit write fails stores no consent and issues no code', async () => {
+    const w = world([sampleClient()], { failAudit: true });
+    const taken = await takeConsentRequest(w.ctx, 7, await opened(w, ['profile']));
+    await expect(answerConsent(w.ctx, USER, taken!, 'approve', null, META)).rejects.toThrow();
+    expect(await w.stores.db.grants.find(7, 1)).toBeNull();
+    expect(w.codes.size).toBe(0);
+    expect(w.auditFailures).toEqual([]);
   });
 });
 

@@ -1,4 +1,6 @@
 import { ACCOUNT_LIMITS } from '../accounts/limits.js';
+import { type AuditEventInput, type AuditPayloads, actor, auditRow } from '../audit/events.js';
+import { type AuditFailureReporter, auditRecorder } from '../audit/record.js';
 import { type Allowance, type AllowanceForm, readAllowanceForm } from '../charges/allowance.js';
 import type { Config } from '../config.js';
 import { randomId } from '../crypto.js';
@@ -39,6 +41,8 @@ export interface ConsentContext {
   config: IssueCodeConfig & Pick<Config, 'quotaPerUnit'>;
   /** The largest allowance one app may be given (CHARGE_LIMIT_MAX in quota). */
   chargeLimitMax: bigint;
+  /** Where a denial's audit write, recorded after the fact, reports a failure. */
+  reportAuditFailure: AuditFailureReporter;
 }
 
 /** Per-request facts the consent steps need from the transport. */
@@ -187,17 +191,23 @@ export async function answerConsent(
   const { stores, config } = ctx;
   const { pending, client } = taken;
   if (decision === 'deny') {
-    await auditConsent(ctx, user, client, meta, 'consent.denied', { scopes: pending.scopes });
-    const denied = new AccessDeniedError('the user denied the request');
-    return errorRedirectUrl(pending.redirectUri, denied, pending.state, config.issuer);
+    // Nothing durable changed (the pending request is gone from the cache): recorded after.
+    const denied = consentEvent(user, client, meta, 'consent.denied', { scopes: pending.scopes });
+    await auditRecorder(stores.db.audit, ctx.reportAuditFailure).record(denied);
+    const error = new AccessDeniedError('the user denied the request');
+    return errorRedirectUrl(pending.redirectUri, error, pending.state, config.issuer);
   }
-  const granted = await stores.db.grants.upsert(user.userId, client.id, pending.scopes, allowance);
-  await auditConsent(ctx, user, client, meta, 'consent.granted', {
-    scopes: pending.scopes,
-    ...(granted.allowance && allowance
-      ? { allowance: { limit: String(granted.allowance.limit), period: granted.allowance.period } }
-      : {}),
-  });
+  // The consent and its record: one transaction.
+  await stores.db.grants.upsert(user.userId, client.id, pending.scopes, allowance, (granted) =>
+    auditRow(
+      consentEvent(user, client, meta, 'consent.granted', {
+        scopes: pending.scopes,
+        ...(granted.allowance && allowance
+          ? { allowance: { limit: String(granted.allowance.limit), period: granted.allowance.period } }
+          : {}),
+      }),
+    ),
+  );
   return issueCode(stores.cache.codes, config, user, { ...pending, nonce: pending.nonce ?? null });
 }
 
@@ -212,24 +222,23 @@ export async function grantTrustedClient(
   scopes: string[],
   meta: ConsentMeta,
 ): Promise<void> {
-  await ctx.stores.db.grants.upsert(user.userId, client.id, scopes);
-  await auditConsent(ctx, user, client, meta, 'consent.granted', { scopes, automatic: 'trusted_client' });
+  const event = consentEvent(user, client, meta, 'consent.granted', { scopes, automatic: 'trusted_client' });
+  await ctx.stores.db.grants.upsert(user.userId, client.id, scopes, null, () => auditRow(event));
 }
 
-async function auditConsent(
-  ctx: ConsentContext,
+function consentEvent<T extends 'consent.granted' | 'consent.denied'>(
   user: SignedInUser,
   client: Client,
   meta: ConsentMeta,
-  type: 'consent.granted' | 'consent.denied',
-  data: Record<string, unknown>,
-): Promise<void> {
-  await ctx.stores.db.audit.append({
+  type: T,
+  data: AuditPayloads[T],
+): AuditEventInput {
+  return {
     type,
     userId: user.userId,
     clientId: client.clientId,
-    actor: `user:${user.userId}`,
+    actor: actor.user(user.userId),
     ip: meta.ip,
     data,
-  });
+  } as AuditEventInput;
 }

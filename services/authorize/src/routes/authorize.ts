@@ -31,7 +31,7 @@ import {
   withoutLoginPrompt,
 } from '@gatehouse/core/authorize';
 import { allowanceFormDefaults } from '@gatehouse/core/charges';
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { appAuditFailureReporter, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkSession } from '../authorize/check-session.js';
 import { allowFormRedirectTo } from '../browser/csp.js';
@@ -116,7 +116,12 @@ function consentFormOf(body: unknown): ConsentForm {
 export async function authorizeRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
   const { config, stores } = options;
   const chargeLimitMax = parseAmount(config.chargeLimitMax, config.quotaPerUnit);
-  const ctx: ConsentContext = { stores, config, chargeLimitMax };
+  const ctx: ConsentContext = {
+    stores,
+    config,
+    chargeLimitMax,
+    reportAuditFailure: appAuditFailureReporter(app),
+  };
 
   /** What the consent page says about spending (SEC-85): a form for a first allowance, else the stored one. */
   const allowanceView = (

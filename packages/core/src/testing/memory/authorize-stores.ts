@@ -11,9 +11,11 @@ import type {
  * In-memory ports for core's unit tests of the browser flows: only what `AuthorizeStores`
  * asks, with the stored behaviour the contract suites prove of the real stores (a grant's
  * scopes are a union; its first allowance is never replaced; `take` hands a value out once).
- * TTLs are not modelled: no test here waits for one.
+ * A grant's audit event is written with it, all or nothing, as in the store's transaction.
+ * `failAudit`: every audit write fails (as a database refusing it would). TTLs are not
+ * modelled: no test here waits for one.
  */
-export function memoryAuthorizeStores(clients: Client[] = []) {
+export function memoryAuthorizeStores(clients: Client[] = [], options: { failAudit?: boolean } = {}) {
   const grants = new Map<string, Grant>();
   const pending = new Map<string, PendingAuthorizationRequest>();
   const codes = new Map<string, AuthorizationCodeData>();
@@ -25,7 +27,7 @@ export function memoryAuthorizeStores(clients: Client[] = []) {
         async find(userId, clientId) {
           return grants.get(`${userId}:${clientId}`) ?? null;
         },
-        async upsert(userId, clientId, scopes, allowance = null) {
+        async upsert(userId, clientId, scopes, allowance = null, auditOf) {
           const old = grants.get(`${userId}:${clientId}`);
           const now = new Date();
           const grant: Grant = {
@@ -36,6 +38,11 @@ export function memoryAuthorizeStores(clients: Client[] = []) {
             createdAt: old?.createdAt ?? now,
             updatedAt: now,
           };
+          if (auditOf) {
+            const event = auditOf(grant);
+            if (options.failAudit) throw new Error('audit write refused');
+            audit.push(event);
+          }
           grants.set(`${userId}:${clientId}`, grant);
           return grant;
         },
@@ -47,6 +54,7 @@ export function memoryAuthorizeStores(clients: Client[] = []) {
       },
       audit: {
         async append(event) {
+          if (options.failAudit) throw new Error('audit write refused');
           audit.push(event);
         },
       },
