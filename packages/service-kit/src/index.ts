@@ -1,3 +1,4 @@
+export * from './audit.js';
 export * from './config-summary.js';
 export * from './cors.js';
 export * from './errors.js';

@@ -19,6 +19,8 @@ export interface Metrics {
   storeErrors: Counter<'store' | 'port' | 'operation' | 'error'>;
   storeInFlight: Gauge<'store'>;
   events: Counter<'type'>;
+  /** Audit writes after a done change that failed (logged, never shown to the user). */
+  auditWriteFailures: Counter<'type'>;
   charges: Counter<'operation' | 'outcome'>;
   chargeQuota: Counter<'operation'>;
   webhooks: WebhookMetrics;
@@ -104,6 +106,12 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     webhooks: createWebhookMetrics(registry),
+    auditWriteFailures: new Counter({
+      name: 'gatehouse_audit_write_failures_total',
+      help: 'Audit events that could not be written after their change was done, by type (each also logged).',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
   };
 }
 

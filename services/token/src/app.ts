@@ -10,6 +10,7 @@ import {
 } from '@gatehouse/core/token';
 import {
   answerUnknownPaths,
+  appAuditFailureReporter,
   grantTypeLabel,
   inSpan,
   parseStrictForm,
@@ -44,6 +45,7 @@ export const tokenService: FastifyPluginAsync<ServiceOptions> = async (app, opti
     stores,
     config,
     oidc: { issuer: config.issuer, keys: keyRingOf(stores, config) },
+    reportAuditFailure: appAuditFailureReporter(app),
   };
 
   // Bodies: form-encoded (RFC 6749) or JSON. Any other content type is refused with

@@ -3,8 +3,12 @@
  * checkClient → checkRedirectUri → (from here errors redirect) checkRepeatedParameters →
  * checkResponseType → checkScope → checkState → checkPkce → checkPrompt → checkOpenIdParameters →
  * checkChargeSuggestion →
- * (service: checkSession) → decideConsent.
+ * (service: checkSession) → decideConsent → issueCode (skipped; a trusted client's automatic
+ * consent recorded first by grantTrustedClient) or the consent page.
+ * The consent form's answer: readConsentForm → consentAllowance → takeConsentRequest →
+ * answerConsent (records the answer, then issueCode or the access_denied redirect).
  */
+export * from './answer-consent.js';
 export * from './check-charge.js';
 export * from './check-client.js';
 export * from './check-openid.js';
@@ -15,6 +19,7 @@ export * from './check-response-type.js';
 export * from './check-scope.js';
 export * from './check-state.js';
 export * from './decide-consent.js';
+export * from './issue-code.js';
 export * from './parameters.js';
 export * from './response.js';
 export * from './validate.js';

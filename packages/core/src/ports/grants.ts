@@ -1,4 +1,5 @@
 import type { Allowance } from '../charges/allowance.js';
+import type { NewAuditEvent } from './audit.js';
 
 /** A user's remembered consent for one client. */
 export interface Grant {
@@ -18,8 +19,16 @@ export interface GrantStore {
    * Records consent; the stored scopes become the union of old and new. `allowance` is stored
    * in the same statement, but only when the grant has none yet (SEC-88): a later consent never
    * replaces the user's choice (they change it on /account, through ChargeStore.setAllowance).
+   * `audit` names the event that records the consent: written in the same transaction, so the
+   * consent and its record commit or roll back together (core's audit policy, audit/record.ts).
    */
-  upsert(userId: number, clientId: number, scopes: string[], allowance?: Allowance | null): Promise<Grant>;
+  upsert(
+    userId: number,
+    clientId: number,
+    scopes: string[],
+    allowance?: Allowance | null,
+    audit?: (grant: Grant) => NewAuditEvent,
+  ): Promise<Grant>;
   listByUser(userId: number): Promise<Grant[]>;
   /**
    * The user removes the consent record; the same transaction writes the app's `grant.revoked`

@@ -1,3 +1,5 @@
+import { actor } from '../audit/events.js';
+import { auditRecorder } from '../audit/record.js';
 import { sha256Hex } from '../crypto.js';
 import { InvalidGrantError, InvalidRequestError } from '../errors.js';
 import { isWellFormedCodeVerifier, verifierMatchesChallenge } from '../oauth/pkce.js';
@@ -60,11 +62,11 @@ export async function consumeCode(
   const { familyId, userId } = result.data;
   await Promise.all([
     revokeFamilies(ctx.stores, [familyId], new Date(meta.now)),
-    ctx.stores.db.audit.append({
+    auditRecorder(ctx.stores.db.audit, ctx.reportAuditFailure).record({
       type: 'authorization_code.replayed',
       userId,
       clientId: client.clientId,
-      actor: `client:${client.clientId}`,
+      actor: actor.client(client.clientId),
       ip: meta.ip,
       data: { familyId },
     }),

@@ -1,3 +1,4 @@
+import type { AuditFailureReporter } from '../audit/record.js';
 import type { Config } from '../config.js';
 import type { OidcContext } from '../oidc/issue.js';
 import type { Stores } from '../ports/index.js';
@@ -8,6 +9,8 @@ export interface TokenContext {
   config: Pick<Config, 'accessTokenTtl' | 'refreshTokenTtl' | 'refreshGraceSeconds'>;
   /** Issues ID tokens for grants with `openid`; without it no ID token is ever issued. */
   oidc?: OidcContext;
+  /** Where a security event's audit write (recorded after the fact) reports a failure. */
+  reportAuditFailure: AuditFailureReporter;
 }
 
 /** Per-request facts the domain needs from the transport. */

@@ -40,3 +40,58 @@ export function refreshRefusal(
   if (!userActive) return 'user_inactive';
   return null;
 }
+
+/**
+ * A refresh-token family's one row (SEC-81) as the store reads it: the grant, its current
+ * token and the immediate predecessor's hash.
+ */
+export interface RefreshFamilyState {
+  id: string;
+  generation: number;
+  tokenHash: string;
+  /** The token the current one replaced (nullable in the schema); only generation - 1 is compared with it. */
+  previousHash: string | null;
+  clientId: number;
+  userId: number;
+  scopes: string[];
+  rotatedAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+  expiresAt: Date;
+  authTime: number | null;
+  sid: string | null;
+}
+
+/**
+ * How the presented token stands in its family (SEC-81, SEC-11): current, the immediate
+ * predecessor, or another spent token of the family. `member` is the store's proof that it
+ * belongs to the family at all (its family key's hash, or its legacy hash on record); without
+ * it the token matches no family. The record it returns is what `refreshRefusal` judges.
+ */
+export function standingOf(
+  family: RefreshFamilyState,
+  tokenHash: string,
+  generation: number,
+  member: boolean,
+): RefreshTokenRecord | null {
+  // A generation the family never reached was never handed out (an undone rotation's).
+  if (generation > family.generation) return null;
+  const current = generation === family.generation && tokenHash === family.tokenHash;
+  const previous = generation === family.generation - 1 && tokenHash === family.previousHash;
+  if (!current && !previous && !member) return null;
+  return {
+    tokenHash,
+    familyId: family.id,
+    generation,
+    clientId: family.clientId,
+    userId: family.userId,
+    scopes: family.scopes,
+    rotatedAt: current ? null : (family.rotatedAt ?? family.createdAt),
+    replacedByHash: previous ? family.tokenHash : null,
+    revokedAt: family.revokedAt,
+    createdAt: family.createdAt,
+    expiresAt: family.expiresAt,
+    authTime: family.authTime,
+    sid: family.sid,
+  };
+}

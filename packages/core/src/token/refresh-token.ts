@@ -1,3 +1,5 @@
+import { actor } from '../audit/events.js';
+import { auditRecorder } from '../audit/record.js';
 import { InvalidGrantError, InvalidScopeError } from '../errors.js';
 import { revokeFamilies } from '../oauth/revocation.js';
 import { narrowScopes, parseScope } from '../oauth/scopes.js';
@@ -60,11 +62,11 @@ export async function handleReuse(
   // `replacedByHash` is set only for the family's immediate predecessor, whose successor is the
   // family's current token: live exactly while the family is unrevoked (checked in the window).
   const withinGrace = inGraceWindow(previous, meta.now, graceSeconds);
-  const audit = stores.db.audit.append({
+  const audit = auditRecorder(stores.db.audit, ctx.reportAuditFailure).record({
     type: 'refresh_token.reuse_detected',
     userId: previous.userId,
     clientId: client.clientId,
-    actor: `client:${client.clientId}`,
+    actor: actor.client(client.clientId),
     ip: meta.ip,
     data: { familyId: previous.familyId, familyRevoked: !withinGrace },
   });

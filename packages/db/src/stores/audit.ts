@@ -19,17 +19,24 @@ function toEvent(row: AuditRow): AuditEvent {
   };
 }
 
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** The audit row insert, on its own or inside the transaction of the change it records. */
+export async function insertAuditEvent(db: Db | Tx, event: NewAuditEvent): Promise<void> {
+  await db.insert(auditEvents).values({
+    type: event.type,
+    userId: event.userId ?? null,
+    clientId: event.clientId ?? null,
+    actor: event.actor,
+    ip: event.ip ?? null,
+    data: event.data ?? {},
+  });
+}
+
 export function createAuditStore(db: Db): AuditStore {
   return translateErrors({
     async append(event: NewAuditEvent): Promise<void> {
-      await db.insert(auditEvents).values({
-        type: event.type,
-        userId: event.userId ?? null,
-        clientId: event.clientId ?? null,
-        actor: event.actor,
-        ip: event.ip ?? null,
-        data: event.data ?? {},
-      });
+      await insertAuditEvent(db, event);
     },
 
     async list(query: AuditQuery): Promise<AuditEvent[]> {

@@ -6,6 +6,7 @@ import {
   type RotateResult,
   type RotationRequest,
   refreshRefusal,
+  standingOf,
 } from '@gatehouse/core';
 import { type GrantRevokedReason, grantRevokedEventData } from '@gatehouse/core/webhooks';
 import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm';
@@ -15,42 +16,6 @@ import { refreshTokenFamilies, refreshTokenLegacyHashes } from '../schema/refres
 import { users } from '../schema/users.js';
 import { placeholder } from './placeholders.js';
 import { recordEventInTransaction } from './webhooks.js';
-
-type FamilyRow = typeof refreshTokenFamilies.$inferSelect;
-
-/**
- * How the presented token stands in its family's row (SEC-81, SEC-11): current, the immediate
- * predecessor, or another spent token of the family. `member` is the proof that it belongs to
- * the family at all (its family key's hash, or its legacy hash on record); without it the token
- * matches no family.
- */
-function standingOf(
-  row: FamilyRow,
-  tokenHash: string,
-  generation: number,
-  member: boolean,
-): RefreshTokenRecord | null {
-  // A generation the family never reached was never handed out (an undone rotation's).
-  if (generation > row.generation) return null;
-  const current = generation === row.generation && tokenHash === row.tokenHash;
-  const previous = generation === row.generation - 1 && tokenHash === row.previousHash;
-  if (!current && !previous && !member) return null;
-  return {
-    tokenHash,
-    familyId: row.id,
-    generation,
-    clientId: row.clientId,
-    userId: row.userId,
-    scopes: row.scopes,
-    rotatedAt: current ? null : (row.rotatedAt ?? row.createdAt),
-    replacedByHash: previous ? row.tokenHash : null,
-    revokedAt: row.revokedAt,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    authTime: row.authTime,
-    sid: row.sid,
-  };
-}
 
 /**
  * The refresh grant in one statement: an in-place update of the family's narrow row, only if

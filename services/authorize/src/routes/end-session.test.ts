@@ -1,9 +1,9 @@
 import { type Stores, sha256Hex, type User } from '@gatehouse/core';
+import { sessionSid } from '@gatehouse/core/authorize';
 import { keyRingOf, mintIdToken } from '@gatehouse/core/oidc';
 import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionSid } from '../authorize/codes.js';
 import {
   Browser,
   buildApp,

@@ -1,5 +1,5 @@
 import { type Client, InvalidRequestError } from '@gatehouse/core';
-import { appendQuery, MAX_STATE_LENGTH } from '@gatehouse/core/authorize';
+import { appendQuery, MAX_STATE_LENGTH, sessionSid } from '@gatehouse/core/authorize';
 import {
   checkPostLogoutRedirect,
   keyRingOf,
@@ -8,7 +8,6 @@ import {
 } from '@gatehouse/core/oidc';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sessionSid } from '../authorize/codes.js';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { endSession } from '../browser/session.js';

@@ -6,6 +6,7 @@ import {
   type OpenDurableStores,
   presentedToken,
   sortedScopes,
+  unique,
   useStores,
 } from './fixtures.js';
 
@@ -99,6 +100,34 @@ export function describeGrantStoreContract(open: OpenDurableStores): void {
       const grant = await stores().grants.find(user.id, client.id);
       expect(grant?.scopes).toEqual(['profile']);
       expect(grant?.allowance).toBeNull();
+    });
+
+    it('writes the audit event it is given in the same transaction as the consent', async () => {
+      const { user, client } = await userAndClient();
+      const type = unique('test.consent.');
+      const grant = await stores().grants.upsert(user.id, client.id, ['profile'], null, (granted) => ({
+        type,
+        actor: `user:${user.id}`,
+        userId: user.id,
+        data: { scopes: granted.scopes },
+      }));
+      const [event] = await stores().audit.list({ type, limit: 10 });
+      expect(event).toMatchObject({ userId: user.id, data: { scopes: grant.scopes } });
+    });
+
+    it('rolls the consent back when its audit event cannot be written', async () => {
+      const { user, client } = await userAndClient();
+      await stores().grants.upsert(user.id, client.id, ['profile']);
+      const type = unique('test.consent.');
+      // A user id out of the column's range: the database refuses the audit row.
+      const refused = stores().grants.upsert(user.id, client.id, ['balance'], null, () => ({
+        type,
+        actor: 'system',
+        userId: 2 ** 31,
+      }));
+      await expect(refused).rejects.toThrow();
+      expect((await stores().grants.find(user.id, client.id))?.scopes).toEqual(['profile']);
+      expect(await stores().audit.list({ type, limit: 10 })).toEqual([]);
     });
 
     it('deletes the consent record but leaves tokens to the caller', async () => {
