@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Client, type JobQueue, keyEncryptionSecret, loadConfig, MAX_BALANCE } from '@gatehouse/core';
 import { createClient, createUser, newRefreshToken, randomHash, unique } from '@gatehouse/core/testing';
 import { deriveWebhookSecretKey, encryptWebhookSecret, newWebhookSecret } from '@gatehouse/core/webhooks';
@@ -7,6 +5,7 @@ import { sqlExecutorOf } from '@gatehouse/db';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { JOB_QUEUES, startPgBossQueue, startWorkers } from '@gatehouse/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebhookReceiver } from './testing/webhook-receiver.js';
 import { verifyWebhook, type WebhookEvent } from './webhooks.js';
 
 /**
@@ -16,12 +15,10 @@ import { verifyWebhook, type WebhookEvent } from './webhooks.js';
 const config = loadConfig({ ISSUER: 'http://localhost:3000', LOG_LEVEL: 'silent' });
 const secret = newWebhookSecret();
 let database: TestDatabase;
-let server: Server;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let queue: JobQueue;
-const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-
 const events = (): WebhookEvent[] =>
-  received.map((r) => verifyWebhook(secret, r.headers as Record<string, string>, r.body));
+  receiver.received.map((r) => verifyWebhook(secret, r.headers as Record<string, string>, r.body));
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -29,10 +26,9 @@ async function until(condition: () => boolean): Promise<void> {
 
 async function hookedClient(): Promise<Client> {
   const client = await createClient(database.stores);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
   const key = deriveWebhookSecretKey(keyEncryptionSecret(config));
   await database.stores.webhooks.setEndpoint(client.id, {
-    url,
+    url: receiver.url,
     encryptedSecret: await encryptWebhookSecret(secret, client.id, key),
   });
   return client;
@@ -52,19 +48,7 @@ async function topupCode(quota: bigint): Promise<string> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.statusCode = 204;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver = await startWebhookReceiver();
   queue = await startPgBossQueue({
     executor: sqlExecutorOf(database.database),
     queues: JOB_QUEUES,
@@ -75,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await queue?.stop();
-  await new Promise((resolve) => server?.close(resolve));
+  await receiver?.close();
   await database?.close();
 });
 
@@ -99,7 +83,7 @@ describe('account webhooks', () => {
     expect(await stores.grants.delete(user.id, client.id)).toBe(true);
 
     await queue.enqueue('webhooks.dispatch', {});
-    await until(() => received.length >= 5);
+    await until(() => receiver.received.length >= 5);
     const byType = (type: string) => events().filter((e) => e.type === type);
     expect(byType('topup.completed').map((e) => e.data)).toEqual([
       { object: 'topup', sub, quota: '700', balance_quota: '700' },

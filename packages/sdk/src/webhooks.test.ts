@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Client, type JobQueue, keyEncryptionSecret, loadConfig, type User } from '@gatehouse/core';
 import { periodStart } from '@gatehouse/core/charges';
 import { createClient, createUser, unique } from '@gatehouse/core/testing';
@@ -8,6 +6,7 @@ import { sqlExecutorOf } from '@gatehouse/db';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { JOB_QUEUES, startPgBossQueue, startWorkers } from '@gatehouse/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ReceivedDelivery, startWebhookReceiver } from './testing/webhook-receiver.js';
 import { verifyWebhook, type WebhookEvent } from './webhooks.js';
 
 /**
@@ -17,17 +16,13 @@ import { verifyWebhook, type WebhookEvent } from './webhooks.js';
 const config = loadConfig({ ISSUER: 'http://localhost:3000', LOG_LEVEL: 'silent' });
 const secret = newWebhookSecret();
 let database: TestDatabase;
-let server: Server;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let url: string;
 const queues: JobQueue[] = [];
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-const received: Received[] = [];
+let received: ReceivedDelivery[] = [];
 /** Answers per delivery; default 204. */
-let answer: (delivery: Received) => number = () => 204;
+let answer: (delivery: ReceivedDelivery) => number = () => 204;
 
 async function startQueue(): Promise<JobQueue> {
   const queue = await startPgBossQueue({
@@ -74,21 +69,9 @@ function newCharge(amount: bigint, capture: boolean) {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      const delivery = { headers: request.headers, body };
-      received.push(delivery);
-      response.statusCode = answer(delivery);
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  receiver = await startWebhookReceiver((delivery) => answer(delivery));
+  received = receiver.received;
+  url = receiver.url;
   const stores = database.stores;
   user = await createUser(stores);
   client = await createClient(stores);
@@ -104,7 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const queue of queues) await queue.stop();
-  await new Promise((resolve) => server?.close(resolve));
+  await receiver?.close();
   await database?.close();
 });
 
