@@ -31,7 +31,7 @@ describe('migrateDatabase', () => {
         sql`select reloptions from pg_class where relname = 'refresh_token_families'`,
       );
       const rows = (Array.isArray(result) ? result : result.rows) as { reloptions: string[] | null }[];
-      expect(rows[0]?.reloptions).toContain('fillfactor=80');
+      expect(rows[0]?.reloptions).toContain('fillfactor=50');
     } finally {
       await test.close();
     }
