@@ -50,20 +50,40 @@ export interface CpuUse {
 /**
  * Starts measuring: `stop()` returns the CPU each part used since. A process that appeared
  * during the window counts with all it used (it started inside the window); one that ended
- * during it counts with nothing after its last reading, which `/proc` no longer has.
+ * during it counts up to its last reading — so with `sampleEveryMs` the list is read again
+ * every so often, for processes that come and go within the window (pgbench's backends).
  */
-export async function startCpuMeter(processes: CpuProcesses): Promise<{ stop(): Promise<CpuUse> }> {
+export async function startCpuMeter(
+  processes: CpuProcesses,
+  sampleEveryMs?: number,
+): Promise<{ stop(): Promise<CpuUse> }> {
   const before = new Map<number, number>();
   for (const { pid } of await processes()) {
     const us = cpuMicros(pid);
     if (us !== null) before.set(pid, us);
   }
+  /** The last reading of every process seen, with its part. */
+  const last = new Map<number, { part: string; us: number }>();
+  const read = async () => {
+    for (const { part, pid } of await processes()) {
+      const us = cpuMicros(pid);
+      if (us !== null) last.set(pid, { part, us });
+    }
+  };
+  let sampling: Promise<void> = Promise.resolve();
+  const timer =
+    sampleEveryMs === undefined
+      ? null
+      : setInterval(() => {
+          sampling = sampling.then(read).catch(() => {});
+        }, sampleEveryMs);
   return {
     async stop() {
+      if (timer) clearInterval(timer);
+      await sampling;
+      await read();
       const byPart: Record<string, number> = {};
-      for (const { part, pid } of await processes()) {
-        const us = cpuMicros(pid);
-        if (us === null) continue;
+      for (const [pid, { part, us }] of last) {
         byPart[part] = (byPart[part] ?? 0) + us - (before.get(pid) ?? 0);
       }
       return { byPart, totalUs: Object.values(byPart).reduce((a, b) => a + b, 0) };

@@ -11,6 +11,10 @@ export interface Machine {
   /** Filled in when the run used Postgres / Redis. */
   postgres?: string;
   redis?: string;
+  /** Gatehouse's commit durability: the bench database's `synchronous_commit`, `fsync`, `wal_sync_method`. */
+  postgresDurability?: string;
+  /** The durable peer's: its redis-server's `appendonly` / `appendfsync`. */
+  peerDurability?: string;
 }
 
 export function describeMachine(): Machine {

@@ -7,7 +7,7 @@ import { parseOptions, UsageError, wants } from './options.js';
 import { buildReport, markdownReport, type ProcessReport, writeReport } from './report.js';
 import type { ScenarioResult } from './scenario.js';
 import { runBaseline } from './scenarios/baseline.js';
-import { runPeer } from './scenarios/peer.js';
+import { runPeer, wantsPeer } from './scenarios/peer.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
 
@@ -53,10 +53,12 @@ async function main(): Promise<number> {
   };
 
   if (wants(options, 'baseline')) await attempt('baseline', () => runBaseline(options));
-  if (wants(options, 'peer-refresh') || wants(options, 'peer-userinfo'))
-    await attempt('peer', () => runPeer(options));
+  if (wantsPeer(options, 'memory')) await attempt('peer', () => runPeer(options, machine, 'memory'));
+  if (wantsPeer(options, 'durable'))
+    await attempt('peer (Redis)', () => runPeer(options, machine, 'durable'));
   let dataSets: Parameters<typeof buildReport>[0]['dataSets'] = [];
   let profiles: Parameters<typeof buildReport>[0]['profiles'] = [];
+  let ceiling: Parameters<typeof buildReport>[0]['ceiling'] = null;
   if (wantsGatehouse(options)) {
     const outcome = await runGatehouse(options, RESULTS_DIR, machine);
     scenarios.push(...outcome.results);
@@ -64,6 +66,7 @@ async function main(): Promise<number> {
     failures.push(...outcome.failures);
     dataSets = outcome.dataSets;
     profiles = outcome.profiles;
+    ceiling = outcome.ceiling;
   }
 
   const report = buildReport({
@@ -76,6 +79,7 @@ async function main(): Promise<number> {
     dataSets,
     failures,
     profiles,
+    ceiling,
   });
   const written = writeReport(RESULTS_DIR, report);
   process.stdout.write(`\n${markdownReport(report)}\n`);

@@ -35,6 +35,8 @@ export const SCENARIO_IDS = [
   'baseline',
   'peer-refresh',
   'peer-userinfo',
+  'peer-durable-refresh',
+  'peer-durable-userinfo',
   'code-exchange',
   'refresh',
   'userinfo',

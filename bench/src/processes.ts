@@ -39,6 +39,13 @@ function installCleanup(): void {
   }
 }
 
+/** A child the harness started some other way (e.g. redis-server): killed with the rest if the harness dies. */
+export function trackChild(child: ChildProcess): void {
+  installCleanup();
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
+
 /** One copy of the helper for every tool that starts servers. */
 export { freePort } from '@gatehouse/stack/testing';
 

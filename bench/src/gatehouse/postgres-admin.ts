@@ -35,12 +35,17 @@ export async function dropDatabase(serverUrl: string, databaseName: string): Pro
   await onMaintenance(serverUrl, [`drop database if exists "${databaseName}" with (force)`]);
 }
 
-/** The server processes of every connection to the bench database but the asking one. */
-export async function backendPids(databaseUrl: string): Promise<number[]> {
+/**
+ * The server processes of every connection to the bench database but the asking one (only those
+ * of `applicationName`, e.g. pgbench's, when given).
+ */
+export async function backendPids(databaseUrl: string, applicationName?: string): Promise<number[]> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     const rows = await sql<{ pid: number }[]>`
-      select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+      select pid from pg_stat_activity
+       where datname = current_database() and pid <> pg_backend_pid()
+         and (${applicationName ?? null}::text is null or application_name = ${applicationName ?? null})`;
     return rows.map((row) => Number(row.pid));
   } finally {
     await sql.end({ timeout: 5 });

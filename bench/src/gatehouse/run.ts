@@ -1,12 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisCache } from '@gatehouse/cache';
-import type { CacheStores, DurableStores } from '@gatehouse/core';
+import { type CacheStores, DEFAULT_DATABASE_POOL_SIZE, type DurableStores } from '@gatehouse/core';
 import { createDurableStores, type Database, type Db, migrateDatabase, openDatabase } from '@gatehouse/db';
-import type { CpuProcesses } from '../cpu.js';
+import { type CpuProcesses, startCpuMeter } from '../cpu.js';
 import type { Machine } from '../machine.js';
 import { type BenchOptions, poolSizeFor, wants } from '../options.js';
+import { type PgbenchCeiling, runCeiling } from '../pgbench.js';
 import { readMemory, type ServerProcess } from '../processes.js';
 import { type ProfileSummary, summariseProfile } from '../profile-summary.js';
 import type { ProcessReport, Report } from '../report.js';
@@ -39,6 +40,7 @@ export interface GatehouseOutcome {
   dataSets: Report['dataSets'];
   profiles: ProfileSummary[];
   failures: string[];
+  ceiling: PgbenchCeiling | null;
 }
 
 const GATEHOUSE_IDS = ['code-exchange', 'refresh', 'userinfo', 'introspect', 'browser-flow'] as const;
@@ -60,7 +62,14 @@ export async function runGatehouse(
   resultsDir: string,
   machine: Machine,
 ): Promise<GatehouseOutcome> {
-  const outcome: GatehouseOutcome = { results: [], processes: [], dataSets: [], profiles: [], failures: [] };
+  const outcome: GatehouseOutcome = {
+    results: [],
+    processes: [],
+    dataSets: [],
+    profiles: [],
+    failures: [],
+    ceiling: null,
+  };
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const redisServer = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const dataDir = options.embedded ? mkdtempSync(join(tmpdir(), 'gatehouse-bench-')) : null;
@@ -94,6 +103,7 @@ export async function runGatehouse(
     if (shape.kind === 'postgres') {
       const version = firstValue(await (database.db as Db).execute('select version() as v'));
       machine.postgres = String(version).split(' on ')[0];
+      machine.postgresDurability = await durabilityOf(database.db as Db);
     }
     const stores: DurableStores = createDurableStores(database);
     const seed = await seedBase(stores, options.users);
@@ -206,6 +216,41 @@ export async function runGatehouse(
       await scenario('browser-flow', (t) => browserFlow(t));
     }
 
+    // --- the database's own ceiling for the refresh rotation (after the small-data windows) ---
+    if (wants(options, 'refresh') && shape.kind === 'postgres' && database) {
+      const databaseUrl = shape.databaseUrl;
+      const user = seed.users[0]!;
+      process.stderr.write('▶ pgbench: the refresh rotation statement alone\n');
+      try {
+        outcome.ceiling = await runCeiling({
+          database,
+          databaseUrl,
+          clientId: seed.client.id,
+          userId: user.id,
+          clients: Number(options.stackEnv.DATABASE_POOL_SIZE ?? DEFAULT_DATABASE_POOL_SIZE),
+          seconds: Math.max(1, Math.round(options.duration)),
+          loadAtStart: () => loadavg()[0] ?? 0,
+          measureCpu: async (run) => {
+            const meter = await startCpuMeter(
+              async () =>
+                (await backendPids(databaseUrl, 'pgbench')).map((pid) => ({ part: 'postgres', pid })),
+              250,
+            );
+            const result = await run();
+            return { result, cpuUs: (await meter.stop()).totalUs };
+          },
+        });
+        const c = outcome.ceiling;
+        process.stderr.write(
+          `  ${Math.round(c.tps).toLocaleString('en-US')} rotations/s   Postgres CPU ${c.postgresCpuUsPerTx === null ? '—' : Math.round(c.postgresCpuUsPerTx).toLocaleString('en-US')} µs each   failed ${c.failed}\n`,
+        );
+        if (c.failed > 0) outcome.failures.push(`pgbench: ${c.failed} failed transactions`);
+      } catch (error) {
+        outcome.failures.push(`pgbench ceiling: ${(error as Error).message}`);
+        process.stderr.write(`  ✗ pgbench ceiling: ${(error as Error).message}\n`);
+      }
+    }
+
     // --- the large-data variant: a thousand times more stored rows, same hot users ---
     if (options.large && (wants(options, 'refresh') || wants(options, 'userinfo'))) {
       process.stderr.write(
@@ -287,6 +332,15 @@ async function serverSide(stack: ServerProcess, shape: StackShape): Promise<CpuP
     ...(await backendPids(shape.databaseUrl)).map((pid) => ({ part: 'postgres', pid })),
     ...(redis === null ? [] : [{ part: 'redis', pid: redis }]),
   ];
+}
+
+/** Gatehouse's side of the durability comparison with the durable peer, as configured on this server. */
+async function durabilityOf(db: Db): Promise<string> {
+  const settings: string[] = [];
+  for (const name of ['synchronous_commit', 'fsync', 'wal_sync_method']) {
+    settings.push(`${name}=${String(firstValue(await db.execute(`show ${name}`)))}`);
+  }
+  return settings.join(', ');
 }
 
 async function openSeedingDatabase(shape: StackShape): Promise<Database> {
