@@ -2,8 +2,10 @@
  * Spending from the balance, in a real Chromium: the demo app's "Enable purchases" asks for
  * `charge` with a suggested allowance, the consent page shows it prefilled, "Buy a premium
  * feature for 0.50" holds and captures, Gatehouse's /account shows the app's spending, and
- * an administrator's refund shows there too.
+ * an administrator's refund shows there too. With the job queue running, the demo app's
+ * webhook log shows the hold and the capture, each verified with the SDK.
  */
+import { appWebhookSettings, setAppWebhookUrl } from '@gatehouse/core/webhooks';
 import { describe, expect, it } from 'vitest';
 import { expectCleanPages, firstLogin, later, text, waitForPath } from './flows.js';
 import { SKIP_BROWSER, useSuite } from './harness.js';
@@ -11,7 +13,7 @@ import { SKIP_BROWSER, useSuite } from './harness.js';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdefghijklmnop';
 
 describe.skipIf(SKIP_BROWSER)('buying with the balance from the demo app (Chromium)', () => {
-  const suite = useSuite({ env: { GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN } });
+  const suite = useSuite({ env: { GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN }, jobs: true });
 
   it('enable purchases → allowance 5.00 prefilled at consent → buy for 0.50 → /account shows it → a refund shows too', async () => {
     const { world } = suite;
@@ -22,6 +24,16 @@ describe.skipIf(SKIP_BROWSER)('buying with the balance from the demo app (Chromi
       chargesEnabled: true,
       allowedScopes: [...client.allowedScopes, 'charge'],
     });
+    // What the development seed does for `pnpm start`: the demo client's webhook goes to the
+    // demo app's receiver, signed with the secret the demo app verifies with.
+    const webhook = await setAppWebhookUrl(
+      world.stack.stores,
+      appWebhookSettings(world.stack.config),
+      client.id,
+      world.webhook.url,
+      { secret: world.webhook.secret },
+    );
+    expect(webhook.ok).toBe(true);
 
     const s = await suite.open('purchase');
     const user = await world.seedUser('grace');
@@ -60,6 +72,22 @@ describe.skipIf(SKIP_BROWSER)('buying with the balance from the demo app (Chromi
     expect(await text(page, '#balance-amount')).toBe('749.50');
     expect(await text(page, '#premium-allowance')).toBe('Spending limit: 4.50 of 5.00 USD left this month.');
     await s.shot(page, 'demo-purchased');
+
+    // The webhook log: the hold and its capture arrive (delivered by the job queue), verified.
+    const log = page.locator('#webhook-log');
+    for (let i = 0; i < 80; i++) {
+      const types = await log
+        .locator('li')
+        .evaluateAll((items) => items.map((li) => li.getAttribute('data-type')));
+      if (types.includes('charge.held') && types.includes('charge.captured')) break;
+      await page.waitForTimeout(250);
+      await page.getByRole('button', { name: 'Refresh log' }).click();
+    }
+    expect(await log.locator(`li[data-type="charge.held"]`).textContent()).toContain(`${chargeId} held`);
+    expect(await log.locator(`li[data-type="charge.captured"]`).textContent()).toContain(
+      `${chargeId} succeeded`,
+    );
+    await s.shot(page, 'demo-webhook-log');
     // A hold, then its capture: one charge, captured in full.
     expect(
       world.providerCalls

@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomToken, sha256Hex, TOKEN_PREFIX } from '@gatehouse/core';
-import { buildDemoApp, type DemoAppOptions, loadConfig } from '@gatehouse/demo-app';
+import { newWebhookSecret } from '@gatehouse/core/webhooks';
+import { buildDemoApp, type DemoAppOptions, loadConfig, WEBHOOK_PATH } from '@gatehouse/demo-app';
 import { hashPassword } from '@gatehouse/service-kit';
 import { freePort, type RunningStack, startTestStack } from '@gatehouse/stack/testing';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
@@ -78,6 +79,8 @@ export interface World {
   demo: string;
   demoApp: Awaited<ReturnType<typeof buildDemoApp>>;
   client: DemoClient;
+  /** The demo app's webhook receiver on loopback, and the secret it verifies with. */
+  webhook: { url: string; secret: string };
   /** Every call from the demo app's server to Gatehouse, in order. */
   providerCalls: ProviderCall[];
   seedUser(name: string, quota?: bigint): Promise<SeededUser>;
@@ -121,14 +124,16 @@ export interface WorldOptions {
   providerHost?: string;
   /** Extra environment for the provider's config (e.g. `GATEHOUSE_ADMIN_TOKEN`). */
   env?: Record<string, string>;
+  /** Runs the job queue and its workers, so webhooks are delivered (as `pnpm start` does). */
+  jobs?: boolean;
 }
 
 /** The stack, a registered "Demo App" client, and the demo app listening beside it. */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const stack = await startTestStack(
-    options.env ?? {},
-    options.providerHost ? { issuerHost: options.providerHost } : {},
-  );
+  const stack = await startTestStack(options.env ?? {}, {
+    ...(options.providerHost ? { issuerHost: options.providerHost } : {}),
+    jobs: options.jobs ?? false,
+  });
   const port = await freePort();
   const demo = `http://localhost:${port}`;
   const db = stack.stores.db;
@@ -156,11 +161,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   });
 
   const providerCalls: ProviderCall[] = [];
+  const webhookSecret = newWebhookSecret();
   const config = loadConfig({
     GATEHOUSE_ISSUER: stack.origin,
     DEMO_CLIENT_ID: client.clientId,
     DEMO_CLIENT_SECRET: client.clientSecret,
     DEMO_APP_URL: demo,
+    DEMO_WEBHOOK_SECRET: webhookSecret,
   });
   const demoApp = await buildDemoApp({ config, fetch: recordingFetch(providerCalls) });
   await demoApp.listen({ port, host: '127.0.0.1' });
@@ -172,6 +179,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     demo,
     demoApp,
     client,
+    // 127.0.0.1, where the demo app listens (`localhost` may resolve to ::1 first).
+    webhook: { url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, secret: webhookSecret },
     providerCalls,
     async seedUser(name, quota = STARTING_QUOTA) {
       const password = `${name} e2e password ${randomToken('', 6)}`;

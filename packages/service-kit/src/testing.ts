@@ -1,6 +1,8 @@
 import { createTestCache } from '@gatehouse/cache/testing';
 import { type Config, loadConfig, type Stores } from '@gatehouse/core';
+import { sqlExecutorOf, withStartupLock } from '@gatehouse/db';
 import { createTestDatabase } from '@gatehouse/db/testing';
+import { JOB_QUEUES, startPgBossQueue } from '@gatehouse/jobs';
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from './metrics.js';
 import { withRememberedClients } from './remembered-clients.js';
@@ -12,13 +14,28 @@ import type { ServiceOptions } from './types.js';
  * when DATABASE_URL is set) and a cache (memory, or Redis with a private key prefix
  * when REDIS_URL is set). Call once per file (beforeAll) and close in afterAll.
  */
-export async function createTestStores(): Promise<Stores & { close(): Promise<void> }> {
+export async function createTestStores(
+  options: { jobs?: boolean } = {},
+): Promise<Stores & { close(): Promise<void> }> {
   const [database, cache] = await Promise.all([createTestDatabase(), createTestCache()]);
+  // `jobs`: the durable queue on this database, as openStores has it (polled often, for tests
+  // that wait on a delivery); without it, nothing works jobs in the background.
+  const jobs = options.jobs
+    ? await withStartupLock(database.database, () =>
+        startPgBossQueue({
+          executor: sqlExecutorOf(database.database),
+          queues: JOB_QUEUES,
+          pollingIntervalSeconds: 0.5,
+        }),
+      )
+    : undefined;
   // As openStores does: every test authenticates clients through the remembered copy.
   return withRememberedClients({
     db: database.stores,
     cache,
+    ...(jobs ? { jobs } : {}),
     async close() {
+      await jobs?.stop();
       await Promise.allSettled([cache.close(), database.close()]);
     },
   });

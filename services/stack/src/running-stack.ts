@@ -31,6 +31,8 @@ export async function startTestStack(
     /** The issuer's host (it listens on 127.0.0.1 either way); `localhost` where an IP will not do (WebAuthn RP IDs). */
     issuerHost?: string;
     tracing?: Tracing;
+    /** Runs the durable job queue and its workers (webhook deliveries, hold expiry), as a server does. */
+    jobs?: boolean;
   } = {},
 ): Promise<RunningStack> {
   const port = await freePort();
@@ -38,7 +40,9 @@ export async function startTestStack(
   const config = testConfig({ PORT: String(port), ISSUER: origin, ...env });
   const metrics = createMetrics();
   // As runServer does: store calls are measured (and traced when tracing is on).
-  const stores = instrumentStores(await createTestStores(), metrics, { traced: Boolean(options.tracing) });
+  const stores = instrumentStores(await createTestStores({ jobs: options.jobs ?? false }), metrics, {
+    traced: Boolean(options.tracing),
+  });
   const app = createFastify(config, stores, () => false, {
     logStream: options.logStream,
     tracing: options.tracing,
