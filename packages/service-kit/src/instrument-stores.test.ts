@@ -1,4 +1,5 @@
 import { DuplicateError, type Stores, StoreUnavailableError } from '@gatehouse/core';
+import { createClient, createUser } from '@gatehouse/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentStores } from './instrument-stores.js';
 import { createMetrics } from './metrics.js';
@@ -84,6 +85,17 @@ describe('instrumentStores: store metrics and spans', () => {
         'gatehouse_store_errors_total{store="cache",port="codes",operation="consume",error="unavailable"}',
       ),
     ).toBe(1);
+  });
+
+  it('counts the audit event a consent writes in its own transaction', async () => {
+    const metrics = createMetrics();
+    const stores = instrumentStores(opened, metrics);
+    const [user, client] = [await createUser(stores.db), await createClient(stores.db)];
+    await stores.db.grants.upsert(user.id, client.id, ['profile'], null, () => ({
+      type: 'consent.granted',
+      actor: `user:${user.id}`,
+    }));
+    expect(await metricSample(metrics, 'gatehouse_events_total{type="consent.granted"}')).toBe(1);
   });
 
   it('counts audit events by type, and only well-formed type names', async () => {

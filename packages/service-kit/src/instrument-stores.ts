@@ -68,6 +68,16 @@ function instrumentPort(
         const spanName = `${store}.${port}.${name}`;
         wrapped = (...args: unknown[]) => {
           if (port === 'audit' && name === 'append') countEvent(metrics, args[0]);
+          // A consent's event is written in its own transaction (core's audit policy): counted
+          // when the store builds it, as an append is when called.
+          if (port === 'grants' && name === 'upsert' && typeof args[4] === 'function') {
+            const eventOf = args[4] as (grant: unknown) => unknown;
+            args[4] = (grant: unknown) => {
+              const event = eventOf(grant);
+              countEvent(metrics, event);
+              return event;
+            };
+          }
           const stop = metrics.storeDuration.startTimer(labels);
           metrics.storeInFlight.inc({ store });
           const span = traced

@@ -1,4 +1,5 @@
-import { MAX_BALANCE, type NewAuditEvent, parseAmount, type Stores } from '@gatehouse/core';
+import { MAX_BALANCE, parseAmount } from '@gatehouse/core';
+import { recordAudit } from '@gatehouse/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from './envelope.js';
 
@@ -24,17 +25,10 @@ export function idempotencyKeyOf(request: FastifyRequest): string {
 }
 
 /**
- * Records an audit event. The change it describes has already happened, so a
- * failed audit write is logged loudly rather than turned into an error response
- * that would invite a retry (and, for creations, a duplicate).
+ * Records an audit event after its change: core's audit policy (a failed write is logged and
+ * counted, never an error response inviting a retry and, for creations, a duplicate).
  */
-export async function audit(stores: Stores, request: FastifyRequest, event: NewAuditEvent): Promise<void> {
-  try {
-    await stores.db.audit.append({ ip: request.ip, ...event });
-  } catch (error) {
-    request.log.error({ err: error, auditType: event.type }, 'audit event could not be written');
-  }
-}
+export const audit = recordAudit;
 
 /**
  * The quota a money write names: exactly one of `quota` (integer units) or `amount`

@@ -24,6 +24,9 @@ export interface AuditedAllowance {
   period: ChargePeriod;
 }
 
+/** A payload with nothing in it (`data` is `{}` or left out). */
+type NoData = { none?: never };
+
 /** A quota amount as the API writes it in JSON. */
 type Quota = string | number;
 
@@ -38,15 +41,15 @@ export interface AuditPayloads {
   };
   logout: { rp_initiated?: true };
   'user.signed_up': { username: string };
-  'user.created': Record<string, never>;
+  'user.created': NoData;
   'user.disabled': { previous_status: string };
   'email.verification_sent': { email: string };
-  'email.verified': Record<string, never>;
+  'email.verified': NoData;
   /** Hashes: the log names which address without keeping the old one readable. */
   'email.changed': { old_email_sha256: string; new_email: string };
-  'password.changed': Record<string, never>;
+  'password.changed': NoData;
   'password.reset_requested': { mailed: boolean };
-  'password.reset_completed': Record<string, never>;
+  'password.reset_completed': NoData;
   'two_factor.enabled': { method: 'totp'; recovery_codes: number };
   'two_factor.removed': { method: 'totp' };
   'two_factor.recovery_code_used': { recovery_codes_left: number };
@@ -79,8 +82,8 @@ export interface AuditPayloads {
   'client.deleted': { name: string; via?: 'console' };
   'client.secret_rotated': { via?: 'console' };
   'client.webhook_set': { url: string };
-  'client.webhook_secret_rotated': Record<string, never>;
-  'client.webhook_removed': Record<string, never>;
+  'client.webhook_secret_rotated': NoData;
+  'client.webhook_removed': NoData;
   'authorization_code.replayed': { familyId: string };
   'refresh_token.reuse_detected': { familyId: string; familyRevoked: boolean };
   'balance.topup': { batch_id: string | null; ledger_entry_id: number; quota: string };
@@ -97,14 +100,15 @@ export interface AuditPayloads {
   };
   'topup_codes.created': { batch_id: string; count: number; quota: Quota };
   'signing_key.rotated': { kid: string; alg: string; publication_delay_seconds: number };
-  'seed.demo_data': Record<string, never>;
+  'seed.demo_data': NoData;
 }
 
 export type AuditEventType = keyof AuditPayloads;
 
 /**
  * One audit event as code records it: a known type with its payload, and an actor from
- * `actor`. The store's `NewAuditEvent` is the untyped row this becomes.
+ * `actor`. `data` may be left out only where every field of its payload is optional. The
+ * store's `NewAuditEvent` is the untyped row this becomes.
  */
 export type AuditEventInput = {
   [T in AuditEventType]: {
@@ -114,7 +118,7 @@ export type AuditEventInput = {
     /** Public client id, when the event concerns a client. */
     clientId?: string | null;
     ip?: string | null;
-  } & (AuditPayloads[T] extends Record<string, never>
+  } & (Partial<AuditPayloads[T]> extends AuditPayloads[T]
     ? { data?: AuditPayloads[T] }
     : { data: AuditPayloads[T] });
 }[AuditEventType];

@@ -1,20 +1,23 @@
-import type { NewAuditEvent, Stores } from '@gatehouse/core';
+import { type AuditEventInput, actor, type Stores } from '@gatehouse/core';
+import { recordAudit } from '@gatehouse/service-kit';
 import type { FastifyRequest } from 'fastify';
 
+/** A signed-in person's event, without what the request supplies (actor, user, address). */
+export type UserAuditEvent = AuditEventInput extends infer E
+  ? E extends AuditEventInput
+    ? Omit<E, 'actor' | 'userId' | 'ip'>
+    : never
+  : never;
+
 /**
- * Records what a signed-in person did (never secrets). The change has already happened,
- * so a failed audit write is logged loudly instead of turning a done change into an error
- * page that invites a retry (and, for creations, a duplicate).
+ * Records what a signed-in person did (never secrets), after the change: core's audit policy
+ * (a failed write is logged and counted, never an error page inviting a retry).
  */
 export async function auditUserAction(
   stores: Stores,
   request: FastifyRequest,
   userId: number,
-  event: Pick<NewAuditEvent, 'type'> & Partial<Pick<NewAuditEvent, 'clientId' | 'data'>>,
+  event: UserAuditEvent,
 ): Promise<void> {
-  try {
-    await stores.db.audit.append({ actor: `user:${userId}`, userId, ip: request.ip, ...event });
-  } catch (error) {
-    request.log.error({ err: error, auditType: event.type }, 'audit event could not be written');
-  }
+  await recordAudit(stores, request, { ...event, actor: actor.user(userId), userId } as AuditEventInput);
 }

@@ -1,4 +1,4 @@
-import { type Client, InvalidRequestError } from '@gatehouse/core';
+import { actor, type Client, InvalidRequestError } from '@gatehouse/core';
 import { appendQuery, MAX_STATE_LENGTH, sessionSid } from '@gatehouse/core/authorize';
 import {
   checkPostLogoutRedirect,
@@ -6,7 +6,7 @@ import {
   logoutNeedsConfirmation,
   readIdTokenHint,
 } from '@gatehouse/core/oidc';
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { recordAudit, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
@@ -49,12 +49,11 @@ export async function endSessionRoutes(app: FastifyInstance, options: ServiceOpt
     const user = request.session?.user ?? null;
     await endSession(request, reply, { config, stores });
     if (user) {
-      await stores.db.audit.append({
+      await recordAudit(stores, request, {
         type: 'logout',
         userId: user.id,
         clientId: client?.clientId ?? null,
-        actor: `user:${user.id}`,
-        ip: request.ip,
+        actor: actor.user(user.id),
         data: { rp_initiated: true },
       });
     }

@@ -1,4 +1,5 @@
 import {
+  type AuditPayloads,
   type Config,
   keyEncryptionSecret,
   type PendingLogin,
@@ -48,13 +49,16 @@ export interface SecondFactorContext {
   returnTo(request: FastifyRequest): string | null;
   /** Starts the session, sets the device cookie, audits and redirects (login.ts). */
   complete(request: FastifyRequest, reply: FastifyReply, completion: SignInCompletion): Promise<FastifyReply>;
-  audit(
+  audit<T extends SignInAuditType>(
     request: FastifyRequest,
     user: User | null,
-    type: string,
-    data: Record<string, unknown>,
+    type: T,
+    data: AuditPayloads[T],
   ): Promise<void>;
 }
+
+/** The audit events of signing in (recorded by login.ts's `audit`). */
+export type SignInAuditType = 'login.failed' | 'login.succeeded' | 'logout' | 'two_factor.recovery_code_used';
 
 function pendingCookieName(config: Pick<Config, 'env'>): string {
   return cookieName(config, 'gh_login');

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { randomToken, type User } from '@gatehouse/core';
+import { type AuditEventInput, type AuditPayloads, actor, randomToken, type User } from '@gatehouse/core';
 import {
   canonicalLogin,
   DEVICE_COOKIE_TTL_SECONDS,
@@ -10,7 +10,7 @@ import {
   signDeviceCookie,
 } from '@gatehouse/core/accounts';
 import { loginHintPrefill } from '@gatehouse/core/authorize';
-import { dummyPasswordHash, type ServiceOptions, verifyPassword } from '@gatehouse/service-kit';
+import { dummyPasswordHash, recordAudit, type ServiceOptions, verifyPassword } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cookieName, cookieOptions } from '../browser/cookies.js';
 import { allowFormRedirectOfReturnTo } from '../browser/csp.js';
@@ -20,7 +20,12 @@ import { page } from '../browser/render.js';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '../browser/return-to.js';
 import { endSession, startSession } from '../browser/session.js';
 import { type LoginAttempt, loginThrottle } from '../browser/throttle.js';
-import { beginSecondFactor, type SignInCompletion, secondFactorRoutes } from './login-second-factor.js';
+import {
+  beginSecondFactor,
+  type SignInAuditType,
+  type SignInCompletion,
+  secondFactorRoutes,
+} from './login-second-factor.js';
 import { passkeyLoginRoutes } from './passkeys.js';
 
 /** One message for an unknown user and a wrong password: the form is no account oracle. */
@@ -189,18 +194,18 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     return reply.redirect('/login', 303);
   });
 
-  async function audit(
+  /** Sign-in events: recorded after the fact (core's audit policy; a failure is logged and counted). */
+  async function audit<T extends SignInAuditType>(
     request: FastifyRequest,
     user: User | null,
-    type: string,
-    data: Record<string, unknown>,
+    type: T,
+    data: AuditPayloads[T],
   ): Promise<void> {
-    await stores.db.audit.append({
+    await recordAudit(stores, request, {
       type,
       userId: user?.id ?? null,
-      actor: user ? `user:${user.id}` : 'anonymous',
-      ip: request.ip,
+      actor: user ? actor.user(user.id) : actor.anonymous,
       data,
-    });
+    } as AuditEventInput);
   }
 }

@@ -1,4 +1,7 @@
 import {
+  type AuditEventInput,
+  type AuditPayloads,
+  actor,
   type Client,
   formatQuota,
   type LedgerEntry,
@@ -7,7 +10,7 @@ import {
   sha256Hex,
   TOKEN_PREFIX,
 } from '@gatehouse/core';
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { recordAudit, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
@@ -232,17 +235,13 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
     target: TopupTarget,
     entry: LedgerEntry,
   ) => {
-    try {
-      // Never the code: the batch (the entry's reference) and the ledger entry identify it.
-      await audit(request, session, target, 'balance.topup', {
-        batch_id: entry.reference,
-        ledger_entry_id: entry.id,
-        quota: entry.amount.toString(),
-      });
-    } catch (err) {
-      // The credit is committed: the user must see it even if the audit write failed.
-      request.log.error({ err, ledgerEntryId: entry.id }, 'audit of a top-up failed');
-    }
+    // Never the code: the batch (the entry's reference) and the ledger entry identify it. The
+    // credit is committed: the user sees it even if this write fails (core's audit policy).
+    await audit(request, session, target, 'balance.topup', {
+      batch_id: entry.reference,
+      ledger_entry_id: entry.id,
+      quota: entry.amount.toString(),
+    });
   };
 
   const showSuccess = async (
@@ -264,20 +263,20 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
     });
   };
 
-  async function audit(
+  /** Recorded after the fact (core's audit policy: a failure is logged and counted). */
+  async function audit<T extends 'balance.topup' | 'balance.topup_failed'>(
     request: FastifyRequest,
     session: BrowserSession,
     target: TopupTarget,
-    type: string,
-    data: Record<string, unknown>,
+    type: T,
+    data: AuditPayloads[T],
   ): Promise<void> {
-    await stores.db.audit.append({
+    await recordAudit(stores, request, {
       type,
       userId: session.userId,
       clientId: target.client?.clientId ?? null,
-      actor: `user:${session.userId}`,
-      ip: request.ip,
+      actor: actor.user(session.userId),
       data,
-    });
+    } as AuditEventInput);
   }
 }
