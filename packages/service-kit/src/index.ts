@@ -17,5 +17,5 @@ export * from './safe-input.js';
 export * from './stores.js';
 export * from './tracing.js';
 export type * from './types.js';
-export * from './webhook-metrics.js';
 export * from './webhook-dispatch.js';
+export * from './webhook-metrics.js';
