@@ -81,9 +81,10 @@ export interface AuditPayloads {
   };
   'client.deleted': { name: string; via?: 'console' };
   'client.secret_rotated': { via?: 'console' };
-  'client.webhook_set': { url: string };
-  'client.webhook_secret_rotated': NoData;
-  'client.webhook_removed': NoData;
+  'client.webhook_set': { url: string; via?: 'console' };
+  'client.webhook_secret_rotated': { via?: 'console' };
+  'client.webhook_removed': { via?: 'console' };
+  'client.webhook_resent': { event_id: string; type: string; via?: 'console' };
   'authorization_code.replayed': { familyId: string };
   'refresh_token.reuse_detected': { familyId: string; familyRevoked: boolean };
   'balance.topup': { batch_id: string | null; ledger_entry_id: number; quota: string };

@@ -137,7 +137,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
     await auditUserAction(stores, request, user.id, {
       type: 'client.webhook_set',
       clientId: client.clientId,
-      data: { url: set.url, via: 'console' },
+      data: { url: set.url, via: 'console' as const },
     });
     if (!set.secret) return reply.redirect(back(client, 'saved'), 303);
     return webhookPage(request, reply, client, { secret: { value: set.secret, reason: 'created' } });
@@ -150,7 +150,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
     await auditUserAction(stores, request, user.id, {
       type: 'client.webhook_removed',
       clientId: client.clientId,
-      data: { via: 'console' },
+      data: { via: 'console' as const },
     });
     return reply.redirect(back(client, 'removed'), 303);
   });
@@ -183,7 +183,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
     await auditUserAction(stores, request, user.id, {
       type: 'client.webhook_secret_rotated',
       clientId: client.clientId,
-      data: { via: 'console' },
+      data: { via: 'console' as const },
     });
     return webhookPage(request, reply, client, { secret: { value: rotated.secret, reason: 'rotated' } });
   });
@@ -211,7 +211,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
       await auditUserAction(stores, request, user.id, {
         type: 'client.webhook_resent',
         clientId: client.clientId,
-        data: { event_id: resent.event.id, type: resent.event.type, via: 'console' },
+        data: { event_id: resent.event.id, type: resent.event.type, via: 'console' as const },
       });
       await kickWebhookDispatch(stores, request.log);
       return reply.redirect(back(client, 'resent'), 303);
