@@ -1,5 +1,6 @@
 import type { RetentionKind, RetentionStore } from '@gatehouse/core';
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
 import { auditEvents } from '../schema/audit-events.js';
@@ -20,6 +21,18 @@ const familyEnded = (before: Date) => or(lt(f.expiresAt, before), lt(f.revokedAt
  * and webhook events are scanned, as retention keeps both tables to days and weeks of rows.
  */
 export function createRetentionStore(db: Db): RetentionStore {
+  /** The one batch shape for a table keyed by a single column. */
+  const deleteBatch = (table: PgTable, key: PgColumn, where: SQL | undefined, limit: number) =>
+    db
+      .delete(table)
+      .where(
+        inArray(
+          key,
+          db.select({ key }).from(table).where(where).limit(limit).for('update', { skipLocked: true }),
+        ),
+      )
+      .returning({ key });
+
   const deleters: Record<RetentionKind, (before: Date, limit: number) => Promise<unknown[]>> = {
     refreshTokenLegacyHashes: (before, limit) =>
       db
@@ -37,36 +50,14 @@ export function createRetentionStore(db: Db): RetentionStore {
           ),
         )
         .returning({ key: refreshTokenLegacyHashes.tokenHash }),
-    refreshTokenFamilies: (before, limit) =>
-      db
-        .delete(f)
-        .where(
-          inArray(
-            f.id,
-            db
-              .select({ id: f.id })
-              .from(f)
-              .where(familyEnded(before))
-              .limit(limit)
-              .for('update', { skipLocked: true }),
-          ),
-        )
-        .returning({ key: f.id }),
+    refreshTokenFamilies: (before, limit) => deleteBatch(f, f.id, familyEnded(before), limit),
     emailTokens: (before, limit) =>
-      db
-        .delete(emailTokens)
-        .where(
-          inArray(
-            emailTokens.id,
-            db
-              .select({ id: emailTokens.id })
-              .from(emailTokens)
-              .where(or(lt(emailTokens.usedAt, before), lt(emailTokens.expiresAt, before)))
-              .limit(limit)
-              .for('update', { skipLocked: true }),
-          ),
-        )
-        .returning({ key: emailTokens.id }),
+      deleteBatch(
+        emailTokens,
+        emailTokens.id,
+        or(lt(emailTokens.usedAt, before), lt(emailTokens.expiresAt, before)),
+        limit,
+      ),
     idempotencyKeys: (before, limit) =>
       db
         .delete(idempotencyKeys)
@@ -81,40 +72,14 @@ export function createRetentionStore(db: Db): RetentionStore {
         )
         .returning({ key: idempotencyKeys.key }),
     webhookEvents: (before, limit) =>
-      db
-        .delete(webhookEvents)
-        .where(
-          inArray(
-            webhookEvents.id,
-            db
-              .select({ id: webhookEvents.id })
-              .from(webhookEvents)
-              .where(
-                and(
-                  inArray(webhookEvents.status, ['succeeded', 'failed']),
-                  lt(webhookEvents.createdAt, before),
-                ),
-              )
-              .limit(limit)
-              .for('update', { skipLocked: true }),
-          ),
-        )
-        .returning({ key: webhookEvents.id }),
+      deleteBatch(
+        webhookEvents,
+        webhookEvents.id,
+        and(inArray(webhookEvents.status, ['succeeded', 'failed']), lt(webhookEvents.createdAt, before)),
+        limit,
+      ),
     auditEvents: (before, limit) =>
-      db
-        .delete(auditEvents)
-        .where(
-          inArray(
-            auditEvents.id,
-            db
-              .select({ id: auditEvents.id })
-              .from(auditEvents)
-              .where(lt(auditEvents.createdAt, before))
-              .limit(limit)
-              .for('update', { skipLocked: true }),
-          ),
-        )
-        .returning({ key: auditEvents.id }),
+      deleteBatch(auditEvents, auditEvents.id, lt(auditEvents.createdAt, before), limit),
   };
   return translateErrors({
     async deleteEnded(kind: RetentionKind, before: Date, limit: number): Promise<number> {
