@@ -1,29 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidClientError } from '../errors.js';
 import type { Client } from '../ports/clients.js';
+import { sampleClient } from '../testing/memory/authorize-stores.js';
 import { checkClient } from './check-client.js';
 import { readAuthorizationRequest } from './parameters.js';
 
 function client(overrides: Partial<Client> = {}): Client {
-  return {
+  return sampleClient({
     id: 7,
-    clientId: 'gh_app',
     secretHash: 'a'.repeat(64),
-    name: 'App',
-    description: '',
-    homepageUrl: null,
     redirectUris: ['https://app.example.com/cb'],
     allowedScopes: ['profile', 'balance'],
-    ownerUserId: null,
-    tokenEndpointAuthMethod: overrides.secretHash === null ? 'none' : 'client_secret_basic',
-    allowedOrigins: [],
-    deviceGrantEnabled: false,
-    trusted: false,
-    disabled: false,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
     ...overrides,
-  };
+  });
 }
 
 const lookup = (registered: Client[]) => async (id: string) =>

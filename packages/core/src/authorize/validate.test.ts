@@ -2,27 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, InvalidScopeError, UnsupportedResponseTypeError } from '../errors.js';
 import { s256 } from '../oauth/pkce.js';
 import type { Client } from '../ports/clients.js';
+import { sampleClient } from '../testing/memory/authorize-stores.js';
 import { readAuthorizationRequest } from './parameters.js';
 import { validateAuthorizationParameters } from './validate.js';
 
-const app: Client = {
+const app: Client = sampleClient({
   id: 7,
-  clientId: 'gh_app',
   secretHash: 'a'.repeat(64),
-  name: 'App',
-  description: '',
-  homepageUrl: null,
   redirectUris: ['https://app.example.com/cb'],
   allowedScopes: ['profile', 'balance'],
-  ownerUserId: null,
-  tokenEndpointAuthMethod: 'client_secret_basic',
-  allowedOrigins: [],
-  deviceGrantEnabled: false,
-  trusted: false,
-  disabled: false,
-  createdAt: new Date(0),
-  updatedAt: new Date(0),
-};
+});
 const uri = app.redirectUris[0]!;
 const challenge = s256('a'.repeat(43));
 const base = { client_id: app.clientId, redirect_uri: uri, response_type: 'code', state: 's1' };

@@ -2,31 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../crypto.js';
 import { InvalidClientError, InvalidRequestError } from '../errors.js';
 import type { Client } from '../ports/index.js';
+import { sampleClient } from '../testing/memory/authorize-stores.js';
 import { clientMatches, readClientCredentials } from './client-auth.js';
 
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 function client(overrides: Partial<Client> = {}): Client {
-  return {
-    id: 1,
-    clientId: 'gh_app',
+  return sampleClient({
     secretHash: sha256Hex('s3cret'),
-    name: 'App',
-    description: '',
-    homepageUrl: null,
-    redirectUris: ['https://app.example/cb'],
     allowedScopes: ['profile', 'balance'],
-    ownerUserId: null,
-    tokenEndpointAuthMethod: overrides.secretHash === null ? 'none' : 'client_secret_basic',
-    allowedOrigins: [],
-    deviceGrantEnabled: false,
-    trusted: false,
-    disabled: false,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
     ...overrides,
-  };
+  });
 }
 
 describe('reading client credentials (RFC 6749 §2.3.1)', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../crypto.js';
 import { InvalidGrantError, InvalidRequestError, UnsupportedGrantTypeError } from '../errors.js';
 import type { AuthorizationCodeData, Client, RefreshTokenRecord } from '../ports/index.js';
+import { sampleClient } from '../testing/memory/authorize-stores.js';
 import { checkCodeBinding, checkPkce, readCodeGrantRequest } from './authorization-code.js';
 import { readTokenRequest } from './exchange.js';
 import { isActiveAccessToken, isActiveRefreshToken } from './introspection.js';
@@ -15,25 +16,11 @@ const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const NOW = 1_800_000_000_000;
 
 function client(overrides: Partial<Client> = {}): Client {
-  return {
-    id: 1,
-    clientId: 'gh_app',
+  return sampleClient({
     secretHash: sha256Hex('s3cret'),
-    name: 'App',
-    description: '',
-    homepageUrl: null,
-    redirectUris: ['https://app.example/cb'],
     allowedScopes: ['profile', 'balance'],
-    ownerUserId: null,
-    tokenEndpointAuthMethod: overrides.secretHash === null ? 'none' : 'client_secret_basic',
-    allowedOrigins: [],
-    deviceGrantEnabled: false,
-    trusted: false,
-    disabled: false,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
     ...overrides,
-  };
+  });
 }
 
 function code(overrides: Partial<AuthorizationCodeData> = {}): AuthorizationCodeData {

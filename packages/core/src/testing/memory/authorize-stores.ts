@@ -93,7 +93,10 @@ export function memoryAuthorizeStores(clients: Client[] = [], options: { failAud
   return { stores, grants, pending, codes, audit };
 }
 
-/** A registered confidential client, as the clients store returns it. */
+/**
+ * A registered client, as the clients store returns it: confidential, or public (`none`) when
+ * `overrides.secretHash` is null.
+ */
 export function sampleClient(overrides: Partial<Client> = {}): Client {
   return {
     id: 1,
@@ -105,7 +108,7 @@ export function sampleClient(overrides: Partial<Client> = {}): Client {
     redirectUris: ['https://app.example/cb'],
     allowedScopes: ['profile', 'balance', 'charge'],
     ownerUserId: null,
-    tokenEndpointAuthMethod: 'client_secret_basic',
+    tokenEndpointAuthMethod: overrides.secretHash === null ? 'none' : 'client_secret_basic',
     allowedOrigins: [],
     deviceGrantEnabled: false,
     trusted: false,
