@@ -8,8 +8,7 @@ import {
 } from '@gatehouse/core';
 import { allowanceStatus, ChargeAmountError, chargeAmountOf, periodStart } from '@gatehouse/core/charges';
 import { requireScopes, topupLink } from '@gatehouse/core/resource';
-import { WEBHOOK_DISPATCH } from '@gatehouse/jobs';
-import type { ServiceOptions } from '@gatehouse/service-kit';
+import { kickWebhookDispatch, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { checkAccessToken, checkClientEnabled, checkUserActive } from '../access-token.js';
 import { bearerCors, tokenOwner } from '../cors.js';
@@ -58,15 +57,6 @@ function idempotency(request: FastifyRequest, caller: Caller, what: unknown) {
   };
 }
 
-/** Never throws: the dispatcher's tick is the fallback. */
-async function kickWebhookDispatch(stores: ServiceOptions['stores'], request: FastifyRequest) {
-  try {
-    await stores.jobs?.enqueue(WEBHOOK_DISPATCH, {});
-  } catch (error) {
-    request.log.warn({ err: error }, 'webhook dispatch not queued; the next tick sends it');
-  }
-}
-
 export const chargesRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   const format: MoneyFormat = config;
   const holdTtlMs = config.holdTtl * 1000;
@@ -76,7 +66,7 @@ export const chargesRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { s
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'POST' || reply.statusCode >= 300) return;
     if (reply.getHeader('idempotent-replayed') === 'true') return;
-    void kickWebhookDispatch(stores, request);
+    void kickWebhookDispatch(stores, request.log);
   });
 
   /** Token with `charge` (SEC-85), active user, enabled client. */
