@@ -17,9 +17,11 @@ export function auditFailureReporter(
   };
 }
 
+const metricsOf = (app: FastifyInstance) => () => (app.hasDecorator('metrics') ? app.metrics : undefined);
+
 /** The reporter of a service's process-wide contexts (built once, like TokenContext). */
 export function appAuditFailureReporter(app: FastifyInstance): AuditFailureReporter {
-  return auditFailureReporter(app.log, () => (app.hasDecorator('metrics') ? app.metrics : undefined));
+  return auditFailureReporter(app.log, metricsOf(app));
 }
 
 /**
@@ -33,9 +35,6 @@ export async function recordAudit(
   request: FastifyRequest,
   event: AuditEventInput,
 ): Promise<void> {
-  const server = request.server;
-  const report = auditFailureReporter(request.log, () =>
-    server.hasDecorator('metrics') ? server.metrics : undefined,
-  );
+  const report = auditFailureReporter(request.log, metricsOf(request.server));
   await auditRecorder(stores.db.audit, report).record({ ip: request.ip, ...event });
 }
