@@ -103,8 +103,8 @@ function prepareRotateMany(db: Db) {
     .prepare('refresh_token_families_rotate_many');
 }
 
-/** Concurrent rotations waiting at once share a statement; more than this many never wait. */
-const ROTATION_BATCH = { maxInFlight: 4, maxBatch: 64 };
+/** Batches in flight at once (half the pool: a lone statement always finds a connection) and their size. */
+const STATEMENT_BATCH = { maxInFlight: 4, maxBatch: 64 };
 
 /** The first token of a family, stored only while its user is active: one statement, no read first. */
 function prepareCreateForActiveUser(db: Db) {
@@ -138,6 +138,44 @@ function prepareCreateForActiveUser(db: Db) {
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The first tokens of many families in one statement, each stored only while its user is active
+ * (the batched `prepareCreateForActiveUser`); the ids that were stored come back.
+ */
+function prepareCreateManyForActiveUsers(db: Db) {
+  const f = refreshTokenFamilies;
+  const p = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}[]`;
+  const requests = sql`unnest(${p('familyId', 'text')}, ${p('clientId', 'int')}, ${p('userId', 'int')},
+    ${p('scopes', 'text')}, ${p('tokenHash', 'text')}, ${p('keyHash', 'text')}, ${p('expiresAt', 'text')},
+    ${p('authTime', 'int')}, ${p('sid', 'text')})
+    AS r(r_family_id, r_client_id, r_user_id, r_scopes, r_token_hash, r_key_hash, r_expires_at, r_auth_time, r_sid)`;
+  return db
+    .insert(f)
+    .select(
+      db
+        .select({
+          id: sql<string>`r_family_id`.as('id'),
+          clientId: sql<number>`r_client_id`.as('client_id'),
+          userId: users.id,
+          scopes: sql<string[]>`string_to_array(r_scopes, ' ')`.as('scopes'),
+          generation: sql<number>`0`.as('generation'),
+          tokenHash: sql<string>`r_token_hash`.as('token_hash'),
+          previousHash: sql<string>`r_token_hash`.as('previous_hash'),
+          keyHash: sql<string | null>`r_key_hash`.as('key_hash'),
+          rotatedAt: sql<Date>`now()`.as('rotated_at'),
+          revokedAt: sql<null>`null::timestamptz`.as('revoked_at'),
+          createdAt: sql<Date>`now()`.as('created_at'),
+          expiresAt: sql<Date>`r_expires_at::timestamptz`.as('expires_at'),
+          authTime: sql<number | null>`r_auth_time`.as('auth_time'),
+          sid: sql<string | null>`r_sid`.as('sid'),
+        })
+        .from(requests)
+        .innerJoin(users, and(eq(users.id, sql`r_user_id`), eq(users.status, 'active'))),
+    )
+    .returning({ id: f.id })
+    .prepare('refresh_token_families_create_many_for_active_users');
+}
 
 export function createRefreshTokenStore(db: Db): RefreshTokenStore {
   const f = refreshTokenFamilies;
@@ -194,9 +232,38 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     for (const { index, ...row } of rows) byRequest[index] = row;
     return byRequest;
   }
-  const rotations = statementBatch({ run: runRotations, ...ROTATION_BATCH });
+  const rotations = statementBatch({ run: runRotations, ...STATEMENT_BATCH });
 
   const createForActiveUser = prepareCreateForActiveUser(db);
+  const createManyForActiveUsers = prepareCreateManyForActiveUsers(db);
+
+  /** One new family alone, or many in one statement; whether each was stored. */
+  async function runCreations(tokens: readonly NewRefreshToken[]): Promise<boolean[]> {
+    if (tokens.length === 1) {
+      const token = tokens[0]!;
+      const rows = await createForActiveUser.execute({
+        ...token,
+        authTime: token.authTime ?? null,
+        sid: token.sid ?? null,
+      });
+      return [rows.length === 1];
+    }
+    const column = <T>(pick: (token: NewRefreshToken) => T) => tokens.map(pick);
+    const rows = await createManyForActiveUsers.execute({
+      familyId: column((t) => t.familyId),
+      clientId: column((t) => t.clientId),
+      userId: column((t) => t.userId),
+      scopes: column((t) => t.scopes.join(' ')),
+      tokenHash: column((t) => t.tokenHash),
+      keyHash: column((t) => t.keyHash),
+      expiresAt: column((t) => t.expiresAt.toISOString()),
+      authTime: column((t) => t.authTime ?? null),
+      sid: column((t) => t.sid ?? null),
+    });
+    const stored = new Set(rows.map((row) => row.id));
+    return tokens.map((token) => stored.has(token.familyId));
+  }
+  const creations = statementBatch({ run: runCreations, ...STATEMENT_BATCH });
 
   /** The presented token's standing, with its user's activity (for core's refusal reason). */
   async function read(
@@ -251,13 +318,8 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
       return (await read(presented)).record;
     },
 
-    async createForActiveUser(token: NewRefreshToken): Promise<boolean> {
-      const rows = await createForActiveUser.execute({
-        ...token,
-        authTime: token.authTime ?? null,
-        sid: token.sid ?? null,
-      });
-      return rows.length === 1;
+    createForActiveUser(token: NewRefreshToken): Promise<boolean> {
+      return creations.submit(token);
     },
 
     async rotate(request: RotationRequest): Promise<RotateResult> {

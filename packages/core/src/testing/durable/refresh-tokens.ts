@@ -130,6 +130,28 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       expect(await find(orphan.value)).toBeNull();
     });
 
+    it('stores concurrent first tokens each exactly as alone: only those of active users', async () => {
+      const disabled = await createUser(stores());
+      await stores().users.setStatus(disabled.id, 'disabled');
+      const tokens = [
+        newRefreshToken(user, client, {
+          scopes: ['openid', 'profile'],
+          authTime: 1_700_000_002,
+          sid: 'sid-3',
+        }),
+        newRefreshToken(disabled, client),
+        newRefreshToken(user, client, { scopes: [], authTime: null, sid: null }),
+        newRefreshToken({ ...user, id: 2_000_000_001 }, client),
+        newRefreshToken(user, client, { scopes: ['balance'] }),
+      ];
+      // Submitted in one event-loop turn: a store that groups concurrent writes does so here.
+      const stored = await Promise.all(tokens.map((t) => stores().refreshTokens.createForActiveUser(t)));
+      expect(stored).toEqual([true, false, true, false, true]);
+      for (const [i, token] of tokens.entries()) {
+        expect(await find(token.value)).toEqual(stored[i] ? firstRecord(token) : null);
+      }
+    });
+
     it('rotates the current token: it is spent, the successor inherits family, scope, expiry, auth_time and sid', async () => {
       const token = await liveToken({
         scopes: ['profile', 'balance'],
