@@ -11,7 +11,7 @@ export * from './oauth/client-type.js';
 export * from './oauth/http-auth.js';
 export * from './oauth/pkce.js';
 export * from './oauth/redirect-uri.js';
-export * from './oauth/revocation.js';
+export * from './oauth/revoke-grants.js';
 export * from './oauth/scopes.js';
 export * from './oauth/web-origins.js';
 export type * from './ports/index.js';

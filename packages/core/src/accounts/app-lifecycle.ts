@@ -1,6 +1,6 @@
 import { newClientCredentials, newClientSecret } from '../oauth/client-credentials.js';
 import { isPublicClient } from '../oauth/client-type.js';
-import { revokeClientTokens } from '../oauth/revocation.js';
+import { revokeClientTokens } from '../oauth/revoke-grants.js';
 import { REGISTERED_CLIENT_SCOPES } from '../oauth/scopes.js';
 import type { OidcClientSettings } from '../oidc/client-settings.js';
 import type { Client, Stores } from '../ports/index.js';

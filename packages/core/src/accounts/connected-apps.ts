@@ -1,4 +1,4 @@
-import { revokeUserGrants } from '../oauth/revocation.js';
+import { revokeUserGrants } from '../oauth/revoke-grants.js';
 import type { Stores } from '../ports/index.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomToken, sha256Hex, TOKEN_PREFIX } from '../crypto.js';
 import type { MailMessage } from '../mail/mailer.js';
-import { revokeUserGrants } from '../oauth/revocation.js';
+import { revokeUserGrants } from '../oauth/revoke-grants.js';
 import type { EmailTokenPurpose, Stores, User } from '../ports/index.js';
 
 /** How long a mailed link works (SEC-62): a day to verify an address, an hour to reset a password. */

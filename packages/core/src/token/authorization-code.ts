@@ -3,7 +3,7 @@ import { auditRecorder } from '../audit/record.js';
 import { sha256Hex } from '../crypto.js';
 import { InvalidGrantError, InvalidRequestError } from '../errors.js';
 import { isWellFormedCodeVerifier, verifierMatchesChallenge } from '../oauth/pkce.js';
-import { revokeFamilies } from '../oauth/revocation.js';
+import { revokeFamilies } from '../oauth/revoke-grants.js';
 import { issueIdToken, wantsIdToken } from '../oidc/issue.js';
 import type { AuthorizationCodeData, Client, ConsumeResult } from '../ports/index.js';
 import { isPublicClient } from './client-auth.js';

@@ -8,4 +8,4 @@ export * from './params.js';
 export * from './refresh-refusal.js';
 export * from './refresh-token.js';
 export * from './refresh-token-format.js';
-export * from './revocation.js';
+export * from './revoke-token.js';

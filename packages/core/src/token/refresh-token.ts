@@ -1,7 +1,7 @@
 import { actor } from '../audit/events.js';
 import { auditRecorder } from '../audit/record.js';
 import { InvalidGrantError, InvalidScopeError } from '../errors.js';
-import { revokeFamilies } from '../oauth/revocation.js';
+import { revokeFamilies } from '../oauth/revoke-grants.js';
 import { narrowScopes, parseScope } from '../oauth/scopes.js';
 import { issueIdToken, wantsIdToken } from '../oidc/issue.js';
 import type { Client, RefreshTokenRecord } from '../ports/index.js';

@@ -1,5 +1,5 @@
 import { sha256Hex, TOKEN_PREFIX } from '../crypto.js';
-import { revokeFamilies } from '../oauth/revocation.js';
+import { revokeFamilies } from '../oauth/revoke-grants.js';
 import { checkBrowserCaller } from '../oauth/web-origins.js';
 import { authenticateClient, type PresentedClient } from './client-auth.js';
 import type { RequestMeta, TokenContext } from './context.js';
