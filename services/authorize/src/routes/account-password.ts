@@ -1,12 +1,11 @@
 import { passwordProblem } from '@gatehouse/core/accounts';
-import { hashPassword, type ServiceOptions, verifyPassword } from '@gatehouse/service-kit';
+import { hashPassword, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { requireSession, sessionAmr, signedIn, startSession } from '../browser/session.js';
-import { checkWindows } from '../browser/throttle.js';
 import { auditUserAction } from '../pages/audit.js';
-import { EMAIL_THROTTLE } from './email-verification.js';
+import { currentPasswordRefused } from './current-password.js';
 
 function notChanged(reply: FastifyReply, status: number, alert: string) {
   return page(
@@ -32,23 +31,9 @@ export async function accountPasswordRoutes(app: FastifyInstance, options: Servi
 
   app.post('/account/password', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
-    const current = field(request.body, 'current_password') ?? '';
     const next = field(request.body, 'new_password') ?? '';
-    const throttled = await checkWindows(stores.cache.rateLimits, [
-      {
-        kind: 'attempts',
-        key: `account-password:u${user.id}`,
-        limit: EMAIL_THROTTLE.passwordChecksPerAccount,
-        windowSeconds: EMAIL_THROTTLE.windowSeconds,
-      },
-    ]);
-    if (!throttled.allowed) {
-      reply.header('retry-after', String(throttled.retryAfterSeconds));
-      return notChanged(reply, 429, 'Too many password checks for this account. Try again later.');
-    }
-    if (!(await verifyPassword(user.passwordHash, current))) {
-      return notChanged(reply, 400, 'The current password is not correct.');
-    }
+    const refused = await currentPasswordRefused(stores, request, reply, user);
+    if (refused) return notChanged(reply, refused.status, refused.alert);
     const problem = passwordProblem(next);
     if (problem) return notChanged(reply, 400, `The new password ${problem}.`);
     const updated = await stores.db.users.setPassword(user.id, await hashPassword(next));

@@ -14,14 +14,14 @@ import {
   totpSecretKey,
   totpUri,
 } from '@gatehouse/core/accounts';
-import { type ServiceOptions, verifyPassword } from '@gatehouse/service-kit';
+import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { requireSession, signedIn } from '../browser/session.js';
 import { checkWindows, countFailure } from '../browser/throttle.js';
 import { auditUserAction } from '../pages/audit.js';
-import { EMAIL_THROTTLE } from './email-verification.js';
+import { currentPasswordRefused } from './current-password.js';
 
 /** An enrolment must be confirmed this soon after the password that started it (SEC-69). */
 export const ENROLMENT_TTL_SECONDS = 10 * 60;
@@ -32,35 +32,6 @@ const APP_NAME = 'Gatehouse';
 /** The two-factor section of /account (partials/account-two-factor.eta). */
 export async function twoFactorView(stores: Stores, user: User) {
   return { twoFactor: await stores.db.twoFactor.status(user.id) };
-}
-
-/**
- * The current password (SEC-69), under the same per-account limit as a password change.
- * Returns why it is refused (never the reply: a reply is thenable and would be awaited away).
- */
-export async function currentPasswordRefused(
-  stores: Stores,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  user: User,
-): Promise<{ status: number; alert: string } | null> {
-  const throttled = await checkWindows(stores.cache.rateLimits, [
-    {
-      kind: 'attempts',
-      key: `account-password:u${user.id}`,
-      limit: EMAIL_THROTTLE.passwordChecksPerAccount,
-      windowSeconds: EMAIL_THROTTLE.windowSeconds,
-    },
-  ]);
-  if (!throttled.allowed) {
-    reply.header('retry-after', String(throttled.retryAfterSeconds));
-    return { status: 429, alert: 'Too many password checks for this account. Try again later.' };
-  }
-  const password = field(request.body, 'current_password') ?? '';
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    return { status: 400, alert: 'The current password is not correct.' };
-  }
-  return null;
 }
 
 export function notChanged(reply: FastifyReply, status: number, alert: string) {

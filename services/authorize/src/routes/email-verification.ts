@@ -1,6 +1,5 @@
 import { DuplicateError, sha256Hex } from '@gatehouse/core';
 import { accountMail, canonicalEmail, emailProblem, verifyEmailLink } from '@gatehouse/core/accounts';
-import { verifyPassword } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
@@ -8,6 +7,7 @@ import { requireSession, signedIn } from '../browser/session.js';
 import { checkWindows } from '../browser/throttle.js';
 import { type MailContext, sendInBackground, sendVerificationLink } from '../mail/account-mail.js';
 import { auditUserAction } from '../pages/audit.js';
+import { currentPasswordRefused } from './current-password.js';
 
 /** Verification mails per account and hour; current-password checks per account and hour. */
 export const EMAIL_THROTTLE = {
@@ -93,7 +93,6 @@ export async function emailVerificationRoutes(app: FastifyInstance, ctx: MailCon
   app.post('/account/email', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
     const typed = (field(request.body, 'email') ?? '').trim();
-    const password = field(request.body, 'current_password') ?? '';
     const problem = emailProblem(typed);
     const email = problem ? null : canonicalEmail(typed);
     if (!email)
@@ -103,25 +102,10 @@ export async function emailVerificationRoutes(app: FastifyInstance, ctx: MailCon
         'Email address not changed',
         `The new email address ${problem ?? 'is not valid'}.`,
       );
-    const throttled = await checkWindows(stores.cache.rateLimits, [
-      {
-        kind: 'attempts',
-        key: `account-password:u${user.id}`,
-        limit: EMAIL_THROTTLE.passwordChecksPerAccount,
-        windowSeconds: EMAIL_THROTTLE.windowSeconds,
-      },
-    ]);
-    if (!throttled.allowed) {
-      reply.header('retry-after', String(throttled.retryAfterSeconds));
-      return problemPage(
-        reply,
-        429,
-        'Too many attempts',
-        'Too many password checks for this account. Try again later.',
-      );
-    }
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      return problemPage(reply, 400, 'Email address not changed', 'The current password is not correct.');
+    const refused = await currentPasswordRefused(stores, request, reply, user);
+    if (refused) {
+      const title = refused.status === 429 ? 'Too many attempts' : 'Email address not changed';
+      return problemPage(reply, refused.status, title, refused.alert);
     }
     if (email === user.email)
       return problemPage(reply, 400, 'Email address not changed', 'That is already your email address.');

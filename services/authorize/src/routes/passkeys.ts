@@ -35,7 +35,8 @@ import { page } from '../browser/render.js';
 import { requireSession, signedIn } from '../browser/session.js';
 import { auditUserAction } from '../pages/audit.js';
 import { idParam } from '../pages/forms.js';
-import { currentPasswordRefused, notChanged } from './account-two-factor.js';
+import { notChanged } from './account-two-factor.js';
+import { currentPasswordRefused } from './current-password.js';
 import type { SecondFactorContext } from './login-second-factor.js';
 
 /** The SimpleWebAuthn browser bundle, served from our origin (the pages allow only 'self' scripts). */
