@@ -103,8 +103,17 @@ function prepareRotateMany(db: Db) {
     .prepare('refresh_token_families_rotate_many');
 }
 
-/** Batches in flight at once (half the pool: a lone statement always finds a connection) and their size. */
-const STATEMENT_BATCH = { maxInFlight: 4, maxBatch: 64 };
+/**
+ * One rotation batch in flight per process: a batch's replaced row versions are then dead to
+ * every transaction by the time the next batch visits their pages, so Postgres prunes them and
+ * the next rotation stays in place (HOT; SEC-81). With four in flight, overlapping batches held
+ * those versions back and a loaded run updated 1 % of rows off their page (the heap doubled).
+ * One in flight measured the same as four (bench/README.md, lever 9).
+ */
+const ROTATION_BATCH = { maxInFlight: 1, maxBatch: 64 };
+
+/** New families: half the pool of 8, so a lone statement always finds a connection. */
+const CREATION_BATCH = { maxInFlight: 4, maxBatch: 64 };
 
 /** The first token of a family, stored only while its user is active: one statement, no read first. */
 function prepareCreateForActiveUser(db: Db) {
@@ -232,7 +241,7 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     for (const { index, ...row } of rows) byRequest[index] = row;
     return byRequest;
   }
-  const rotations = statementBatch({ run: runRotations, ...STATEMENT_BATCH });
+  const rotations = statementBatch({ run: runRotations, ...ROTATION_BATCH });
 
   const createForActiveUser = prepareCreateForActiveUser(db);
   const createManyForActiveUsers = prepareCreateManyForActiveUsers(db);
@@ -263,7 +272,7 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     const stored = new Set(rows.map((row) => row.id));
     return tokens.map((token) => stored.has(token.familyId));
   }
-  const creations = statementBatch({ run: runCreations, ...STATEMENT_BATCH });
+  const creations = statementBatch({ run: runCreations, ...CREATION_BATCH });
 
   /** The presented token's standing, with its user's activity (for core's refusal reason). */
   async function read(
