@@ -104,6 +104,20 @@ describe('refresh token families: storage that stays flat', () => {
     });
   }, 120_000);
 
+  it('rotations that arrive together are one statement: one transaction updated every row', async () => {
+    const tokens = await Promise.all(Array.from({ length: 12 }, () => newFamily()));
+    const successors = await Promise.all(tokens.map(rotate));
+    const ids = successors.map((value) => (readRefreshToken(value) as { familyId: string }).familyId);
+    const writers = rowsOf<{ n: number }>(
+      await test.database.db.execute(
+        sql`select count(distinct xmin::text)::int as n from refresh_token_families where id in ${ids}`,
+      ),
+    );
+    expect(Number(writers[0]!.n)).toBe(1);
+    // And each got its own family's successor, which rotates again.
+    await Promise.all(successors.map(rotate));
+  });
+
   it('families created together are one statement too', async () => {
     const tokens = await Promise.all(Array.from({ length: 12 }, () => newFamily()));
     const ids = tokens.map((value) => (readRefreshToken(value) as { familyId: string }).familyId);

@@ -9,7 +9,7 @@ import {
   standingOf,
 } from '@gatehouse/core';
 import { type GrantRevokedReason, grantRevokedEventData } from '@gatehouse/core/webhooks';
-import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, exists, getTableColumns, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { translateErrors } from '../errors.js';
 import { refreshTokenFamilies, refreshTokenLegacyHashes } from '../schema/refresh-token-families.js';
@@ -57,6 +57,61 @@ function prepareRotate(db: Db) {
     .prepare('refresh_token_families_rotate');
 }
 
+/**
+ * The same rotation for many requests in one statement (see `statementBatch`): each request is
+ * one row of the `unnest`, matched to its family by the same conditions as `prepareRotate`, and
+ * the rows that rotated come back with their request's index. Two requests for one family in a
+ * batch update it once: the other finds no row and is refused, as a loser of the race is today.
+ * Callers sort a batch by family id, so batches lock rows in one order.
+ */
+function prepareRotateMany(db: Db) {
+  const f = refreshTokenFamilies;
+  const p = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}[]`;
+  const requests = sql`unnest(${p('index', 'int')}, ${p('familyId', 'text')}, ${p('generation', 'int')},
+    ${p('oldHash', 'text')}, ${p('nextHash', 'text')}, ${p('keyHash', 'text')}, ${p('clientId', 'int')},
+    ${p('requestedScopes', 'text')}, ${p('now', 'text')})
+    AS r(r_index, r_family_id, r_generation, r_old_hash, r_next_hash, r_key_hash, r_client_id, r_scopes, r_now)`;
+  return db
+    .update(f)
+    .set({
+      tokenHash: sql`r_next_hash`,
+      previousHash: sql`${f.tokenHash}`,
+      generation: sql`${f.generation} + 1`,
+      keyHash: sql`r_key_hash`,
+      rotatedAt: sql`r_now::timestamptz`,
+    })
+    .from(requests)
+    .where(
+      and(
+        eq(f.id, sql`r_family_id`),
+        eq(f.generation, sql`r_generation`),
+        eq(f.tokenHash, sql`r_old_hash`),
+        isNull(f.revokedAt),
+        eq(f.clientId, sql`r_client_id`),
+        gt(f.expiresAt, sql`r_now::timestamptz`),
+        // Scope tokens never hold a space (RFC 6749 §3.3), so a space-joined list is lossless.
+        sql`${f.scopes} @> string_to_array(r_scopes, ' ')`,
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(users)
+            .where(and(eq(users.id, f.userId), eq(users.status, 'active'))),
+        ),
+      ),
+    )
+    .returning({ index: sql<number>`r_index`, ...getTableColumns(f) })
+    .prepare('refresh_token_families_rotate_many');
+}
+
+/**
+ * One rotation batch in flight per process: a batch's replaced row versions are then dead to
+ * this process's every transaction by the time the next batch visits their pages, so Postgres
+ * can prune them and the next rotation stays on its page (HOT; SEC-81). Overlapping batches
+ * would each hold the others' versions visible a little longer. One in flight measured the same
+ * as four (bench/README.md, lever 9).
+ */
+const ROTATION_BATCH = { maxInFlight: 1, maxBatch: 64 };
+
 /** New families: half the pool of 8, so a lone statement always finds a connection. */
 const CREATION_BATCH = { maxInFlight: 4, maxBatch: 64 };
 
@@ -90,6 +145,8 @@ function prepareCreateForActiveUser(db: Db) {
     .returning({ id: f.id })
     .prepare('refresh_token_families_create_for_active_user');
 }
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The first tokens of many families in one statement, each stored only while its user is active
@@ -146,6 +203,45 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     .where(eq(l.tokenHash, sql.placeholder('tokenHash')))
     .prepare('refresh_token_families_find_legacy');
   const rotate = prepareRotate(db);
+  const rotateMany = prepareRotateMany(db);
+  type RotatedRow = Awaited<ReturnType<typeof rotate.execute>>[number];
+
+  /** One rotation alone, or many in one statement; the updated row per request, if it rotated. */
+  async function runRotations(requests: readonly RotationRequest[]): Promise<(RotatedRow | undefined)[]> {
+    if (requests.length === 1) {
+      const request = requests[0]!;
+      const [row] = await rotate.execute({
+        familyId: request.familyId,
+        generation: request.generation,
+        oldHash: request.presented.tokenHash,
+        nextHash: request.nextHash,
+        keyHash: request.keyHash,
+        clientId: request.clientId,
+        requestedScopes: request.requestedScopes,
+        now: request.now,
+      });
+      return [row];
+    }
+    const order = requests
+      .map((_, i) => i)
+      .sort((a, b) => compare(requests[a]!.familyId, requests[b]!.familyId));
+    const column = <T>(pick: (request: RotationRequest) => T) => order.map((i) => pick(requests[i]!));
+    const rows = await rotateMany.execute({
+      index: order,
+      familyId: column((r) => r.familyId),
+      generation: column((r) => r.generation),
+      oldHash: column((r) => r.presented.tokenHash),
+      nextHash: column((r) => r.nextHash),
+      keyHash: column((r) => r.keyHash),
+      clientId: column((r) => r.clientId),
+      requestedScopes: column((r) => r.requestedScopes.join(' ')),
+      now: column((r) => r.now.toISOString()),
+    });
+    const byRequest: (RotatedRow | undefined)[] = new Array(requests.length);
+    for (const { index, ...row } of rows) byRequest[index] = row;
+    return byRequest;
+  }
+  const rotations = statementBatch({ run: runRotations, ...ROTATION_BATCH });
 
   const createForActiveUser = prepareCreateForActiveUser(db);
   const createManyForActiveUsers = prepareCreateManyForActiveUsers(db);
@@ -236,18 +332,7 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     },
 
     async rotate(request: RotationRequest): Promise<RotateResult> {
-      // One statement per rotation, not batched: grouped rotations left 1–3 % of updates off
-      // their page under a loaded CI run and the table grew (SEC-81; bench/README.md, lever 9).
-      const [row] = await rotate.execute({
-        familyId: request.familyId,
-        generation: request.generation,
-        oldHash: request.presented.tokenHash,
-        nextHash: request.nextHash,
-        keyHash: request.keyHash,
-        clientId: request.clientId,
-        requestedScopes: request.requestedScopes,
-        now: request.now,
-      });
+      const row = await rotations.submit(request);
       if (row) {
         // The record of the token just spent: the row as it stood, now one generation on.
         const previous = standingOf(row, request.presented.tokenHash, request.generation, true)!;
