@@ -1,5 +1,10 @@
 import type { RateLimitStore } from '@gatehouse/core';
-import type { ThrottleResult } from '../browser/throttle.js';
+import {
+  checkWindows,
+  countFailure,
+  type KeyedWindowRule,
+  type ThrottleResult,
+} from '../browser/throttle.js';
 
 /**
  * Wrong user codes on /device (RFC 8628 §5.1), per session and per address, in fixed
@@ -18,22 +23,22 @@ export interface DeviceThrottle {
 }
 
 export function deviceThrottle(rateLimits: RateLimitStore, limits = DEVICE_THROTTLE): DeviceThrottle {
-  const keys = (session: string, address: string) =>
-    [
-      [`device:sess:${session}`, limits.failuresPerSession],
-      [`device:addr:${address}`, limits.failuresPerAddress],
-    ] as const;
+  const rules = (session: string, address: string): KeyedWindowRule[] => [
+    {
+      kind: 'failures',
+      key: `device:sess:${session}`,
+      limit: limits.failuresPerSession,
+      windowSeconds: limits.windowSeconds,
+    },
+    {
+      kind: 'failures',
+      key: `device:addr:${address}`,
+      limit: limits.failuresPerAddress,
+      windowSeconds: limits.windowSeconds,
+    },
+  ];
   return {
-    async attempt(session, address) {
-      for (const [key, max] of keys(session, address)) {
-        const state = await rateLimits.peek(key);
-        if (state.count >= max)
-          return { allowed: false, retryAfterSeconds: Math.max(1, state.retryAfterSeconds) };
-      }
-      return { allowed: true };
-    },
-    async failed(session, address) {
-      for (const [key] of keys(session, address)) await rateLimits.hit(key, limits.windowSeconds);
-    },
+    attempt: (session, address) => checkWindows(rateLimits, rules(session, address)),
+    failed: (session, address) => countFailure(rateLimits, rules(session, address)),
   };
 }
