@@ -20,7 +20,8 @@ export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterSec
 
 /**
  * One throttle for the whole service: the login decision below (core `decideLoginAttempt`)
- * and the simple gates of top-up codes, device user codes and sign-up are all made of core's window rules.
+ * and the simple gates of top-up codes, device user codes and sign-up are all made of core's
+ * window rules.
  */
 export interface KeyedWindowRule extends WindowRule {
   key: string;
