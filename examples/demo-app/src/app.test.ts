@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FakeGatehouse, fakeGatehouse } from '@gatehouse/sdk/testing';
 import { DEMO } from '@gatehouse/stack/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,9 +14,9 @@ import {
   WEBHOOK_PATH,
   WebhookLog,
 } from './app.js';
-import { fakeProvider, ISSUER } from './testing/fake-provider.js';
 
 const APP_URL = 'http://localhost:3001';
+const ISSUER = 'http://provider.test';
 
 function cookieOf(response: LightMyRequestResponse): string | undefined {
   const header = response.headers['set-cookie'];
@@ -27,11 +28,16 @@ function cookieOf(response: LightMyRequestResponse): string | undefined {
 
 describe('demo app routes', () => {
   let app: FastifyInstance;
-  let provider: ReturnType<typeof fakeProvider>;
+  let provider: FakeGatehouse;
   let sessions: SessionStore;
 
   beforeEach(async () => {
-    provider = fakeProvider();
+    provider = fakeGatehouse({
+      issuer: ISSUER,
+      clientId: DEVELOPMENT_CLIENT.clientId,
+      clientSecret: DEVELOPMENT_CLIENT.clientSecret,
+      user: { id: 1, username: 'demo', email: 'demo@gatehouse.localhost' },
+    });
     sessions = new SessionStore();
     const config = loadConfig({ GATEHOUSE_ISSUER: ISSUER, DEMO_APP_URL: APP_URL });
     app = await buildDemoApp({ config, fetch: provider.fetch, sessions });
@@ -259,7 +265,7 @@ describe('demo app routes', () => {
     expect(buy.body).not.toContain('gth_at_');
     expect(buy.headers['cache-control']).toBe('no-store');
 
-    const writes = provider.calls.filter((c) => c.url.pathname.startsWith('/api/oauth2/charges'));
+    const writes = provider.requests.filter((c) => c.url.pathname.startsWith('/api/oauth2/charges'));
     expect(writes.map((c) => `${c.method} ${c.url.pathname}`)).toEqual([
       'POST /api/oauth2/charges',
       `POST /api/oauth2/charges/${buy.json().charge.id}/capture`,
@@ -277,12 +283,12 @@ describe('demo app routes', () => {
 
     // Each click is a purchase of its own.
     await app.inject({ method: 'POST', url: '/api/purchase', headers: { cookie, origin: APP_URL } });
-    expect(provider.state.balanceQuota).toBe(375_000_000 - 500_000);
+    expect(provider.account.balanceQuota).toBe(375_000_000 - 500_000);
   });
 
   it('a balance too low for the purchase answers 402 with the top-up link; an exhausted allowance 403', async () => {
     const { cookie } = await login(false, '?purchases=1');
-    provider.state.balanceQuota = 100_000;
+    provider.account.balanceQuota = 100_000;
     const poor = await app.inject({ method: 'POST', url: '/api/purchase', headers: { cookie } });
     expect(poor.statusCode).toBe(402);
     expect(poor.json()).toMatchObject({
@@ -290,8 +296,8 @@ describe('demo app routes', () => {
       topup_url: `${ISSUER}/topup?client_id=gh_demo_app`,
     });
 
-    provider.state.balanceQuota = 375_000_000;
-    provider.state.allowanceLeftQuota = 200_000;
+    provider.account.balanceQuota = 375_000_000;
+    provider.account.allowanceLeftQuota = 200_000;
     const capped = await app.inject({ method: 'POST', url: '/api/purchase', headers: { cookie } });
     expect(capped.statusCode).toBe(403);
     expect(capped.json()).toMatchObject({
@@ -333,7 +339,7 @@ describe('demo app routes', () => {
   it('a refused refresh (user disconnected the app) logs the user out: 401 login_required', async () => {
     const { cookie } = await login();
     provider.revokeAllAccessTokens();
-    provider.state.refreshRefused = true;
+    provider.hooks.refreshError = { status: 400, error: 'invalid_grant' };
     const info = await app.inject({ url: '/api/user/info', headers: { cookie } });
     expect(info.statusCode).toBe(401);
     expect(info.json().error).toBe('login_required');
@@ -342,7 +348,7 @@ describe('demo app routes', () => {
   });
 
   it("an ID token that does not carry this login's nonce ends the login without a session", async () => {
-    provider.state.wrongNonce = true;
+    provider.hooks.wrongNonce = true;
     try {
       const { callback } = await login();
       expect(callback.statusCode).toBe(302);
@@ -350,22 +356,22 @@ describe('demo app routes', () => {
       const info = await app.inject({ url: '/api/user/info', headers: { cookie: cookieOf(callback) ?? '' } });
       expect(info.statusCode).toBe(401);
     } finally {
-      provider.state.wrongNonce = false;
+      provider.hooks.wrongNonce = false;
     }
   });
 
   it('a provider outage is a 502, not a logout', async () => {
     const { cookie } = await login();
-    provider.state.down = true;
+    provider.hooks.down = true;
     const info = await app.inject({ url: '/api/user/info', headers: { cookie } });
     expect(info.statusCode).toBe(502);
     expect(info.json().error).toBe('upstream_error');
-    provider.state.down = false;
+    provider.hooks.down = false;
     expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).statusCode).toBe(200);
   });
 
   it('start login with Gatehouse down lands on a friendly error', async () => {
-    provider.state.down = true;
+    provider.hooks.down = true;
     const start = await app.inject({ url: '/auth/oauth/start' });
     expect(start.headers.location).toBe('/?error=provider_unavailable');
   });
@@ -379,7 +385,7 @@ describe('demo app routes', () => {
     });
     expect(logout.statusCode).toBe(200);
     expect(String(logout.headers['set-cookie'])).toMatch(/demo_session=;/);
-    const revocation = provider.calls.find((c) => c.url.pathname === '/api/oauth2/revoke');
+    const revocation = provider.requests.find((c) => c.url.pathname === '/api/oauth2/revoke');
     expect(revocation?.form.get('token')).toMatch(/^gth_rt_/);
     expect(revocation?.form.get('token_type_hint')).toBe('refresh_token');
     expect((await app.inject({ url: '/api/user/info', headers: { cookie } })).statusCode).toBe(401);

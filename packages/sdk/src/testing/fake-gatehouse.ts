@@ -1,18 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { FetchLike } from '../http.js';
+import { fakeCharges } from './fake-charges.js';
+import { fakeIdTokens } from './fake-id-token.js';
 
 /**
- * An in-process stand-in for Gatehouse's HTTP contract, for the SDK's unit tests
- * (fake timers, exact request counts, injected failures). The end-to-end tests use
- * the real stack instead.
+ * An in-process stand-in for Gatehouse's HTTP contract (API.md), injected as the SDK's `fetch`:
+ * for the SDK's unit tests and an app's route tests — fake timers, exact request counts,
+ * injected failures. End-to-end tests use the real stack instead.
  */
 export interface FakeGatehouseOptions {
   issuer?: string;
   /** The issuer the metadata document claims (to test the mismatch check). */
   metadataIssuer?: string;
+  /** The one registered client; the token and revocation endpoints want its secret as Basic. */
+  clientId?: string;
+  clientSecret?: string;
   accessTokenTtl?: number;
   refreshTokenTtl?: number;
+  /** The scope `issueTokens` grants. */
   scope?: string;
+  /** Who signs in. */
+  user?: { id: number; username: string; email: string };
 }
 
 export interface RecordedRequest {
@@ -20,6 +28,7 @@ export interface RecordedRequest {
   url: URL;
   headers: Headers;
   form: URLSearchParams;
+  body: string;
 }
 
 export const CLIENT_ID = 'gh_unit_app';
@@ -28,15 +37,23 @@ export const REDIRECT_URI = 'https://app.example.com/oauth/callback';
 
 export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
   const issuer = options.issuer ?? 'https://auth.example.com';
+  const clientId = options.clientId ?? CLIENT_ID;
+  const clientSecret = options.clientSecret ?? CLIENT_SECRET;
+  const user = options.user ?? { id: 7, username: 'alice', email: 'alice@example.com' };
   const accessTtl = options.accessTokenTtl ?? 7200;
   const refreshTtl = options.refreshTokenTtl ?? 2_592_000;
   const requests: RecordedRequest[] = [];
   const accessTokens = new Map<string, { expiresAt: number; revoked: boolean; scope: string }>();
   const refreshTokens = new Map<string, { used: boolean; revoked: boolean; access: string; scope: string }>();
-  const codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
+  const codes = new Map<
+    string,
+    { challenge: string; redirectUri: string; scope: string; nonce: string | null }
+  >();
   let serial = 0;
 
   const hooks = {
+    /** Every request fails as a network error would. */
+    down: false,
     /** Resolve to hold token refreshes open (to make callers overlap). */
     refreshGate: undefined as Promise<void> | undefined,
     /** Force the next refresh answers to this error. */
@@ -45,6 +62,8 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
     rejectAllAccessTokens: false,
     /** Throw (network failure) on refresh. */
     refreshNetworkFailure: false,
+    /** ID tokens carry another login's nonce. */
+    wrongNonce: false,
   };
 
   function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -53,8 +72,10 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
     });
   }
+  const idTokens = fakeIdTokens(issuer, () => String(user.id));
+  const charges = fakeCharges(issuer, clientId, json);
 
-  function issue(scope: string): Record<string, unknown> {
+  function issue(scope: string, extra: Record<string, string> = {}): Record<string, unknown> {
     serial += 1;
     const access = `gth_at_${serial}`;
     const refresh = `gth_rt_${serial}`;
@@ -67,6 +88,7 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
       refresh_token: refresh,
       refresh_token_expires_in: refreshTtl,
       scope,
+      ...extra,
     };
   }
 
@@ -75,7 +97,7 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
     if (!header.startsWith('Basic ')) return false;
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
     const [id, secret] = decoded.split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
-    return id === CLIENT_ID && secret === CLIENT_SECRET;
+    return id === clientId && secret === clientSecret;
   }
 
   function bearer(headers: Headers) {
@@ -84,6 +106,7 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
     if (!data || data.revoked || Date.now() >= data.expiresAt || hooks.rejectAllAccessTokens) return null;
     return data;
   }
+  const has = (scope: string, wanted: string) => scope.split(' ').includes(wanted);
 
   const unauthorized = () =>
     json(
@@ -92,51 +115,74 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
       { 'www-authenticate': 'Bearer realm="gatehouse", error="invalid_token"' },
     );
 
-  async function token(form: URLSearchParams): Promise<Response> {
-    const grant = form.get('grant_type');
-    if (grant === 'authorization_code') {
-      const code = codes.get(form.get('code') ?? '');
-      if (!code) return json(400, { error: 'invalid_grant', error_description: 'unknown code' });
-      codes.delete(form.get('code')!);
-      const challenge = createHash('sha256')
-        .update(form.get('code_verifier') ?? '')
-        .digest('base64url');
-      if (challenge !== code.challenge)
-        return json(400, { error: 'invalid_grant', error_description: 'PKCE failed' });
-      if (form.get('redirect_uri') !== code.redirectUri) {
-        return json(400, { error: 'invalid_grant', error_description: 'redirect_uri differs' });
-      }
-      return json(200, issue(code.scope));
+  async function codeGrant(form: URLSearchParams): Promise<Response> {
+    const code = codes.get(form.get('code') ?? '');
+    if (!code) return json(400, { error: 'invalid_grant', error_description: 'unknown code' });
+    codes.delete(form.get('code')!);
+    const challenge = createHash('sha256')
+      .update(form.get('code_verifier') ?? '')
+      .digest('base64url');
+    if (challenge !== code.challenge)
+      return json(400, { error: 'invalid_grant', error_description: 'PKCE failed' });
+    if (form.get('redirect_uri') !== code.redirectUri) {
+      return json(400, { error: 'invalid_grant', error_description: 'redirect_uri differs' });
     }
-    if (grant === 'refresh_token') {
-      if (hooks.refreshGate) await hooks.refreshGate;
-      if (hooks.refreshNetworkFailure) throw new TypeError('fetch failed');
-      if (hooks.refreshError) {
-        return json(hooks.refreshError.status, {
-          error: hooks.refreshError.error,
-          error_description: 'refused',
-        });
-      }
-      const refresh = refreshTokens.get(form.get('refresh_token') ?? '');
-      if (!refresh || refresh.revoked)
-        return json(400, { error: 'invalid_grant', error_description: 'unknown' });
-      if (refresh.used) {
-        // Reuse detection: the whole family dies.
-        for (const data of accessTokens.values()) data.revoked = true;
-        return json(400, { error: 'invalid_grant', error_description: 'refresh token reused' });
-      }
-      refresh.used = true;
-      return json(200, issue(refresh.scope));
+    // `openid` asks for an ID token; it is not a scope of the access token.
+    const granted = code.scope
+      .split(' ')
+      .filter((s) => s !== 'openid')
+      .join(' ');
+    if (!has(code.scope, 'openid')) return json(200, issue(granted));
+    const nonce = hooks.wrongNonce ? 'another-login' : code.nonce;
+    return json(200, issue(granted, { id_token: await idTokens.sign(clientId, nonce) }));
+  }
+
+  async function refreshGrant(form: URLSearchParams): Promise<Response> {
+    if (hooks.refreshGate) await hooks.refreshGate;
+    if (hooks.refreshNetworkFailure) throw new TypeError('fetch failed');
+    if (hooks.refreshError) {
+      return json(hooks.refreshError.status, {
+        error: hooks.refreshError.error,
+        error_description: 'refused',
+      });
     }
-    return json(400, { error: 'unsupported_grant_type' });
+    const refresh = refreshTokens.get(form.get('refresh_token') ?? '');
+    if (!refresh || refresh.revoked)
+      return json(400, { error: 'invalid_grant', error_description: 'unknown' });
+    if (refresh.used) {
+      // Reuse detection: the whole family dies.
+      for (const data of accessTokens.values()) data.revoked = true;
+      return json(400, { error: 'invalid_grant', error_description: 'refresh token reused' });
+    }
+    refresh.used = true;
+    return json(200, issue(refresh.scope));
+  }
+
+  function userinfo(scope: string): Record<string, unknown> {
+    const info: Record<string, unknown> = { sub: String(user.id), ...user };
+    if (has(scope, 'balance')) {
+      info.quota = charges.account.balanceQuota;
+      info.used_quota = 0;
+      info.balance_formatted = (charges.account.balanceQuota / 500_000).toFixed(2);
+      info.balance = {
+        amount: info.balance_formatted,
+        currency: 'USD',
+        quota: charges.account.balanceQuota,
+        as_of: Date.now(),
+      };
+    }
+    if (has(scope, 'charge')) info.allowance = charges.allowance();
+    return info;
   }
 
   const fetch: FetchLike = async (input, init = {}) => {
+    if (hooks.down) throw new TypeError('fetch failed');
     const url = new URL(input);
     const headers = new Headers(init.headers);
-    const form = new URLSearchParams(typeof init.body === 'string' ? init.body : '');
+    const body = typeof init.body === 'string' ? init.body : '';
+    const form = new URLSearchParams(body);
     const method = init.method ?? 'GET';
-    requests.push({ method, url, headers, form });
+    requests.push({ method, url, headers, form, body });
     if (url.origin !== issuer) throw new TypeError(`fetch failed: no route to ${url.origin}`);
     switch (`${method} ${url.pathname}`) {
       case 'GET /.well-known/oauth-authorization-server':
@@ -145,15 +191,22 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
           authorization_endpoint: `${issuer}/api/oauth2/authorize`,
           token_endpoint: `${issuer}/api/oauth2/token`,
           revocation_endpoint: `${issuer}/api/oauth2/revoke`,
-          scopes_supported: ['profile', 'balance'],
+          jwks_uri: `${issuer}/.well-known/jwks.json`,
+          scopes_supported: ['openid', 'profile', 'balance', 'charge'],
           response_types_supported: ['code'],
           code_challenge_methods_supported: ['S256'],
           token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
           authorization_response_iss_parameter_supported: true,
         });
-      case 'POST /api/oauth2/token':
+      case 'GET /.well-known/jwks.json':
+        return json(200, await idTokens.jwks());
+      case 'POST /api/oauth2/token': {
         if (!clientAuthenticated(headers)) return json(401, { error: 'invalid_client' });
-        return token(form);
+        const grant = form.get('grant_type');
+        if (grant === 'authorization_code') return codeGrant(form);
+        if (grant === 'refresh_token') return refreshGrant(form);
+        return json(400, { error: 'unsupported_grant_type' });
+      }
       case 'POST /api/oauth2/revoke': {
         if (!clientAuthenticated(headers)) return json(401, { error: 'invalid_client' });
         const refresh = refreshTokens.get(form.get('token') ?? '');
@@ -166,32 +219,25 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
       }
       case 'GET /api/oauth2/userinfo': {
         const data = bearer(headers);
-        if (!data) return unauthorized();
-        const info: Record<string, unknown> = {
-          sub: '7',
-          id: 7,
-          username: 'alice',
-          email: 'alice@example.com',
-        };
-        if (data.scope.includes('balance')) {
-          info.quota = 375_000_000;
-          info.used_quota = 0;
-          info.balance_formatted = '750.00';
-          info.balance = { amount: '750.00', currency: 'USD', quota: 375_000_000, as_of: Date.now() };
-        }
-        return json(200, info);
+        return data ? json(200, userinfo(data.scope)) : unauthorized();
       }
       case 'GET /api/oauth2/topup': {
         if (!bearer(headers)) return unauthorized();
         const link = new URL(`${issuer}/topup`);
-        link.searchParams.set('client_id', CLIENT_ID);
+        link.searchParams.set('client_id', clientId);
         const returnUri = url.searchParams.get('return_uri');
         if (returnUri) link.searchParams.set('return_uri', returnUri);
         return json(200, { topup_url: link.href });
       }
-      default:
-        return json(404, { error: 'not_found' });
     }
+    if (url.pathname.startsWith('/api/oauth2/charges')) {
+      const data = bearer(headers);
+      if (!data) return unauthorized();
+      if (!has(data.scope, 'charge')) return json(403, { error: 'insufficient_scope' });
+      const answer = charges.route(method, url.pathname, headers, body);
+      if (answer) return answer;
+    }
+    return json(404, { error: 'not_found' });
   };
 
   return {
@@ -199,7 +245,11 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
     fetch,
     requests,
     hooks,
-    /** What the authorize endpoint would do for `authorizationUrl`: a code bound to its challenge. */
+    /** The account's balance and the app's allowance left, in quota; tests may set them. */
+    account: charges.account,
+    /** Charges made so far, by id. */
+    charges: charges.charges,
+    /** What the authorize endpoint would do for `authorizationUrl`: the callback query of a code bound to it. */
     approve(authorizationUrl: string): URLSearchParams {
       const url = new URL(authorizationUrl);
       serial += 1;
@@ -208,6 +258,7 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
         challenge: url.searchParams.get('code_challenge') ?? '',
         redirectUri: url.searchParams.get('redirect_uri') ?? '',
         scope: url.searchParams.get('scope') ?? 'profile',
+        nonce: url.searchParams.get('nonce'),
       });
       return new URLSearchParams({ code, state: url.searchParams.get('state') ?? '', iss: issuer });
     },
@@ -219,13 +270,14 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
       const data = accessTokens.get(token);
       if (data) data.revoked = true;
     },
-    count(method: string, pathname: string, predicate: (request: RecordedRequest) => boolean = () => true) {
-      return requests.filter((r) => r.method === method && r.url.pathname === pathname && predicate(r))
-        .length;
+    /** As if every access token had expired early: the next call with one is a 401. */
+    revokeAllAccessTokens() {
+      for (const data of accessTokens.values()) data.revoked = true;
     },
-    refreshCount() {
+    /** Requests to `pathname` (and, at the token endpoint, of `grantType`). */
+    count(pathname: string, grantType?: string) {
       return requests.filter(
-        (r) => r.url.pathname === '/api/oauth2/token' && r.form.get('grant_type') === 'refresh_token',
+        (r) => r.url.pathname === pathname && (!grantType || r.form.get('grant_type') === grantType),
       ).length;
     },
   };
