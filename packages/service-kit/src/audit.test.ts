@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from './audit.js';
 import { createMetrics, recordHttpMetrics } from './metrics.js';
-import { createTestStores, metricSample } from './testing.js';
+import { createTestStores, metricSample } from './testing/index.js';
 
 /** A user id beyond the column's range: the database refuses the audit row (a real failure). */
 const UNWRITABLE_USER = 2 ** 31;

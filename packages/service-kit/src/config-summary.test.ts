@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSummary } from './config-summary.js';
-import { testConfig } from './testing.js';
+import { testConfig } from './testing/index.js';
 
 describe('configSummary', () => {
   it('names the embedded stores by their real path and says how to turn the admin API on', () => {

@@ -3,7 +3,7 @@ import { createClient, createUser } from '@gatehouse/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentStores } from './instrument-stores.js';
 import { createMetrics } from './metrics.js';
-import { createTestStores, metricSample } from './testing.js';
+import { createTestStores, metricSample } from './testing/index.js';
 
 describe('instrumentStores: store metrics and spans', () => {
   let opened: Stores & { close(): Promise<void> };

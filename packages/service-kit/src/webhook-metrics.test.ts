@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from './metrics.js';
-import { metricSample } from './testing.js';
+import { metricSample } from './testing/index.js';
 
 describe('webhook metrics', () => {
   it('counts tries by outcome (every outcome present from the start) and times the requests', async () => {

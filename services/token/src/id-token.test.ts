@@ -1,4 +1,4 @@
-import type { Stores, User } from '@gatehouse/core';
+import { type Stores, sha256Hex, type User } from '@gatehouse/core';
 import { atHash, keyRingOf } from '@gatehouse/core/oidc';
 import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import {
   createClient,
   createUser,
   credentials,
+  issueCode,
   obtainTokens,
   postForm,
   refresh,
@@ -78,8 +79,17 @@ describe('ID tokens from the token endpoint (OIDC Core §3.1.3, SEC-41, SEC-44, 
     });
     const { payload } = await verify((withOtp as unknown as { id_token: string }).id_token);
     expect(payload.amr).toEqual(['pwd', 'otp']);
-    const older = await obtainTokens(app, stores, client, user, { scopes: ['openid'] });
-    const { payload: olderPayload } = await verify((older as unknown as { id_token: string }).id_token);
+    // A code issued before codes recorded the sign-in methods.
+    const { code, data } = await issueCode(stores, client.client, user, { scopes: ['openid'] });
+    const { amr: _, ...withoutAmr } = data;
+    await stores.cache.codes.put(sha256Hex(code), withoutAmr, 60);
+    const older = await postForm(app, '/api/oauth2/token', {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: data.redirectUri,
+      ...credentials(client),
+    });
+    const { payload: olderPayload } = await verify(older.json().id_token);
     expect(olderPayload).not.toHaveProperty('amr');
   });
 

@@ -1,11 +1,25 @@
-import type { AuthorizationCodeData, Client, User } from '@gatehouse/core';
-import { type Config, randomId, randomToken, type Stores, sha256Hex, TOKEN_PREFIX } from '@gatehouse/core';
-import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
+import type { User } from '@gatehouse/core';
+import { type Config, type Stores, sha256Hex } from '@gatehouse/core';
+import {
+  buildTestApp,
+  type CodeOverrides,
+  issueCode,
+  TEST_REDIRECT_URI,
+  type TestClient,
+  testConfig,
+} from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { tokenService } from './app.js';
 
-export const REDIRECT_URI = 'https://app.example.com/oauth/callback';
+// Users, clients and codes come from the one test world, as every service's tests have them.
+export {
+  createClient,
+  createUser,
+  issueCode,
+  TEST_REDIRECT_URI as REDIRECT_URI,
+  type TestClient,
+} from '@gatehouse/service-kit/testing';
 
 /** The token service alone, as its server runs it (logger, health routes, error handler). */
 export function buildTokenApp(stores: Stores, config: Config = testConfig()): Promise<FastifyInstance> {
@@ -15,60 +29,6 @@ export function buildTokenApp(stores: Stores, config: Config = testConfig()): Pr
     },
     { stores, config },
   );
-}
-
-export function createUser(stores: Stores): Promise<User> {
-  const name = `user_${randomId(6).replace(/[^A-Za-z0-9]/g, 'x')}`;
-  return stores.db.users.create({
-    username: name,
-    email: `${name}@example.com`,
-    passwordHash: 'not-a-real-hash',
-  });
-}
-
-export interface TestClient {
-  client: Client;
-  /** Null for a public client. */
-  secret: string | null;
-}
-
-export async function createClient(
-  stores: Stores,
-  options: { public?: boolean; clientId?: string; secret?: string; allowedOrigins?: string[] } = {},
-): Promise<TestClient> {
-  const secret = options.public ? null : (options.secret ?? randomToken(TOKEN_PREFIX.clientSecret));
-  const client = await stores.db.clients.create({
-    clientId: options.clientId ?? `gh_${randomId(12)}`,
-    secretHash: secret === null ? null : sha256Hex(secret),
-    name: 'Test app',
-    redirectUris: [REDIRECT_URI],
-    allowedScopes: ['profile', 'balance'],
-    allowedOrigins: options.allowedOrigins ?? [],
-  });
-  return { client, secret };
-}
-
-/** Mints a code the way the authorize service does: random, stored under its SHA-256. */
-export async function issueCode(
-  stores: Stores,
-  client: Client,
-  user: User,
-  overrides: Partial<AuthorizationCodeData> = {},
-  ttlSeconds = 60,
-): Promise<{ code: string; data: AuthorizationCodeData }> {
-  const code = randomToken(TOKEN_PREFIX.authorizationCode);
-  const data: AuthorizationCodeData = {
-    clientId: client.id,
-    userId: user.id,
-    redirectUri: REDIRECT_URI,
-    scopes: ['profile', 'balance'],
-    codeChallenge: null,
-    familyId: randomId(),
-    authTime: Math.floor(Date.now() / 1000),
-    ...overrides,
-  };
-  await stores.cache.codes.put(sha256Hex(code), data, ttlSeconds);
-  return { code, data };
 }
 
 export type Params = Record<string, string | string[]>;
@@ -124,13 +84,13 @@ export async function obtainTokens(
   stores: Stores,
   client: TestClient,
   user: User,
-  overrides: Partial<AuthorizationCodeData> = {},
+  overrides: CodeOverrides = {},
 ): Promise<TokenPair & { familyId: string }> {
   const { code, data } = await issueCode(stores, client.client, user, overrides);
   const response = await postForm(app, '/api/oauth2/token', {
     grant_type: 'authorization_code',
     code,
-    redirect_uri: REDIRECT_URI,
+    redirect_uri: TEST_REDIRECT_URI,
     ...credentials(client),
   });
   expect(response.statusCode, response.body).toBe(200);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../testing.js';
+import { testConfig } from '../testing/index.js';
 import { isOutbox, mailerFromConfig, outboxMailer, smtpMailer } from './mailers.js';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.js';
 

@@ -6,8 +6,6 @@
 import {
   type Client,
   type Config,
-  newClientCredentials,
-  randomId,
   randomToken,
   type Stores,
   sha256Hex,
@@ -15,7 +13,18 @@ import {
   type User,
 } from '@gatehouse/core';
 import type { ServiceOptions } from '@gatehouse/service-kit';
-import { buildTestApp, createTestStores, testConfig } from '@gatehouse/service-kit/testing';
+import {
+  buildTestApp,
+  createClient as createTestClient,
+  createTestStores,
+  createUser as createTestUser,
+  issueTokens,
+  testConfig,
+  unique,
+} from '@gatehouse/service-kit/testing';
+
+export { unique };
+
 import type { FastifyInstance } from 'fastify';
 import { resourceService } from '../app.js';
 
@@ -50,31 +59,18 @@ export async function openTestApp(env: Record<string, string> = {}): Promise<Tes
   };
 }
 
-/** Unique per call, valid as a username (letters, digits, `_`, `-`). */
-export function unique(label: string): string {
-  return `${label}_${randomId(6)}`;
+/** A user named `name` (unique by default). */
+export function createUser(stores: Stores, name = unique('user')): Promise<User> {
+  return createTestUser(stores, { username: name });
 }
 
-export async function createUser(stores: Stores, name = unique('user')): Promise<User> {
-  // No login happens in the resource service, so any string serves as the stored hash.
-  return stores.db.users.create({ username: name, email: `${name}@example.com`, passwordHash: 'unused' });
-}
-
+/** A confidential app, with its secret beside the stored record. */
 export async function createClient(
   stores: Stores,
   options: { ownerUserId?: number | null; redirectUris?: string[] } = {},
 ): Promise<Client & { clientSecret: string }> {
-  const credentials = newClientCredentials();
-  const client = await stores.db.clients.create({
-    clientId: credentials.clientId,
-    secretHash: credentials.secretHash,
-    name: unique('app'),
-    description: 'a test app',
-    redirectUris: options.redirectUris ?? ['https://app.example.com/oauth/callback'],
-    allowedScopes: ['profile', 'balance'],
-    ownerUserId: options.ownerUserId ?? null,
-  });
-  return { ...client, clientSecret: credentials.clientSecret };
+  const { client, secret } = await createTestClient(stores, { description: 'a test app', ...options });
+  return { ...client, clientSecret: secret! };
 }
 
 export interface IssuedToken {
@@ -84,43 +80,17 @@ export interface IssuedToken {
 }
 
 /**
- * Issues an access token as the token service does: the token's hash in the cache,
- * and a refresh token of the same family in the database (which is how revocation
- * by user or by client finds the family).
+ * An access token as the code exchange issues it (the world's `issueTokens`): its hash in the
+ * cache and its family in the database, which is how revocation by user or client finds it.
  */
 export async function issueAccessToken(
   stores: Stores,
   user: Pick<User, 'id'>,
-  client: Pick<Client, 'id' | 'clientId'>,
+  client: Client,
   scopes: string[],
-  ttlSeconds = 3600,
 ): Promise<IssuedToken> {
-  const token = randomToken(TOKEN_PREFIX.accessToken);
-  const familyId = randomId();
-  const now = Math.floor(Date.now() / 1000);
-  await stores.db.refreshTokens.create({
-    keyHash: null,
-    tokenHash: sha256Hex(randomToken(TOKEN_PREFIX.refreshToken)),
-    familyId,
-    clientId: client.id,
-    userId: user.id,
-    scopes,
-    expiresAt: new Date((now + 30 * 86400) * 1000),
-  });
-  await stores.cache.accessTokens.put(
-    sha256Hex(token),
-    {
-      clientId: client.id,
-      clientPublicId: client.clientId,
-      userId: user.id,
-      scopes,
-      familyId,
-      issuedAt: now,
-      expiresAt: now + ttlSeconds,
-    },
-    ttlSeconds,
-  );
-  return { token, hash: sha256Hex(token), familyId };
+  const { access_token, familyId } = await issueTokens(stores, client, user, { scopes });
+  return { token: access_token, hash: sha256Hex(access_token), familyId };
 }
 
 /** Issues a developer token for the user, as the account page does. */

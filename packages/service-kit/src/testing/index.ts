@@ -4,10 +4,10 @@ import { sqlExecutorOf, withStartupLock } from '@gatehouse/db';
 import { createTestDatabase } from '@gatehouse/db/testing';
 import { JOB_QUEUES, startPgBossQueue } from '@gatehouse/jobs';
 import type { FastifyInstance } from 'fastify';
-import type { Metrics } from './metrics.js';
-import { withRememberedClients } from './remembered-clients.js';
-import { createFastify } from './run-server.js';
-import type { ServiceOptions } from './types.js';
+import type { Metrics } from '../metrics.js';
+import { withRememberedClients } from '../remembered-clients.js';
+import { createFastify } from '../run-server.js';
+import type { ServiceOptions } from '../types.js';
 
 /**
  * Fresh stores for one test file: a new migrated database (PGlite, or real Postgres
@@ -66,7 +66,7 @@ export async function buildTestApp(
   return app;
 }
 
-export { linkIn, type ReceivedMail, type SmtpSink, startSmtpSink } from './mail/smtp-sink.js';
+export { linkIn, type ReceivedMail, type SmtpSink, startSmtpSink } from '../mail/smtp-sink.js';
 
 /** One sample's value in a registry's text exposition, or null when the series does not exist. */
 export async function metricSample(metrics: Metrics, series: string): Promise<number | null> {
@@ -74,3 +74,4 @@ export async function metricSample(metrics: Metrics, series: string): Promise<nu
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : null;
 }
+export * from './world.js';
