@@ -1,10 +1,10 @@
 /**
  * Test support for the authorize service (excluded from the build). Real stores only:
- * seeding goes straight through the store ports, requests through `inject`.
+ * users and clients come from the test world, requests go through `inject`.
  */
-import { type Client, type Config, newClientCredentials, type Stores, type User } from '@gatehouse/core';
+import type { Client, Config, Stores, User } from '@gatehouse/core';
 import { hashPassword } from '@gatehouse/service-kit';
-import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
+import { buildTestApp, createClient, createUser, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AuthorizeServiceOptions, authorizeService } from '../app.js';
 
@@ -47,12 +47,7 @@ let passwordHash: Promise<string> | undefined;
 
 export async function seedUser(stores: Stores, options: { disabled?: boolean } = {}): Promise<User> {
   passwordHash ??= hashPassword(PASSWORD);
-  const username = unique('user');
-  const user = await stores.db.users.create({
-    username,
-    email: `${username}@example.com`,
-    passwordHash: await passwordHash,
-  });
+  const user = await createUser(stores, { username: unique('user'), passwordHash: await passwordHash });
   return options.disabled ? (await stores.db.users.setStatus(user.id, 'disabled'))! : user;
 }
 
@@ -73,23 +68,22 @@ export async function seedClient(
     disabled?: boolean;
   } = {},
 ): Promise<SeededClient> {
-  const credentials = newClientCredentials();
   const redirectUris = options.redirectUris ?? [`https://${unique('app')}.example.com/oauth/callback`];
-  let client = await stores.db.clients.create({
-    clientId: credentials.clientId,
-    secretHash: options.public ? null : credentials.secretHash,
+  const created = await createClient(stores, {
+    public: options.public ?? false,
     name: unique('App '),
     description: 'Reads your profile to say hello.',
     homepageUrl: options.homepageUrl ?? 'https://app.example.com/',
     redirectUris,
-    allowedScopes: ['profile', 'balance'],
     ownerUserId: options.ownerUserId ?? null,
     trusted: options.trusted ?? false,
   });
-  if (options.disabled) client = (await stores.db.clients.update(client.id, { disabled: true }))!;
+  const client = options.disabled
+    ? (await stores.db.clients.update(created.client.id, { disabled: true }))!
+    : created.client;
   return {
     client,
-    clientSecret: options.public ? null : credentials.clientSecret,
+    clientSecret: created.secret,
     redirectUri: redirectUris[0]!,
   };
 }

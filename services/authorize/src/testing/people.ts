@@ -1,17 +1,9 @@
 /**
- * Test support for the account and console pages (excluded from the build): tokens issued
- * straight through the store ports, as the token endpoint would have stored them.
+ * Test support for the account and console pages (excluded from the build): tokens issued by
+ * the code exchange's own function (the test world's `issueTokens`).
  */
-import {
-  type Client,
-  randomId,
-  randomToken,
-  readRefreshToken,
-  type Stores,
-  sha256Hex,
-  TOKEN_PREFIX,
-  type User,
-} from '@gatehouse/core';
+import { type Client, readRefreshToken, type Stores, sha256Hex, type User } from '@gatehouse/core';
+import { issueTokens } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { Browser, hiddenField, seedUser } from './harness.js';
@@ -30,33 +22,8 @@ export async function grantAndIssue(
   scopes: string[] = ['profile'],
 ): Promise<IssuedTokens> {
   await stores.db.grants.upsert(user.id, client.id, scopes);
-  const familyId = randomId();
-  const accessToken = randomToken(TOKEN_PREFIX.accessToken);
-  const refreshToken = randomToken(TOKEN_PREFIX.refreshToken);
-  const now = Math.floor(Date.now() / 1000);
-  await stores.db.refreshTokens.create({
-    keyHash: null,
-    tokenHash: sha256Hex(refreshToken),
-    familyId,
-    clientId: client.id,
-    userId: user.id,
-    scopes,
-    expiresAt: new Date(Date.now() + 86_400_000),
-  });
-  await stores.cache.accessTokens.put(
-    sha256Hex(accessToken),
-    {
-      clientId: client.id,
-      clientPublicId: client.clientId,
-      userId: user.id,
-      scopes,
-      familyId,
-      issuedAt: now,
-      expiresAt: now + 3600,
-    },
-    3600,
-  );
-  return { familyId, accessToken, refreshToken };
+  const tokens = await issueTokens(stores, client, user, { scopes });
+  return { familyId: tokens.familyId, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
 }
 
 /** True while both tokens of the family still work. */
