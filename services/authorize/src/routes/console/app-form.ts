@@ -48,9 +48,7 @@ export const NEW_APP_VALUES: AppFormValues = {
 };
 
 /** The developer API's rules (API.md §6), description included: users read it on the consent page. */
-export function consoleValidation(
-  config: Pick<Config, 'env'>,
-): AppValidationOptions & { development: boolean } {
+export function consoleValidation(config: Pick<Config, 'env'>): AppValidationOptions {
   return { development: config.env === 'development', requireDescription: true };
 }
 
@@ -128,7 +126,7 @@ type Checked<T> = { ok: true; app: T; oidc: OidcClientSettings } | { ok: false; 
 export function checkNewApp(
   body: unknown,
   values: AppFormValues,
-  validation: AppValidationOptions & { development: boolean },
+  validation: AppValidationOptions,
 ): Checked<AppRegistration> {
   const checked = validateAppRegistration(registrationInput(values, false), validation);
   const oidc = oidcSettings(body, validation.development);
@@ -141,7 +139,7 @@ export function checkAppChange(
   body: unknown,
   values: AppFormValues,
   client: Client,
-  validation: AppValidationOptions & { development: boolean },
+  validation: AppValidationOptions,
 ): Checked<AppUpdate> {
   const oidc = oidcSettings(body, validation.development);
   const checked = validateAppUpdate(registrationInput(values, true), {
