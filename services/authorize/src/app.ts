@@ -25,7 +25,7 @@ import { accountPasswordRoutes } from './routes/account-password.js';
 import { accountSpendingRoutes } from './routes/account-spending.js';
 import { accountTwoFactorRoutes } from './routes/account-two-factor.js';
 import { authorizeRoutes } from './routes/authorize.js';
-import { consoleRoutes } from './routes/console.js';
+import { consoleRoutes } from './routes/console/routes.js';
 import { consoleWebhookRoutes } from './routes/console-webhooks.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { emailVerificationRoutes } from './routes/email-verification.js';

@@ -4,11 +4,12 @@ import { revokeClientTokens } from '../oauth/revoke-grants.js';
 import { REGISTERED_CLIENT_SCOPES } from '../oauth/scopes.js';
 import type { OidcClientSettings } from '../oidc/client-settings.js';
 import type { Client, Stores } from '../ports/index.js';
-import type { AppRegistration } from './app-registration.js';
+import { changedAppFields } from './app-changes.js';
+import type { AppRegistration, AppUpdate } from './app-registration.js';
 import { ACCOUNT_LIMITS, AccountLimitError } from './limits.js';
 
 /**
- * What registering, rotating and deleting an app means, shared by every place a developer
+ * What registering, changing, rotating and deleting an app means, shared by every place a developer
  * manages apps (the developer API and the developer console), so they cannot drift apart.
  * Validation comes first (`validateAppRegistration` / `validateAppUpdate`); auditing is the
  * caller's, since only the caller knows who acted and from where.
@@ -19,6 +20,20 @@ export interface AppWithSecret {
   client: Client;
   /** Show it once; only its SHA-256 is stored. Null for a public client, which has none (SEC-50). */
   clientSecret: string | null;
+}
+
+/** A secret to show once, on the page that answers the POST that made it; why decides the page's words. */
+export interface OneTimeSecret {
+  value: string;
+  reason: 'created' | 'rotated';
+}
+
+/**
+ * What a page shows of a registered or rotated app's secret: its only showing, since only the
+ * hash is kept. A public client has no secret, so nothing is shown (SEC-50).
+ */
+export function secretToShow(app: AppWithSecret, reason: OneTimeSecret['reason']): OneTimeSecret | null {
+  return app.clientSecret === null ? null : { value: app.clientSecret, reason };
 }
 
 /**
@@ -49,6 +64,19 @@ export async function registerApp(
     trusted: options.trusted ?? false,
   });
   return { client, clientSecret: publicClient ? null : credentials.clientSecret };
+}
+
+/**
+ * Applies a validated change (`validateAppUpdate`, `validateOidcClientSettings`) and names
+ * the settings it really changed, for the audit event. Null when the app no longer exists.
+ */
+export async function updateApp(
+  stores: Stores,
+  client: Client,
+  update: AppUpdate & OidcClientSettings,
+): Promise<{ client: Client; changed: string[] } | null> {
+  const updated = await stores.db.clients.update(client.id, update);
+  return updated ? { client: updated, changed: changedAppFields(client, updated) } : null;
 }
 
 /**

@@ -22,3 +22,9 @@ export function firstSubmission(stores: Stores, userId: number, nonce: unknown):
   if (typeof nonce !== 'string' || !NONCE.test(nonce)) return Promise.resolve(true);
   return stores.cache.stamps.claim(`form-once:${userId}:${nonce}`, 'submitted', REMEMBER_SECONDS);
 }
+
+/** The one-time form id of a posted form (`form_id`), for `firstSubmission`. */
+export function formIdOf(body: unknown): string | undefined {
+  const value = (body as Record<string, unknown> | null)?.form_id;
+  return typeof value === 'string' ? value : undefined;
+}

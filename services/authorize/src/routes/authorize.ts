@@ -33,7 +33,7 @@ import {
 import { allowanceFormDefaults } from '@gatehouse/core/charges';
 import { appAuditFailureReporter, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { checkSession } from '../authorize/check-session.js';
+import { checkSession } from '../browser/check-session.js';
 import { allowFormRedirectTo } from '../browser/csp.js';
 import { field } from '../browser/fields.js';
 import { PageError } from '../browser/page-error.js';

@@ -1,5 +1,4 @@
 import type { Client, WebhookEvent } from '@gatehouse/core';
-import { findOwnedApp } from '@gatehouse/core/accounts';
 import {
   appWebhookSettings,
   listAppWebhookDeliveries,
@@ -17,8 +16,9 @@ import { page } from '../browser/render.js';
 import { requireSession, signedIn } from '../browser/session.js';
 import { auditUserAction } from '../pages/audit.js';
 import { when } from '../pages/format.js';
-import { type FieldErrors, idParam, noticeText, oneError } from '../pages/forms.js';
-import { firstSubmission, formNonce } from '../pages/once.js';
+import { type FieldErrors, noticeText, oneError } from '../pages/forms.js';
+import { firstSubmission, formIdOf, formNonce } from '../pages/once.js';
+import { ownApp } from './console/own-app.js';
 
 const NOTICES = {
   saved: 'Webhook URL saved. The signing secret is unchanged.',
@@ -36,14 +36,6 @@ const STATUS_TEXT: Record<WebhookEvent['status'], string> = {
   succeeded: 'Delivered',
   failed: 'Failed',
 };
-
-const notFound = () =>
-  new PageError(404, 'App not found', 'There is no app with this id among the apps you registered.');
-
-function formIdOf(body: unknown): string | undefined {
-  const value = (body as Record<string, unknown> | null)?.form_id;
-  return typeof value === 'string' ? value : undefined;
-}
 
 function deliveryView(event: WebhookEvent) {
   return {
@@ -67,13 +59,6 @@ function deliveryView(event: WebhookEvent) {
 export async function consoleWebhookRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
   const { config, stores } = options;
   const settings = appWebhookSettings(config);
-
-  async function ownApp(request: FastifyRequest): Promise<Client> {
-    const { user } = signedIn(request);
-    const client = await findOwnedApp(stores, user.id, idParam(request.params, 'id', notFound));
-    if (!client) throw notFound();
-    return client;
-  }
 
   const webhookPage = async (
     request: FastifyRequest,
@@ -115,12 +100,12 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
     `/console/apps/${client.id}/webhook?notice=${notice}`;
 
   app.get('/console/apps/:id/webhook', { preHandler: requireSession }, async (request, reply) =>
-    webhookPage(request, reply, await ownApp(request)),
+    webhookPage(request, reply, await ownApp(stores, request)),
   );
 
   app.post('/console/apps/:id/webhook', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
-    const client = await ownApp(request);
+    const client = await ownApp(stores, request);
     const url = (field(request.body, 'webhook_url') ?? '').trim();
     // A refused URL re-renders the form with a fresh form id, so claiming first costs nothing.
     if (!(await firstSubmission(stores, user.id, formIdOf(request.body)))) {
@@ -145,7 +130,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
 
   app.post('/console/apps/:id/webhook/remove', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
-    const client = await ownApp(request);
+    const client = await ownApp(stores, request);
     await removeAppWebhook(stores, client.id);
     await auditUserAction(stores, request, user.id, {
       type: 'client.webhook_removed',
@@ -158,7 +143,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
   // Like the client secret's, rotation is confirmed on a page of its own (the pages run no script).
   app.get('/console/apps/:id/webhook/secret', { preHandler: requireSession }, async (request, reply) => {
     const { csrfToken } = signedIn(request);
-    const client = await ownApp(request);
+    const client = await ownApp(stores, request);
     const endpoint = await stores.db.webhooks.getEndpoint(client.id);
     if (!endpoint) return reply.redirect(`/console/apps/${client.id}/webhook`, 302);
     return page(reply, 'console-app-webhook-rotate.eta', {
@@ -173,7 +158,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
 
   app.post('/console/apps/:id/webhook/secret', { preHandler: requireSession }, async (request, reply) => {
     const { user } = signedIn(request);
-    const client = await ownApp(request);
+    const client = await ownApp(stores, request);
     if (!(await firstSubmission(stores, user.id, formIdOf(request.body)))) {
       return reply.redirect(back(client, 'already_rotated'), 303);
     }
@@ -189,7 +174,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
   });
 
   app.post('/console/apps/:id/webhook/test', { preHandler: requireSession }, async (request, reply) => {
-    const client = await ownApp(request);
+    const client = await ownApp(stores, request);
     const event = await queueTestWebhookEvent(stores, client.id);
     if (!event) throw new PageError(404, 'No webhook', 'Set a webhook URL for this app first.');
     await kickWebhookDispatch(stores, request.log);
@@ -201,7 +186,7 @@ export async function consoleWebhookRoutes(app: FastifyInstance, options: Servic
     { preHandler: requireSession },
     async (request, reply) => {
       const { user } = signedIn(request);
-      const client = await ownApp(request);
+      const client = await ownApp(stores, request);
       const resent = await resendAppWebhookEvent(stores, client.id, request.params.delivery_id);
       if (!resent.ok) {
         throw resent.reason === 'no_webhook'

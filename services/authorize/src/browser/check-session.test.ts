@@ -1,8 +1,8 @@
 import { LoginRequiredError, type User } from '@gatehouse/core';
 import type { Prompt } from '@gatehouse/core/authorize';
 import { describe, expect, it } from 'vitest';
-import type { BrowserSession } from '../browser/session.js';
 import { checkSession } from './check-session.js';
+import type { BrowserSession } from './session.js';
 
 const user: User = {
   id: 1,

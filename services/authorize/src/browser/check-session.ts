@@ -1,6 +1,6 @@
 import { LoginRequiredError } from '@gatehouse/core';
 import { type Prompt, signInTooOld } from '@gatehouse/core/authorize';
-import type { BrowserSession } from '../browser/session.js';
+import type { BrowserSession } from './session.js';
 
 export type SessionCheck = { kind: 'signed_in'; session: BrowserSession } | { kind: 'login' };
 
