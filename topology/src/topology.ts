@@ -76,23 +76,28 @@ export interface TopologyState {
   startedAt: string;
 }
 
-/** `redis-cli --cluster create` over the nodes, then waits until every node reports the cluster ok. */
+/**
+ * Every node of the cluster agrees it is ok, and every replica has synced with its master:
+ * single-use writes wait for the replica's acknowledgement (SEC-75), so until then a code
+ * exchange is a 503 — the right answer on a half-started cluster, and no state to test on.
+ */
+export function redisClusterWhole(ports: number[]): boolean {
+  const cli = (port: number, ...args: string[]) =>
+    execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' });
+  const replicasUp = ports.filter((port) => /^master_link_status:up/m.test(cli(port, 'info', 'replication')));
+  return (
+    ports.every((port) => /^cluster_state:ok/m.test(cli(port, 'cluster', 'info'))) &&
+    replicasUp.length === ports.length / 2
+  );
+}
+
+/** `redis-cli --cluster create` over the nodes (one replica each), then waits until it is whole. */
 async function createRedisCluster(ports: number[]): Promise<void> {
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   execFileSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], {
     stdio: 'pipe',
   });
-  await eventually(
-    async () =>
-      ports.every((port) =>
-        /^cluster_state:ok/m.test(
-          execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }),
-        ),
-      ),
-    20_000,
-    'redis cluster state ok',
-    100,
-  );
+  await eventually(async () => redisClusterWhole(ports), 30_000, 'redis cluster whole', 100);
 }
 
 const psqlArgs = (adminUrl: string, sql: string) => [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql];
