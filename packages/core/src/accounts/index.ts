@@ -15,6 +15,7 @@ export * from './new-user.js';
 export * from './passkeys.js';
 export * from './problems.js';
 export * from './recovery-codes.js';
+export * from './redeem-topup.js';
 export * from './second-factor.js';
 export * from './totp.js';
 export * from './window-limits.js';

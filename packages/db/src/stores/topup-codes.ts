@@ -1,4 +1,5 @@
 import type { LedgerEntry, NewTopupBatch, RedeemResult, TopupCodeStore } from '@gatehouse/core';
+import { topupCredit, topupRefusal } from '@gatehouse/core/accounts';
 import { topupEventData } from '@gatehouse/core/webhooks';
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../connection.js';
@@ -47,19 +48,22 @@ export function createTopupCodeStore(db: Db): TopupCodeStore {
       }
       if (entry) return { kind: 'redeemed', entry };
 
+      // Only a refused redemption pays for a second round trip: core names the reason.
       const [code] = await db
         .select({ redeemedAt: topupCodes.redeemedAt, expiresAt: topupCodes.expiresAt })
         .from(topupCodes)
         .where(eq(topupCodes.codeHash, codeHash));
-      if (!code) return { kind: 'not_found' };
-      return code.redeemedAt ? { kind: 'used' } : { kind: 'expired' };
+      // Null only if the row changed between the two statements (reset by hand): nothing was
+      // redeemed, and its credit is keyed by the code, so it stands as used.
+      return { kind: topupRefusal(code, now) ?? 'used' };
     },
   });
 
   function redeemInTransaction(codeHash: string, userId: number, now: Date, fromClientId: number | null) {
     return db.transaction(async (tx) => {
-      // The row lock taken here makes concurrent redeemers wait; after the winner
-      // commits they re-check `redeemed_at IS NULL` and match nothing.
+      // Core's `topupRefusal` as one statement: unused and unexpired at `now`. The row lock
+      // taken here makes concurrent redeemers wait; after the winner commits they re-check
+      // `redeemed_at IS NULL` and match nothing.
       const [code] = await tx
         .update(topupCodes)
         .set({ redeemedAt: now, redeemedBy: userId })
@@ -77,10 +81,7 @@ export function createTopupCodeStore(db: Db): TopupCodeStore {
           userId,
           amount: code.quota,
           kind: 'topup',
-          reference: code.batchId,
-          // Keyed by the code: even a code whose row was reset by hand cannot credit twice.
-          idempotencyKey: `topup:${codeHash}`,
-          actor: `topup-code:${code.batchId}`,
+          ...topupCredit(codeHash, code.batchId),
         }),
       );
       // A credit cannot overdraw: nothing returned means the cap (SEC-32), no balance

@@ -1,17 +1,7 @@
-import {
-  type AuditEventInput,
-  type AuditPayloads,
-  actor,
-  type Client,
-  formatQuota,
-  type LedgerEntry,
-  type RedeemResult,
-  randomId,
-  sha256Hex,
-  TOKEN_PREFIX,
-} from '@gatehouse/core';
-import { recordAudit, type ServiceOptions } from '@gatehouse/service-kit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Client, formatQuota, randomId } from '@gatehouse/core';
+import { type RedeemTopupContext, redeemTopup, type TopupOutcome } from '@gatehouse/core/accounts';
+import { appAuditFailureReporter, type ServiceOptions } from '@gatehouse/service-kit';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { type BrowserSession, requireSession, signedIn } from '../browser/session.js';
@@ -37,10 +27,7 @@ interface TopupResult {
 
 const INTEGER = /^-?\d{1,30}$/;
 
-/** What the admin API hands out: `gth_tc_` + 43 base64url characters (256 bits). */
-const CODE_FORMAT = new RegExp(`^${TOKEN_PREFIX.topupCode}[A-Za-z0-9_-]{43}$`);
-
-type Failure = Exclude<RedeemResult['kind'], 'redeemed'>;
+type Failure = Exclude<TopupOutcome['kind'], 'redeemed' | 'throttled'>;
 
 /** Shown next to the code field. A malformed code gets the `not_found` message. */
 export const TOPUP_MESSAGES: Record<Failure | 'empty', string> = {
@@ -108,15 +95,19 @@ function readResult(raw: string | null): TopupResult | null {
  * GET: checkTopupTarget (400 page for an unknown/disabled client or a bad return_uri, which
  * is never quoted) → signed out: 302 to /login?return_to=<this page> → the form.
  * POST: CSRF (hook) → checkTopupTarget again from the hidden fields (so a bad return address
- * never costs a code) → empty code → throttle → format → redeem → audit → 303 to
- * /topup/done. Failed redemptions are a 400 form with a message next to the field (the
- * code as typed kept in it) and change nothing; throttled ones are 429 with Retry-After
- * and are not looked up.
+ * never costs a code) → core's `redeemTopup` (empty code → throttle → format → redeem →
+ * audit) → 303 to /topup/done. Failed redemptions are a 400 form with a message next to the
+ * field (the code as typed kept in it) and change nothing; throttled ones are 429 with
+ * Retry-After and are not looked up; a code over the balance cap is a 409.
  * GET /topup/done: the result, found by a random id under the signed-in user; reloadable.
  */
 export async function topupRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
   const { config, stores } = options;
-  const throttle = topupThrottle(stores.cache.rateLimits);
+  const ctx: RedeemTopupContext = {
+    stores,
+    throttle: topupThrottle(stores.cache.rateLimits),
+    reportAuditFailure: appAuditFailureReporter(app),
+  };
   const findClient = (clientId: string) => stores.db.clients.findByClientId(clientId);
   const money = (quota: bigint) => `${formatQuota(quota, config.quotaPerUnit)} ${config.currency}`;
 
@@ -165,34 +156,29 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
     const session = signedIn(request);
     const target = await checkTopupTarget(request.body, findClient);
     const code = (field(request.body, 'code') ?? '').trim();
-    if (code === '') return showForm(reply, session, target, TOPUP_MESSAGES.empty, 400);
+    const result = await redeemTopup(ctx, {
+      userId: session.userId,
+      typed: code,
+      client: target.client,
+      now: new Date(),
+      ip: request.ip,
+    });
 
-    const throttled = await throttle.attempt(session.userId);
-    if (!throttled.allowed) {
-      // Not audited: a flood must not turn into a flood of database writes.
-      reply.header('retry-after', String(throttled.retryAfterSeconds));
-      const message = `Too many attempts with codes that did not work. Try again in ${minutes(throttled.retryAfterSeconds)}.`;
-      return showForm(reply, session, target, message, 429, code);
+    switch (result.kind) {
+      case 'redeemed':
+        break;
+      case 'empty':
+        return showForm(reply, session, target, TOPUP_MESSAGES.empty, 400);
+      case 'throttled': {
+        reply.header('retry-after', String(result.retryAfterSeconds));
+        const message = `Too many attempts with codes that did not work. Try again in ${minutes(result.retryAfterSeconds)}.`;
+        return showForm(reply, session, target, message, 429, code);
+      }
+      case 'balance_limit':
+        return showForm(reply, session, target, TOPUP_MESSAGES[result.kind], 409);
+      default:
+        return showForm(reply, session, target, TOPUP_MESSAGES[result.kind], 400, code);
     }
-
-    const wellFormed = CODE_FORMAT.test(code);
-    const result: RedeemResult = wellFormed
-      ? await stores.db.topupCodes.redeem(sha256Hex(code), session.userId, new Date(), target.client?.id)
-      : { kind: 'not_found' };
-
-    if (result.kind === 'balance_limit') {
-      // A real code that stays unused (SEC-32): not a guess, so not counted by the throttle.
-      await audit(request, session, target, 'balance.topup_failed', { reason: result.kind });
-      return showForm(reply, session, target, TOPUP_MESSAGES[result.kind], 409);
-    }
-    if (result.kind !== 'redeemed') {
-      await throttle.failed(session.userId);
-      await audit(request, session, target, 'balance.topup_failed', {
-        reason: wellFormed ? result.kind : 'malformed',
-      });
-      return showForm(reply, session, target, TOPUP_MESSAGES[result.kind], 400, code);
-    }
-    await auditSuccess(request, session, target, result.entry);
     const id = randomId();
     const remembered: TopupResult = {
       credited: result.entry.amount.toString(),
@@ -229,21 +215,6 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
     return showSuccess(reply, request.session, target, result);
   });
 
-  const auditSuccess = async (
-    request: FastifyRequest,
-    session: BrowserSession,
-    target: TopupTarget,
-    entry: LedgerEntry,
-  ) => {
-    // Never the code: the batch (the entry's reference) and the ledger entry identify it. The
-    // credit is committed: the user sees it even if this write fails (core's audit policy).
-    await audit(request, session, target, 'balance.topup', {
-      batch_id: entry.reference,
-      ledger_entry_id: entry.id,
-      quota: entry.amount.toString(),
-    });
-  };
-
   const showSuccess = async (
     reply: FastifyReply,
     session: BrowserSession,
@@ -262,21 +233,4 @@ export async function topupRoutes(app: FastifyInstance, options: ServiceOptions)
       another: topupPath(target),
     });
   };
-
-  /** Recorded after the fact (core's audit policy: a failure is logged and counted). */
-  async function audit<T extends 'balance.topup' | 'balance.topup_failed'>(
-    request: FastifyRequest,
-    session: BrowserSession,
-    target: TopupTarget,
-    type: T,
-    data: AuditPayloads[T],
-  ): Promise<void> {
-    await recordAudit(stores, request, {
-      type,
-      userId: session.userId,
-      clientId: target.client?.clientId ?? null,
-      actor: actor.user(session.userId),
-      data,
-    } as AuditEventInput);
-  }
 }

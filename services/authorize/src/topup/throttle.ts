@@ -1,10 +1,6 @@
 import type { RateLimitStore } from '@gatehouse/core';
-import {
-  checkWindows,
-  countFailure,
-  type KeyedWindowRule,
-  type ThrottleResult,
-} from '../browser/throttle.js';
+import type { TopupGuessThrottle } from '@gatehouse/core/accounts';
+import { checkWindows, countFailure, type KeyedWindowRule } from '../browser/throttle.js';
 
 /**
  * Top-up code guessing (SEC-25), per user, in fixed windows of `windowSeconds`:
@@ -22,14 +18,8 @@ export const TOPUP_THROTTLE = {
   attemptsPerUser: 50,
 } as const;
 
-export interface TopupThrottle {
-  /** Call before looking a code up; refuses when a window is full. */
-  attempt(userId: number): Promise<ThrottleResult>;
-  /** The code was unknown, used, expired or malformed. */
-  failed(userId: number): Promise<void>;
-}
-
-export function topupThrottle(rateLimits: RateLimitStore, limits = TOPUP_THROTTLE): TopupThrottle {
+/** The counters of core's `TopupGuessThrottle`: core's `redeemTopup` decides when each is called. */
+export function topupThrottle(rateLimits: RateLimitStore, limits = TOPUP_THROTTLE): TopupGuessThrottle {
   const rules = (userId: number): KeyedWindowRule[] => [
     {
       kind: 'failures',

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type TopupCodeState, topupRefusal } from '../../accounts/redeem-topup.js';
 import { MAX_BALANCE } from '../../money/limits.js';
-import type { NewTopupBatch } from '../../ports/index.js';
+import type { DurableStores, NewTopupBatch } from '../../ports/index.js';
 import {
   countKinds,
   createUser,
@@ -11,6 +13,121 @@ import {
   unique,
   useStores,
 } from './fixtures.js';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * One generated situation a code meets when it is redeemed at `now`: unknown, used (earlier,
+ * while still valid, by this user or another), or unused with no expiry, expired, expiring
+ * exactly at `now`, or valid until later.
+ */
+const codeStates = fc.record({
+  code: fc.constantFrom('unknown', 'unused', 'used_by_self', 'used_by_other'),
+  expiry: fc.constantFrom('none', 'past', 'now', 'future'),
+  quota: fc.bigInt({ min: 1n, max: 1_000_000n }),
+  /** What the user held before, from an ordinary credit. */
+  held: fc.bigInt({ min: 0n, max: 1_000_000n }),
+});
+
+/** Each named state at least once, whatever the random runs draw. */
+const EVERY_STATE = [
+  { code: 'unknown', expiry: 'none' },
+  { code: 'used_by_self', expiry: 'none' },
+  { code: 'used_by_other', expiry: 'future' },
+  { code: 'unused', expiry: 'past' },
+  { code: 'unused', expiry: 'now' },
+  { code: 'unused', expiry: 'none' },
+  { code: 'unused', expiry: 'future' },
+] as const;
+
+type CodeState = typeof codeStates extends fc.Arbitrary<infer T> ? T : never;
+
+/** The balance is the sum of the ledger, and what the store says it is. */
+async function expectBalanceIsLedger(stores: DurableStores, userId: number): Promise<bigint> {
+  const entries = await stores.ledger.listEntries(userId, 100);
+  const sum = entries.reduce((total, entry) => total + entry.amount, 0n);
+  expect((await stores.ledger.getBalance(userId))?.quota ?? 0n).toBe(sum);
+  return sum;
+}
+
+/**
+ * The store redeems a code exactly when core's `topupRefusal` says it may, and otherwise
+ * answers the reason core gives: the WHERE clause and the rule are one rule.
+ */
+function describeTopupRefusalProperty(stores: () => DurableStores): void {
+  describe('TopupCodeStore refuses exactly when core says so', () => {
+    /** Stores the state's code and returns it as core's rule sees it. */
+    async function arrange(state: CodeState, userId: number, otherId: number, now: Date) {
+      const expiresAt = {
+        none: null,
+        past: new Date(now.getTime() - 60_000),
+        now,
+        future: new Date(now.getTime() + HOUR_MS),
+      }[state.expiry];
+      const codeHash = randomHash();
+      if (state.code === 'unknown') return { codeHash, code: undefined };
+      const batchId = unique('batch');
+      await stores().topupCodes.createBatch({
+        batchId,
+        quota: state.quota,
+        expiresAt,
+        codeHashes: [codeHash],
+        createdBy: 'admin',
+      });
+      let redeemedAt: Date | null = null;
+      if (state.code !== 'unused') {
+        redeemedAt = new Date(now.getTime() - HOUR_MS);
+        const by = state.code === 'used_by_self' ? userId : otherId;
+        expectKind(await stores().topupCodes.redeem(codeHash, by, redeemedAt), 'redeemed');
+      }
+      const code: TopupCodeState = { redeemedAt, expiresAt };
+      return { codeHash, code };
+    }
+
+    it('over generated code states', async () => {
+      const other = await createUser(stores());
+      await fc.assert(
+        fc.asyncProperty(codeStates, async (state) => {
+          const user = await createUser(stores());
+          if (state.held > 0n) {
+            expectKind(
+              await stores().ledger.apply({
+                userId: user.id,
+                amount: state.held,
+                kind: 'credit',
+                actor: 'admin',
+              }),
+              'applied',
+            );
+          }
+          const now = new Date();
+          const { codeHash, code } = await arrange(state, user.id, other.id, now);
+          const before = await expectBalanceIsLedger(stores(), user.id);
+          const expected = topupRefusal(code, now);
+
+          const result = await stores().topupCodes.redeem(codeHash, user.id, now);
+
+          const after = await expectBalanceIsLedger(stores(), user.id);
+          await expectBalanceIsLedger(stores(), other.id);
+          if (expected === null) {
+            const { entry } = expectKind(result, 'redeemed');
+            expect(entry).toMatchObject({ userId: user.id, amount: state.quota, kind: 'topup' });
+            expect(after).toBe(before + state.quota);
+            // Redeemed once: the same code at the same moment is now used.
+            expectKind(await stores().topupCodes.redeem(codeHash, user.id, now), 'used');
+          } else {
+            expect(result).toEqual({ kind: expected });
+            expect(after).toBe(before);
+          }
+        }),
+        {
+          numRuns: 25,
+          examples: EVERY_STATE.map((named): [CodeState] => [{ ...named, quota: 500n, held: 100n }]),
+        },
+      );
+    });
+  });
+}
 
 export function describeTopupCodeStoreContract(open: OpenDurableStores): void {
   describe('TopupCodeStore', () => {
@@ -121,5 +238,7 @@ export function describeTopupCodeStoreContract(open: OpenDurableStores): void {
       const balances = await Promise.all(users.map((user) => stores().ledger.getBalance(user.id)));
       expect(balances.reduce((sum, balance) => sum + (balance?.quota ?? 0n), 0n)).toBe(777n);
     });
+
+    describeTopupRefusalProperty(stores);
   });
 }
