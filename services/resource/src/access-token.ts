@@ -6,9 +6,10 @@ import {
   sha256Hex,
   type User,
 } from '@gatehouse/core';
-import { bearerTokenOf } from '@gatehouse/core/resource';
+import { bearerTokenOf, requireScopes } from '@gatehouse/core/resource';
 import { noteClient } from '@gatehouse/service-kit';
 import type { FastifyRequest } from 'fastify';
+import { tokenOwner } from './cors.js';
 
 /** One description for every dead token, so a caller learns nothing about why. */
 const INVALID = 'the access token is invalid, expired or revoked';
@@ -40,4 +41,21 @@ export function checkClientEnabled<C extends Pick<Client, 'clientId' | 'disabled
   if (!client || client.disabled || client.clientId !== token.clientPublicId)
     throw new InvalidTokenError(INVALID);
   return client;
+}
+
+/**
+ * The steps of a bearer route that acts for the token's user and app: a live token with
+ * `scopes`, an active user, an enabled app, which then owns the answer (CORS, SEC-55).
+ */
+export async function checkTokenCaller(request: FastifyRequest, stores: Stores, scopes: readonly string[]) {
+  const token = await checkAccessToken(request, stores);
+  requireScopes(token.scopes, scopes);
+  const [user, client] = await Promise.all([
+    stores.db.users.findById(token.userId),
+    stores.db.clients.findById(token.clientId),
+  ]);
+  checkUserActive(user);
+  const enabled = checkClientEnabled(client, token);
+  tokenOwner(request, enabled);
+  return { token, client: enabled };
 }

@@ -1,5 +1,12 @@
-import { type Charge, type ChargeRefund, formatQuota, type HeldBalance } from '@gatehouse/core';
-import type { AllowanceStatus } from '@gatehouse/core/charges';
+import {
+  type Allowance,
+  type Charge,
+  type ChargeRefund,
+  formatQuota,
+  type HeldBalance,
+  type MovementOutcome,
+} from '@gatehouse/core';
+import { type AllowanceStatus, allowanceStatus } from '@gatehouse/core/charges';
 import { quotaToJson, unixSeconds } from '@gatehouse/core/resource';
 import type { MoneyFormat } from '../presenters.js';
 
@@ -61,5 +68,19 @@ export function allowanceJson(status: AllowanceStatus, format: MoneyFormat) {
     remaining: money(status.remaining, format),
     currency: format.currency,
     resets_at: status.resetsAt ? unixSeconds(status.resetsAt) : null,
+  };
+}
+
+/** A movement's answer: the charge, the balance after it and what the allowance has left. */
+export function outcomeJson(
+  outcome: MovementOutcome,
+  allowance: Allowance | null,
+  now: Date,
+  format: MoneyFormat,
+) {
+  return {
+    ...chargeJson(outcome.charge, format),
+    balance: heldBalanceJson(outcome.balance, format, now),
+    allowance: allowance ? allowanceJson(allowanceStatus(allowance, outcome.used, now), format) : null,
   };
 }
