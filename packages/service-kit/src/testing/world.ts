@@ -1,7 +1,8 @@
 /**
  * The one test world: users, clients, authorization codes and tokens, written by the functions
  * the services themselves run (core's `issueCode`, the token service's `issueForCode`), so a
- * test's state is never a hand-made imitation of theirs. Every service's tests build on it.
+ * test's state is never a hand-made imitation of theirs. Every service's tests build on it;
+ * users and clients are core's contract-suite fixtures, seen through the service's stores.
  */
 import {
   type AuthorizationCodeData,
@@ -15,6 +16,7 @@ import {
   type User,
 } from '@gatehouse/core';
 import { issueCode as issueAuthorizationCode } from '@gatehouse/core/authorize';
+import { createClient as createStoredClient, createUser as createStoredUser } from '@gatehouse/core/testing';
 import { issueForCode, type TokenResponse } from '@gatehouse/core/token';
 import { testConfig } from './index.js';
 
@@ -28,12 +30,7 @@ export function unique(label: string): string {
 /** A user with a unique name; the stored hash matches no password unless a test sets one. */
 export function createUser(stores: Stores, overrides: Partial<NewUser> = {}): Promise<User> {
   const name = overrides.username ?? unique('user');
-  return stores.db.users.create({
-    username: name,
-    email: `${name}@example.com`,
-    passwordHash: 'not-a-real-hash',
-    ...overrides,
-  });
+  return createStoredUser(stores.db, { username: name, email: `${name}@example.com`, ...overrides });
 }
 
 export interface TestClient {
@@ -50,7 +47,7 @@ export async function createClient(
   const { public: isPublic, secret: chosen, ...fields } = options;
   const credentials = newClientCredentials();
   const secret = isPublic ? null : (chosen ?? credentials.clientSecret);
-  const client = await stores.db.clients.create({
+  const client = await createStoredClient(stores.db, {
     clientId: credentials.clientId,
     name: unique('app'),
     redirectUris: [TEST_REDIRECT_URI],
