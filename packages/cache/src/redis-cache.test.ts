@@ -5,7 +5,11 @@ import { createRedisCache } from './index.js';
 import { connectRedis } from './redis/connect.js';
 import { deleteKeysWithPrefix } from './redis/delete-keys.js';
 import { redisCacheOn } from './redis/index.js';
-import { sampleCodeData as codeData, createTestCache, sampleTokenData as tokenData } from './testing.js';
+import {
+  sampleCodeData as codeData,
+  createTestCache,
+  sampleTokenData as tokenData,
+} from './testing/index.js';
 
 const redisUrl = process.env.REDIS_URL;
 

@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectRedis, type RedisClient } from './redis/connect.js';
 import { deleteKeysWithPrefix } from './redis/delete-keys.js';
 import { redisCacheOn } from './redis/index.js';
-import { sampleCodeData as codeData, createTestCache, sampleTokenData as tokenData } from './testing.js';
+import {
+  sampleCodeData as codeData,
+  createTestCache,
+  sampleTokenData as tokenData,
+} from './testing/index.js';
 
 const clusterUrl = inject('redisClusterUrl');
 const clusterDir = inject('redisClusterDir');

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { type CacheStores, StoreUnavailableError } from '@gatehouse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisCache } from './index.js';
-import { sampleCodeData as codeData } from './testing.js';
+import { sampleCodeData as codeData } from './testing/index.js';
 
 // Runs its own throwaway redis-server on a free port, so that it can kill, pause and restart it
 // without touching the shared Redis.

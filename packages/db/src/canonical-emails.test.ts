@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { canonicaliseStoredEmails } from './canonical-emails.js';
-import { createTestDatabase } from './testing.js';
+import { createTestDatabase } from './testing/index.js';
 
 describe('canonicaliseStoredEmails (SEC-35)', () => {
   it('rewrites legacy addresses, reports duplicates and deletes nobody', async () => {

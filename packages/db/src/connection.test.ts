@@ -13,7 +13,7 @@ const MIGRATIONS: string[] = JSON.parse(
 ).entries.map((e: { tag: string }) => e.tag);
 
 import { createDurableStores } from './stores/index.js';
-import { createTestDatabase } from './testing.js';
+import { createTestDatabase } from './testing/index.js';
 
 describe('openDatabase', () => {
   it('fails closed when Postgres cannot be reached', async () => {

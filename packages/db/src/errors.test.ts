@@ -2,7 +2,7 @@ import { DuplicateError, StoreUnavailableError } from '@gatehouse/core';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseError, toStoreError } from './errors.js';
-import { createTestDatabase, type TestDatabase } from './testing.js';
+import { createTestDatabase, type TestDatabase } from './testing/index.js';
 
 /** What drivers throw, wrapped the way Drizzle 0.44 wraps it (SQL text and parameters in the message). */
 function wrapped(driverError: object): DrizzleQueryError {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from './testing.js';
+import { createTestDatabase } from './testing/index.js';
 
 /** postgres.js answers an array, PGlite an object with `rows`. */
 function rowsOf<T>(result: unknown): T[] {

@@ -6,7 +6,7 @@ import { openDatabase } from './connection.js';
 import { migrateDatabase, migrationsFolder } from './migrate.js';
 import { createDurableStores } from './stores/index.js';
 import { scratchName } from './test-databases/run-owner.js';
-import { createTestDatabase } from './testing.js';
+import { createTestDatabase } from './testing/index.js';
 
 describe('migrateDatabase', () => {
   it('finds the migrations next to the module', () => {

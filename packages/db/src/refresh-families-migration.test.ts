@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mintFamilyToken, randomToken, readRefreshToken, TOKEN_PREFIX } from '@gatehouse/core';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from './testing.js';
+import { createTestDatabase } from './testing/index.js';
 
 const migration = (tag: string) =>
   readFileSync(new URL(`../drizzle/${tag}.sql`, import.meta.url), 'utf8').split('--> statement-breakpoint');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Child, eventually, freePort, startProcess } from './test-support/processes.js';
+import { type Child, eventually, freePort, startProcess } from './testing/processes.js';
 
 const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
 const CLI = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));

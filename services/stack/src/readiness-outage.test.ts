@@ -7,7 +7,7 @@ import { testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackApp } from './app.js';
-import { type Child, eventually, freePort, startProcess } from './test-support/processes.js';
+import { type Child, eventually, freePort, startProcess } from './testing/processes.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 

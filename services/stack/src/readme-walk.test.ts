@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { settings } from '@gatehouse/core';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Child, freePort, signalGroup, startProcess } from './test-support/processes.js';
+import { type Child, freePort, signalGroup, startProcess } from './testing/processes.js';
 
 /**
  * The README's command blocks, run as written through the real root scripts (`pnpm start`,

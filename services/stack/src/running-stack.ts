@@ -9,7 +9,7 @@ import {
 import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { stackApp } from './app.js';
-import { freePort } from './test-support/processes.js';
+import { freePort } from './testing/processes.js';
 
 export interface RunningStack {
   app: FastifyInstance;

@@ -14,7 +14,7 @@ import {
   REDIRECT_URI,
   refresh,
   type TestClient,
-} from './test-support.js';
+} from './testing/harness.js';
 
 // RFC 7636 Appendix B.
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';

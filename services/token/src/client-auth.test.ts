@@ -15,7 +15,7 @@ import {
   postForm,
   REDIRECT_URI,
   type TestClient,
-} from './test-support.js';
+} from './testing/harness.js';
 
 let stores: Stores & { close(): Promise<void> };
 let app: FastifyInstance;

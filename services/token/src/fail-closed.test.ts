@@ -14,7 +14,7 @@ import {
   REDIRECT_URI,
   refresh,
   type TestClient,
-} from './test-support.js';
+} from './testing/harness.js';
 
 /** Throwaway stores and app per test: each test breaks one store for good. */
 let opened: { stores: Stores & { close(): Promise<void> }; app: FastifyInstance } | undefined;

@@ -14,7 +14,7 @@ import {
   postForm,
   refresh,
   type TestClient,
-} from './test-support.js';
+} from './testing/harness.js';
 
 const ISSUER = 'http://localhost:3000';
 const config = testConfig();

@@ -2,7 +2,7 @@ import type { Stores } from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTokenApp } from './test-support.js';
+import { buildTokenApp } from './testing/harness.js';
 
 let stores: Stores & { close(): Promise<void> };
 let app: FastifyInstance;

@@ -19,7 +19,7 @@ import {
   obtainTokens,
   refresh,
   type TestClient,
-} from './test-support.js';
+} from './testing/harness.js';
 
 let stores: Stores & { close(): Promise<void> };
 let app: FastifyInstance;

@@ -27,7 +27,7 @@ import {
   refresh,
   type TestClient,
   type TokenPair,
-} from './test-support.js';
+} from './testing/harness.js';
 
 let stores: Stores & { close(): Promise<void> };
 let app: FastifyInstance;

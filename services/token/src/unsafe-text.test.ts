@@ -2,7 +2,7 @@ import type { Stores } from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, buildTokenApp, expectOAuthError } from './test-support.js';
+import { basicAuth, buildTokenApp, expectOAuthError } from './testing/harness.js';
 
 let stores: Stores & { close(): Promise<void> };
 let app: FastifyInstance;

@@ -1,4 +1,4 @@
 import { describeClientStoreContract } from '@gatehouse/core/testing';
-import { createTestDatabase } from '../testing.js';
+import { createTestDatabase } from '../testing/index.js';
 
 describeClientStoreContract(createTestDatabase);

@@ -1,4 +1,4 @@
 import { describeDeveloperTokenStoreContract } from '@gatehouse/core/testing';
-import { createTestDatabase } from '../testing.js';
+import { createTestDatabase } from '../testing/index.js';
 
 describeDeveloperTokenStoreContract(createTestDatabase);

@@ -10,7 +10,7 @@ import {
 } from '@gatehouse/core/oidc';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 
 // The key ring over the real signing-key store (PGlite, or Postgres with DATABASE_URL).
 let db: TestDatabase;

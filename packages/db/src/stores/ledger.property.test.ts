@@ -1,7 +1,7 @@
 import type { BalanceChange } from '@gatehouse/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 
 /**
  * A random change, sometimes under a reused idempotency key. Mostly small amounts, so

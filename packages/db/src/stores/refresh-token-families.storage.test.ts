@@ -7,7 +7,7 @@ import {
 } from '@gatehouse/core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 
 /** postgres.js answers an array, PGlite an object with `rows`. */
 function rowsOf<T>(result: unknown): T[] {

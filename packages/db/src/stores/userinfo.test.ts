@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../connection.js';
 import { balances } from '../schema/balances.js';
-import { createTestDatabase, type TestDatabase } from '../testing.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 
 describeUserinfoReaderContract(createTestDatabase);
 

@@ -4,7 +4,7 @@ import { hashPassword } from '@gatehouse/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeAsUser, HttpBrowser } from '../flow/http-browser.js';
 import { type RunningStack, startTestStack } from '../running-stack.js';
-import { freePort, startProcess } from '../test-support/processes.js';
+import { freePort, startProcess } from '../testing/processes.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
 const STEPS = [

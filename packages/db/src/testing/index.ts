@@ -9,10 +9,10 @@
  * by DATABASE_URL when it is set, otherwise in embedded PGlite. See README.md.
  */
 import type { DurableStores } from '@gatehouse/core';
-import type { Database } from './connection.js';
-import { createDurableStores } from './stores/index.js';
-import { PgliteTestDatabases } from './test-databases/pglite.js';
-import { PostgresTestDatabases } from './test-databases/postgres.js';
+import type { Database } from '../connection.js';
+import { createDurableStores } from '../stores/index.js';
+import { PgliteTestDatabases } from '../test-databases/pglite.js';
+import { PostgresTestDatabases } from '../test-databases/postgres.js';
 
 export interface TestDatabase {
   database: Database;

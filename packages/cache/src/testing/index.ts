@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AccessTokenData, AuthorizationCodeData, CacheStores } from '@gatehouse/core';
-import { createMemoryCache } from './memory/index.js';
-import { connectRedis } from './redis/connect.js';
-import { deleteKeysWithPrefix } from './redis/delete-keys.js';
-import { redisCacheOn } from './redis/index.js';
+import { createMemoryCache } from '../memory/index.js';
+import { connectRedis } from '../redis/connect.js';
+import { deleteKeysWithPrefix } from '../redis/delete-keys.js';
+import { redisCacheOn } from '../redis/index.js';
 
 /**
  * A fresh, empty cache for one test (or one test file). With a Redis URL (`REDIS_URL` unless given;

@@ -10,7 +10,7 @@ import {
 } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { tokenService } from './app.js';
+import { tokenService } from '../app.js';
 
 // Users, clients and codes come from the one test world, as every service's tests have them.
 export {
