@@ -3,6 +3,7 @@ import { shapeUserinfo } from '@gatehouse/core/resource';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPUP_THROTTLE } from '../browser/topup-throttle.js';
 import {
   Browser,
   buildApp,
@@ -13,7 +14,6 @@ import {
   seedClient,
   seedUser,
 } from '../testing/harness.js';
-import { TOPUP_THROTTLE } from '../topup/throttle.js';
 import { TOPUP_MESSAGES } from './topup.js';
 
 let stores: Stores & { close(): Promise<void> };

@@ -5,8 +5,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { type BrowserSession, requireSession, signedIn } from '../browser/session.js';
-import { checkTopupTarget, successReturnUrl, type TopupTarget } from '../topup/target.js';
-import { topupThrottle } from '../topup/throttle.js';
+import { topupThrottle } from '../browser/topup-throttle.js';
+import { checkTopupTarget, successReturnUrl, type TopupTarget } from './topup-target.js';
 
 export const TOPUP_PATH = '/topup';
 /** Where a successful redemption lands (POST-redirect-GET), so a reload never resubmits. */

@@ -1,6 +1,6 @@
 import type { RateLimitStore } from '@gatehouse/core';
 import type { TopupGuessThrottle } from '@gatehouse/core/accounts';
-import { checkWindows, countFailure, type KeyedWindowRule } from '../browser/throttle.js';
+import { checkWindows, countFailure, type KeyedWindowRule } from './throttle.js';
 
 /**
  * Top-up code guessing (SEC-25), per user, in fixed windows of `windowSeconds`:

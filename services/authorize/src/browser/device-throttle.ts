@@ -1,10 +1,5 @@
 import type { RateLimitStore } from '@gatehouse/core';
-import {
-  checkWindows,
-  countFailure,
-  type KeyedWindowRule,
-  type ThrottleResult,
-} from '../browser/throttle.js';
+import { checkWindows, countFailure, type KeyedWindowRule, type ThrottleResult } from './throttle.js';
 
 /**
  * Wrong user codes on /device (RFC 8628 §5.1), per session and per address, in fixed

@@ -2,11 +2,11 @@ import { randomId, SCOPES, type Scope } from '@gatehouse/core';
 import { formatUserCode, normalizeUserCode } from '@gatehouse/core/device';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { deviceThrottle } from '../browser/device-throttle.js';
 import { field } from '../browser/fields.js';
 import { page } from '../browser/render.js';
 import { type BrowserSession, requireSession, signedIn } from '../browser/session.js';
 import { auditUserAction } from '../pages/audit.js';
-import { deviceThrottle } from './throttle.js';
 
 const WRONG_CODE =
   'That code is not valid. Check the code shown on your device and try again; codes expire after 10 minutes.';

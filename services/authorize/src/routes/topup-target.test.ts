@@ -1,7 +1,7 @@
 import type { Client } from '@gatehouse/core';
 import { describe, expect, it } from 'vitest';
 import { PageError } from '../browser/page-error.js';
-import { checkReturnUri, checkTopupTarget, successReturnUrl } from './target.js';
+import { checkReturnUri, checkTopupTarget, successReturnUrl } from './topup-target.js';
 
 const client: Client = {
   id: 1,
