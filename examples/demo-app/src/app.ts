@@ -7,8 +7,8 @@ import {
   type FetchLike,
   type GatehouseClient,
   IssuerMismatchError,
-  LoginRequiredError,
   OAuthResponseError,
+  SignInRequiredError,
   StateMismatchError,
 } from '@gatehouse/sdk';
 import Fastify, {
@@ -171,7 +171,7 @@ export const demoApp: FastifyPluginAsync<DemoAppOptions> = async (app, options) 
     try {
       return await call(gatehouse.session(sessions.tokenStore, session.id));
     } catch (error) {
-      if (error instanceof LoginRequiredError) return loginRequired(reply);
+      if (error instanceof SignInRequiredError) return loginRequired(reply);
       request.log.warn({ err: error }, 'Gatehouse call failed');
       const detail =
         error instanceof OAuthResponseError

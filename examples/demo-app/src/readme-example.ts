@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import { createGatehouseClient, LoginRequiredError, MemoryTokenStore } from '@gatehouse/sdk';
+import { createGatehouseClient, MemoryTokenStore, SignInRequiredError } from '@gatehouse/sdk';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 
 const gatehouse = createGatehouseClient({
@@ -33,7 +33,7 @@ app.get('/api/user/info', (req) => gatehouse.session(tokens, sid(req)).userinfo(
 app.get('/api/topup', async (req) => ({ topup_url: await gatehouse.session(tokens, sid(req)).topupUrl() }));
 app.post('/auth/logout', async (req) => ({ loggedOut: await gatehouse.session(tokens, sid(req)).revoke() }));
 app.setErrorHandler((err, req, reply) => {
-  if (err instanceof LoginRequiredError) return reply.code(401).send({ error: 'login_required' });
+  if (err instanceof SignInRequiredError) return reply.code(401).send({ error: 'login_required' });
   return req.url.startsWith('/oauth/') ? reply.redirect('/?error=login') : reply.send(err);
 });
 await app.listen({ port: 3001 });

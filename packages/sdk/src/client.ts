@@ -113,7 +113,7 @@ export class GatehouseClient {
    * The tokens stored under `key` in `store`, with auto-refresh, retry on 401 and the
    * resource helpers. Create one per request; sessions of one client share their
    * in-flight refreshes. An empty key (no session cookie yet) is a session without
-   * tokens: its calls throw `LoginRequiredError`.
+   * tokens: its calls throw `SignInRequiredError`.
    */
   session(store: TokenStore, key: string | null | undefined): GatehouseSession {
     return new GatehouseSession(this.core, store, key ?? '');

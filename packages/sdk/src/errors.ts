@@ -1,6 +1,6 @@
 /**
  * Every error the SDK throws is a `GatehouseError`; catch the subclasses you want to
- * handle (most apps only need `LoginRequiredError`: send the user to log in again).
+ * handle (most apps only need `SignInRequiredError`: send the user to sign in again).
  */
 export class GatehouseError extends Error {
   override name = 'GatehouseError';
@@ -36,7 +36,7 @@ export class OAuthResponseError extends GatehouseError {
 }
 
 /** Why a session has no usable tokens any more. */
-export type LoginRequiredReason =
+export type SignInRequiredReason =
   /** Nothing stored under this session key (never logged in, logged out, or cleared). */
   | 'no_tokens'
   /** The refresh token was refused (`invalid_grant`): revoked, rotated elsewhere, or expired. */
@@ -45,14 +45,16 @@ export type LoginRequiredReason =
   | 'refresh_token_expired';
 
 /**
- * The user has to log in again. The session's tokens have already been cleared from
- * the store; send the user to your login route (or answer 401 to your frontend).
+ * The user has to sign in again. The session's tokens have already been cleared from
+ * the store; send the user to your login route (or answer 401 to your frontend). Named apart
+ * from the OAuth error `login_required` (a `prompt=none` request that needs a sign-in), which
+ * reaches an app as an `OAuthResponseError`.
  */
-export class LoginRequiredError extends GatehouseError {
-  override name = 'LoginRequiredError';
+export class SignInRequiredError extends GatehouseError {
+  override name = 'SignInRequiredError';
 
   constructor(
-    readonly reason: LoginRequiredReason,
+    readonly reason: SignInRequiredReason,
     options?: { cause?: unknown },
   ) {
     super(
@@ -65,6 +67,13 @@ export class LoginRequiredError extends GatehouseError {
     );
   }
 }
+
+/** @deprecated The same class under its first name: `instanceof LoginRequiredError` keeps working. */
+export const LoginRequiredError = SignInRequiredError;
+/** @deprecated See `SignInRequiredError`. */
+export type LoginRequiredError = SignInRequiredError;
+/** @deprecated See `SignInRequiredReason`. */
+export type LoginRequiredReason = SignInRequiredReason;
 
 /**
  * The callback's `state` is missing or differs from the one saved when login started:

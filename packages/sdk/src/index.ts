@@ -21,6 +21,8 @@ export {
   LoginRequiredError,
   type LoginRequiredReason,
   OAuthResponseError,
+  SignInRequiredError,
+  type SignInRequiredReason,
   StateMismatchError,
 } from './errors.js';
 export type { FetchLike } from './http.js';

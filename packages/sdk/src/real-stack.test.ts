@@ -7,9 +7,9 @@ import {
   type FetchLike,
   type GatehouseClient,
   IssuerMismatchError,
-  LoginRequiredError,
   MemoryTokenStore,
   OAuthResponseError,
+  SignInRequiredError,
   StateMismatchError,
 } from './index.js';
 
@@ -151,7 +151,7 @@ describe('the SDK against the running stack', () => {
     const last = (await store.get('alice'))!;
     await session.revoke();
     expect(await store.get('alice')).toBeNull();
-    await expect(session.userinfo()).rejects.toBeInstanceOf(LoginRequiredError);
+    await expect(session.userinfo()).rejects.toBeInstanceOf(SignInRequiredError);
     // Gatehouse agrees: the revoked refresh token and its access token are dead.
     const direct = await fetch(`${stack.origin}/api/oauth2/userinfo`, {
       headers: { authorization: `Bearer ${last.accessToken}` },
@@ -159,7 +159,7 @@ describe('the SDK against the running stack', () => {
     expect(direct.status).toBe(401);
     await store.set('alice', { ...last, expiresAt: Date.now() });
     await expect(session.userinfo()).rejects.toMatchObject({
-      name: 'LoginRequiredError',
+      name: 'SignInRequiredError',
       reason: 'refresh_rejected',
     });
     expect(await store.get('alice')).toBeNull();
@@ -180,7 +180,7 @@ describe('the SDK against the running stack', () => {
     await expect(client.session(store, 'bob').refresh()).resolves.toMatchObject({ scope: 'profile balance' });
   });
 
-  it('a refresh token revoked at Gatehouse means LoginRequiredError and a cleared store', async () => {
+  it('a refresh token revoked at Gatehouse means SignInRequiredError and a cleared store', async () => {
     const { request, callback } = await login();
     const store = new MemoryTokenStore();
     const tokens = await client.handleCallback(callback, request);
@@ -190,8 +190,8 @@ describe('the SDK against the running stack', () => {
       .session(store, 'carol')
       .userinfo()
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(LoginRequiredError);
-    expect((error as LoginRequiredError).cause).toMatchObject({ error: 'invalid_grant' });
+    expect(error).toBeInstanceOf(SignInRequiredError);
+    expect((error as SignInRequiredError).cause).toMatchObject({ error: 'invalid_grant' });
     expect(await store.get('carol')).toBeNull();
   });
 

@@ -6,6 +6,7 @@ import {
   LoginRequiredError,
   MemoryTokenStore,
   OAuthResponseError,
+  SignInRequiredError,
   type TokenSet,
   type TokenStore,
 } from './index.js';
@@ -212,25 +213,25 @@ describe('a session-bound client', () => {
   });
 
   describe('login required', () => {
-    it('invalid_grant on refresh clears the store and throws LoginRequiredError', async () => {
+    it('invalid_grant on refresh clears the store and throws SignInRequiredError', async () => {
       const first = await stored();
       vi.setSystemTime(first.expiresAt);
       gatehouse.hooks.refreshError = { status: 400, error: 'invalid_grant' };
       const error = await session.userinfo().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LoginRequiredError);
+      expect(error).toBeInstanceOf(SignInRequiredError);
       expect(error).toBeInstanceOf(GatehouseError);
       expect(error).toMatchObject({ reason: 'refresh_rejected' });
-      expect((error as LoginRequiredError).cause).toMatchObject({ error: 'invalid_grant', status: 400 });
+      expect((error as SignInRequiredError).cause).toMatchObject({ error: 'invalid_grant', status: 400 });
       expect(await store.get('session-1')).toBeNull();
       expect(await session.isLoggedIn()).toBe(false);
       await expect(session.userinfo()).rejects.toMatchObject({ reason: 'no_tokens' });
     });
 
-    it('all concurrent callers get LoginRequiredError from one refused refresh', async () => {
+    it('all concurrent callers get SignInRequiredError from one refused refresh', async () => {
       gatehouse.hooks.rejectAllAccessTokens = true;
       gatehouse.hooks.refreshError = { status: 400, error: 'invalid_grant' };
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => session.userinfo()));
-      expect(results.every((r) => r.status === 'rejected' && r.reason instanceof LoginRequiredError)).toBe(
+      expect(results.every((r) => r.status === 'rejected' && r.reason instanceof SignInRequiredError)).toBe(
         true,
       );
       expect(gatehouse.count('/api/oauth2/token', 'refresh_token')).toBe(1);
@@ -255,7 +256,8 @@ describe('a session-bound client', () => {
       expect(await store.get('session-1')).toBeNull();
     });
 
-    it('nothing stored: LoginRequiredError', async () => {
+    it('nothing stored: SignInRequiredError, still an instance of its first name LoginRequiredError', async () => {
+      await expect(client.session(store, 'nobody').userinfo()).rejects.toBeInstanceOf(SignInRequiredError);
       await expect(client.session(store, 'nobody').userinfo()).rejects.toBeInstanceOf(LoginRequiredError);
       // No session cookie yet: an empty key is a session without tokens.
       await expect(client.session(store, undefined).userinfo()).rejects.toMatchObject({
@@ -327,7 +329,7 @@ describe('a session-bound client', () => {
       });
       expect(revocation!.headers.get('authorization')).toMatch(/^Basic /);
       expect(await store.get('session-1')).toBeNull();
-      await expect(session.userinfo()).rejects.toBeInstanceOf(LoginRequiredError);
+      await expect(session.userinfo()).rejects.toBeInstanceOf(SignInRequiredError);
       await session.revoke(); // nothing stored: a no-op
       expect(gatehouse.count('/api/oauth2/revoke')).toBe(1);
     });

@@ -1,6 +1,6 @@
 import { type CallbackParams, exchangeCallback, type SavedAuthorizationRequest } from './callback.js';
 import type { ClientCore } from './core.js';
-import { GatehouseError, LoginRequiredError, OAuthResponseError } from './errors.js';
+import { GatehouseError, OAuthResponseError, SignInRequiredError } from './errors.js';
 import { expectJson } from './http.js';
 import type { TokenStore } from './store.js';
 import type { TokenSet } from './tokens.js';
@@ -42,7 +42,7 @@ export interface Balance {
 /**
  * One user's tokens (the entry `key` of `store`) with everything an app calls:
  * refreshes 5 minutes before expiry, one refresh at a time per token set, refresh and
- * retry once on a 401, and `LoginRequiredError` (tokens cleared) when the user has to
+ * retry once on a 401, and `SignInRequiredError` (tokens cleared) when the user has to
  * log in again. Cheap to create: make one per request.
  */
 export class GatehouseSession {
@@ -173,7 +173,7 @@ export class GatehouseSession {
 
   private async current(): Promise<TokenSet> {
     const tokens = await this.tokens();
-    if (!tokens) throw new LoginRequiredError('no_tokens');
+    if (!tokens) throw new SignInRequiredError('no_tokens');
     return tokens;
   }
 
@@ -188,7 +188,7 @@ export class GatehouseSession {
     } catch (error) {
       // Refreshing ahead of expiry failed for a passing reason (network, 5xx): the
       // access token still works for a few minutes, and the next call tries again.
-      if (stillValid && !(error instanceof LoginRequiredError)) return tokens;
+      if (stillValid && !(error instanceof SignInRequiredError)) return tokens;
       throw error;
     }
   }
@@ -213,11 +213,11 @@ export class GatehouseSession {
 
   private async runRefresh(stale: TokenSet): Promise<TokenSet> {
     const latest = await this.store.get(this.key);
-    if (!latest) throw new LoginRequiredError('no_tokens');
+    if (!latest) throw new SignInRequiredError('no_tokens');
     if (latest.accessToken !== stale.accessToken) return latest;
     if (!canRefresh(latest, Date.now())) {
       await this.store.delete(this.key);
-      throw new LoginRequiredError('refresh_token_expired');
+      throw new SignInRequiredError('refresh_token_expired');
     }
     let next: TokenSet;
     try {
@@ -228,7 +228,7 @@ export class GatehouseSession {
     } catch (error) {
       if (error instanceof OAuthResponseError && error.error === 'invalid_grant') {
         await this.store.delete(this.key);
-        throw new LoginRequiredError('refresh_rejected', { cause: error });
+        throw new SignInRequiredError('refresh_rejected', { cause: error });
       }
       throw error;
     }
