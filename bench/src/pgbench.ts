@@ -1,6 +1,7 @@
 // The database's own ceiling for the refresh grant: Debian's pgbench running the refresh store's
 // rotation statement — its exact text, captured from the store — on the bench database, with the
-// stack's number of Postgres connections, prepared, for as long as a window.
+// stack's number of Postgres connections, prepared, for as long as a window. One file: capturing
+// the statement, mapping its parameters and reading pgbench's answer only make sense together.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,7 @@
+/**
+ * The report: every figure of a run as `results/latest.md` and `latest.json`, and the target
+ * lines. One file so the table and the JSON can never disagree.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Machine } from './machine.js';

@@ -5,7 +5,8 @@
  *
  * The provider answers on http://127.0.0.1:<port> and the demo app on
  * http://localhost:<port>: two different sites, as a real third-party app would be, so
- * cookies, SameSite and postMessage origins behave as they do in production.
+ * cookies, SameSite and postMessage origins behave as they do in production. One file because
+ * every browser test starts from the same three pieces, started and stopped together.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -5,6 +5,7 @@
  * database (reached through a small TCP proxy, so tests can simulate an outage) and a
  * private redis-server. Nothing shared is touched: the machine's Redis on 6379 and its
  * Postgres server stay as they are; only a database of our own is created and dropped.
+ * One file: start-up order, the state file and stopping by pid are one lifecycle.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,3 +1,8 @@
+/**
+ * The Gatehouse half of a bench run: seeding, the stack process, and each scenario's window with
+ * its CPU and memory sampling, in the order the report prints them (one file so the run reads as
+ * its sequence).
+ */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * The demo third-party app, as one file on purpose: it is the example integrators read top to
+ * bottom (login, callback, session, user info, top-up, purchases, webhooks, logout).
+ */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';

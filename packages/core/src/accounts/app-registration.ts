@@ -1,3 +1,8 @@
+/**
+ * What an app registration may contain, in one place for the console, the developer API and the
+ * admin API (SEC-21 redirect URIs, SEC-52/SEC-53 schemes and origins, names, URLs, client type): one
+ * file so the three entry points can never validate differently.
+ */
 import { isTokenEndpointAuthMethod } from '../oauth/client-type.js';
 import { isLoopbackHost, redirectUriProblem } from '../oauth/redirect-uri.js';
 import { allowedOriginProblem } from '../oauth/web-origins.js';

@@ -1,3 +1,9 @@
+/**
+ * Passkeys (SEC-70): adding and removing them on the account page, the WebAuthn browser bundle,
+ * and the assertion check the sign-in pages use (alone, or as the second factor). One file
+ * because all of them share the challenge handling; the decisions are core's
+ * (`accounts/passkeys.ts`).
+ */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
