@@ -1,10 +1,10 @@
 import { type ChargeActionResult, type MovementOutcome, randomId } from '@gatehouse/core';
-import { ChargeAmountError, chargeAmountOf } from '@gatehouse/core/charges';
+import { ChargeAmountError, chargeAmountOf, chargeText } from '@gatehouse/core/charges';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MoneyFormat } from '../presenters.js';
 import { outcomeJson, refundJson } from './charges-json.js';
-import { bodyOf, type Caller, chargeCaller, idempotency, oauthError, send, text } from './charges-request.js';
+import { bodyOf, type Caller, chargeCaller, idempotency, oauthError, send } from './charges-request.js';
 
 /** Shared answer of capture, cancel and refund. */
 function actionReply(
@@ -105,7 +105,7 @@ export const chargeActionRoutes: FastifyPluginAsync<ServiceOptions> = async (app
     let reason: string | null;
     try {
       amount = optionalAmount(bodyOf(request));
-      reason = text(bodyOf(request), 'reason', 500) ?? null;
+      reason = chargeText(bodyOf(request), 'reason', 500) ?? null;
     } catch (error) {
       if (error instanceof ChargeAmountError) return oauthError(reply, 400, 'invalid_request', error.message);
       throw error;

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { type IdempotentRequest, InvalidRequestError, type Stores } from '@gatehouse/core';
-import { ChargeAmountError } from '@gatehouse/core/charges';
+import { chargeIdempotency } from '@gatehouse/core/charges';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkTokenCaller } from '../access-token.js';
 import { idempotencyKeyOf } from '../request-parts.js';
@@ -42,16 +41,6 @@ export function bodyOf(request: FastifyRequest): Record<string, unknown> {
   return raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
 }
 
-/** A body field as a string, or undefined; anything else is a 400. */
-export function text(body: Record<string, unknown>, name: string, max: number, min = 0): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length < min || value.length > max) {
-    throw new ChargeAmountError(`${name} must be a string of ${min} to ${max} characters`);
-  }
-  return value;
-}
-
 /** The Idempotency-Key rules of the admin API (SEC-33), answered in RFC 6749 form here. */
 function keyOf(request: FastifyRequest): string {
   try {
@@ -61,13 +50,9 @@ function keyOf(request: FastifyRequest): string {
   }
 }
 
-/** SEC-92: keys belong to the client and the user; the fingerprint is what the request asked. */
-export function idempotency(request: FastifyRequest, caller: Caller, what: unknown): IdempotentRequest {
-  return {
-    scope: `client:${caller.clientId}:user:${caller.userId}`,
-    key: keyOf(request),
-    fingerprint: createHash('sha256').update(JSON.stringify(what)).digest('base64url'),
-  };
+/** The request's Idempotency-Key, scoped and fingerprinted by core (SEC-92). */
+export function idempotency(request: FastifyRequest, caller: Caller, asked: unknown): IdempotentRequest {
+  return chargeIdempotency(caller, keyOf(request), asked);
 }
 
 /** Sends a stored (first or replayed) response. */
