@@ -25,7 +25,6 @@ import { accountSpendingRoutes } from './routes/account-spending.js';
 import { accountTwoFactorRoutes } from './routes/account-two-factor.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { consoleRoutes } from './routes/console/routes.js';
-import { consoleWebhookRoutes } from './routes/console-webhooks.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { deviceRoutes } from './routes/device.js';
 import { emailVerificationRoutes } from './routes/email-verification.js';
@@ -86,7 +85,6 @@ async function browserPages(
   await app.register(signupRoutes, options);
   await app.register(accountRoutes, options);
   await app.register(consoleRoutes, options);
-  await app.register(consoleWebhookRoutes, options);
   await app.register(topupRoutes, options);
   await app.register(deviceRoutes, options);
   await app.register(endSessionRoutes, options);

@@ -6,10 +6,11 @@ import { listAppsRoutes } from './list-apps.js';
 import { registerAppRoutes } from './register-app.js';
 import { rotateSecretRoutes } from './rotate-secret.js';
 import { showAppRoutes } from './show-app.js';
+import { consoleWebhookRoutes } from './webhooks.js';
 
 /**
  * `/console` (API.md §8, SEC-21–SEC-22): a signed-in developer's own apps — list, register,
- * show with a Try it panel, edit, rotate the secret, delete. Every rule is core's (the
+ * show with a Try it panel, edit, rotate the secret, delete, its webhook. Every rule is core's (the
  * developer API's); secrets are rendered straight from the POST that made them, once.
  */
 export async function consoleRoutes(app: FastifyInstance, options: ServiceOptions): Promise<void> {
@@ -19,4 +20,5 @@ export async function consoleRoutes(app: FastifyInstance, options: ServiceOption
   await app.register(editAppRoutes, options);
   await app.register(rotateSecretRoutes, options);
   await app.register(deleteAppRoutes, options);
+  await app.register(consoleWebhookRoutes, options);
 }

@@ -10,15 +10,15 @@ import {
 } from '@gatehouse/core/webhooks';
 import { kickWebhookDispatch, type ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { field } from '../browser/fields.js';
-import { PageError } from '../browser/page-error.js';
-import { page } from '../browser/render.js';
-import { requireSession, signedIn } from '../browser/session.js';
-import { auditUserAction } from '../pages/audit.js';
-import { when } from '../pages/format.js';
-import { type FieldErrors, noticeText, oneError } from '../pages/forms.js';
-import { firstSubmission, formIdOf, formNonce } from '../pages/once.js';
-import { ownApp } from './console/own-app.js';
+import { field } from '../../browser/fields.js';
+import { PageError } from '../../browser/page-error.js';
+import { page } from '../../browser/render.js';
+import { requireSession, signedIn } from '../../browser/session.js';
+import { auditUserAction } from '../../pages/audit.js';
+import { when } from '../../pages/format.js';
+import { type FieldErrors, noticeText, oneError } from '../../pages/forms.js';
+import { firstSubmission, formIdOf, formNonce } from '../../pages/once.js';
+import { ownApp } from './own-app.js';
 
 const NOTICES = {
   saved: 'Webhook URL saved. The signing secret is unchanged.',

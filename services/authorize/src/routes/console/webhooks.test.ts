@@ -11,8 +11,8 @@ import {
   productionConfig,
   seedClient,
   seedUser,
-} from '../testing/harness.js';
-import { csrfOf, expectPageHeaders, signedInBrowser, textOf } from '../testing/people.js';
+} from '../../testing/harness.js';
+import { csrfOf, expectPageHeaders, signedInBrowser, textOf } from '../../testing/people.js';
 
 let stores: Stores & { close(): Promise<void> };
 let app: FastifyInstance;

@@ -2,8 +2,8 @@ import type { Stores } from '@gatehouse/core';
 import { createTestStores } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, buildApp, hiddenField } from '../testing/harness.js';
-import { csrfOf, signedInBrowser, textOf } from '../testing/people.js';
+import { type Browser, buildApp, hiddenField } from '../../testing/harness.js';
+import { csrfOf, signedInBrowser, textOf } from '../../testing/people.js';
 
 let stores: Stores & { close(): Promise<void> };
 let app: FastifyInstance;

@@ -10,7 +10,7 @@ import {
   productionConfig,
   seedClient,
   seedUser,
-} from '../testing/harness.js';
+} from '../../testing/harness.js';
 import {
   csrfOf,
   expectPageHeaders,
@@ -19,7 +19,7 @@ import {
   textOf,
   tokensAlive,
   unescapeHtml,
-} from '../testing/people.js';
+} from '../../testing/people.js';
 
 let stores: Stores & { close(): Promise<void> };
 let app: FastifyInstance;
