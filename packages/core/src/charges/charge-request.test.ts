@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Allowance } from '../ports/index.js';
 import { ChargeAmountError } from './amount.js';
-import { chargeFingerprint, chargeIdempotency, planCharge, readChargeRequest } from './charge-request.js';
+import {
+  actionFingerprint,
+  chargeFingerprint,
+  chargeIdempotency,
+  optionalChargeAmount,
+  planCharge,
+  planRefund,
+  readChargeRequest,
+  readRefundRequest,
+  refundFingerprint,
+} from './charge-request.js';
 
 const QUOTA_PER_UNIT = 500_000n;
 const ALLOWANCE: Allowance = { limit: 2_500_000n, period: 'month' };
@@ -96,5 +106,41 @@ describe('planCharge', () => {
   it('a hold expires holdTtl seconds from now', () => {
     const plan = planCharge({ ...asked, capture: false }, PARTIES, ALLOWANCE, NOW, 900);
     expect(plan.kind === 'charge' && plan.charge.holdExpiresAt).toEqual(new Date('2026-12-03T12:15:00Z'));
+  });
+});
+
+describe('captures, cancels and refunds', () => {
+  it('an absent amount means all of it; a present one is read as a charge amount', () => {
+    expect(optionalChargeAmount({}, QUOTA_PER_UNIT)).toBeUndefined();
+    expect(optionalChargeAmount({ amount: '0.20' }, QUOTA_PER_UNIT)).toBe(100_000n);
+    expect(() => optionalChargeAmount({ amount: '-1' }, QUOTA_PER_UNIT)).toThrow(ChargeAmountError);
+  });
+
+  it('fingerprint as before (stored fingerprints of earlier requests keep matching)', () => {
+    expect(JSON.stringify(actionFingerprint('capture', 'ch_1', 100_000n))).toBe(
+      JSON.stringify({ op: 'capture', chargeId: 'ch_1', amount: '100000' }),
+    );
+    expect(JSON.stringify(actionFingerprint('cancel', 'ch_1', undefined))).toBe(
+      JSON.stringify({ op: 'cancel', chargeId: 'ch_1', amount: null }),
+    );
+    const refund = readRefundRequest({ amount: '0.20', reason: 'broken' }, QUOTA_PER_UNIT);
+    expect(JSON.stringify(refundFingerprint('ch_1', refund))).toBe(
+      JSON.stringify({ op: 'refund', chargeId: 'ch_1', amount: '100000', reason: 'broken' }),
+    );
+  });
+
+  it('a refund is recorded as the app’s own doing, under a new refund id', () => {
+    const refund = readRefundRequest({}, QUOTA_PER_UNIT);
+    expect(refund).toEqual({ amount: undefined, reason: null });
+    expect(planRefund(PARTIES, 'ch_1', refund, NOW)).toEqual({
+      chargeId: 'ch_1',
+      clientId: 3,
+      now: NOW,
+      amount: undefined,
+      reason: null,
+      refundId: expect.stringMatching(/^re_/),
+      actor: 'client:3',
+    });
+    expect(() => readRefundRequest({ reason: 'x'.repeat(501) }, QUOTA_PER_UNIT)).toThrow(/reason must be/);
   });
 });

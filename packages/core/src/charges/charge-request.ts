@@ -97,3 +97,52 @@ export function planCharge(
     },
   };
 }
+
+/** A capture's or refund's amount: absent means all of it (what is held, what is refundable). */
+export function optionalChargeAmount(
+  body: Record<string, unknown>,
+  quotaPerUnit: bigint,
+): bigint | undefined {
+  if (body.amount === undefined && body.quota === undefined) return undefined;
+  return chargeAmountOf(body, quotaPerUnit);
+}
+
+/** What a capture or cancel fingerprints as (SEC-92). */
+export function actionFingerprint(
+  op: 'capture' | 'cancel',
+  chargeId: string,
+  amount: bigint | undefined,
+): Record<string, unknown> {
+  return { op, chargeId, amount: amount?.toString() ?? null };
+}
+
+/** A refund as an app asks for one: part or all of what was captured, and why. */
+export interface RefundRequest {
+  amount: bigint | undefined;
+  reason: string | null;
+}
+
+export function readRefundRequest(body: Record<string, unknown>, quotaPerUnit: bigint): RefundRequest {
+  return {
+    amount: optionalChargeAmount(body, quotaPerUnit),
+    reason: chargeText(body, 'reason', 500) ?? null,
+  };
+}
+
+/** What a refund fingerprints as (SEC-92). */
+export function refundFingerprint(chargeId: string, request: RefundRequest): Record<string, unknown> {
+  return { op: 'refund', chargeId, amount: request.amount?.toString() ?? null, reason: request.reason };
+}
+
+/** The store's refund: a new refund id, recorded as the app's own doing. */
+export function planRefund(parties: ChargeParties, chargeId: string, request: RefundRequest, now: Date) {
+  return {
+    chargeId,
+    clientId: parties.clientId,
+    now,
+    amount: request.amount,
+    reason: request.reason,
+    refundId: `re_${randomId(16)}`,
+    actor: `client:${parties.clientId}`,
+  };
+}

@@ -1,5 +1,13 @@
-import { type ChargeActionResult, type MovementOutcome, randomId } from '@gatehouse/core';
-import { ChargeAmountError, chargeAmountOf, chargeText } from '@gatehouse/core/charges';
+import type { ChargeActionResult, MovementOutcome } from '@gatehouse/core';
+import {
+  actionFingerprint,
+  ChargeAmountError,
+  optionalChargeAmount,
+  planRefund,
+  type RefundRequest,
+  readRefundRequest,
+  refundFingerprint,
+} from '@gatehouse/core/charges';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MoneyFormat } from '../presenters.js';
@@ -60,11 +68,6 @@ function actionReply(
 export const chargeActionRoutes: FastifyPluginAsync<ServiceOptions> = async (app, { stores, config }) => {
   const format: MoneyFormat = config;
 
-  function optionalAmount(b: Record<string, unknown>): bigint | undefined {
-    if (b.amount === undefined && b.quota === undefined) return undefined;
-    return chargeAmountOf(b, config.quotaPerUnit);
-  }
-
   async function allowanceOf(who: Caller) {
     return stores.db.charges.getAllowance(who.userId, who.clientId);
   }
@@ -76,13 +79,14 @@ export const chargeActionRoutes: FastifyPluginAsync<ServiceOptions> = async (app
       const now = new Date();
       let amount: bigint | undefined;
       try {
-        amount = action === 'capture' ? optionalAmount(bodyOf(request)) : undefined;
+        amount =
+          action === 'capture' ? optionalChargeAmount(bodyOf(request), config.quotaPerUnit) : undefined;
       } catch (error) {
         if (error instanceof ChargeAmountError)
           return oauthError(reply, 400, 'invalid_request', error.message);
         throw error;
       }
-      const key = idempotency(request, who, { op: action, chargeId, amount: amount?.toString() ?? null });
+      const key = idempotency(request, who, actionFingerprint(action, chargeId, amount));
       const allowance = await allowanceOf(who);
       const render = (outcome: MovementOutcome) => ({
         status: 200,
@@ -101,41 +105,22 @@ export const chargeActionRoutes: FastifyPluginAsync<ServiceOptions> = async (app
     const who = await chargeCaller(request, stores);
     const chargeId = (request.params as { id: string }).id;
     const now = new Date();
-    let amount: bigint | undefined;
-    let reason: string | null;
+    let asked: RefundRequest;
     try {
-      amount = optionalAmount(bodyOf(request));
-      reason = chargeText(bodyOf(request), 'reason', 500) ?? null;
+      asked = readRefundRequest(bodyOf(request), config.quotaPerUnit);
     } catch (error) {
       if (error instanceof ChargeAmountError) return oauthError(reply, 400, 'invalid_request', error.message);
       throw error;
     }
-    const key = idempotency(request, who, {
-      op: 'refund',
-      chargeId,
-      amount: amount?.toString() ?? null,
-      reason,
-    });
+    const key = idempotency(request, who, refundFingerprint(chargeId, asked));
     const allowance = await allowanceOf(who);
-    const result = await stores.db.charges.refund(
-      {
-        chargeId,
-        clientId: who.clientId,
-        now,
-        amount,
-        reason,
-        refundId: `re_${randomId(16)}`,
-        actor: `client:${who.clientId}`,
+    const result = await stores.db.charges.refund(planRefund(who, chargeId, asked, now), key, (outcome) => ({
+      status: 201,
+      body: {
+        ...refundJson(outcome.refund!, format),
+        charge: outcomeJson(outcome, allowance, now, format),
       },
-      key,
-      (outcome) => ({
-        status: 201,
-        body: {
-          ...refundJson(outcome.refund!, format),
-          charge: outcomeJson(outcome, allowance, now, format),
-        },
-      }),
-    );
+    }));
     return actionReply(request, reply, 'refund', result);
   });
 };
