@@ -5,6 +5,7 @@ import {
   actionFingerprint,
   chargeFingerprint,
   chargeIdempotency,
+  chargeVisibleTo,
   optionalChargeAmount,
   planCharge,
   planRefund,
@@ -142,5 +143,14 @@ describe('captures, cancels and refunds', () => {
       actor: 'client:3',
     });
     expect(() => readRefundRequest({ reason: 'x'.repeat(501) }, QUOTA_PER_UNIT)).toThrow(/reason must be/);
+  });
+});
+
+describe('chargeVisibleTo', () => {
+  it('only the app that made the charge, for the same user', () => {
+    expect(chargeVisibleTo({ userId: 7, clientId: 3 }, PARTIES)).toBe(true);
+    expect(chargeVisibleTo({ userId: 7, clientId: 4 }, PARTIES)).toBe(false);
+    expect(chargeVisibleTo({ userId: 8, clientId: 3 }, PARTIES)).toBe(false);
+    expect(chargeVisibleTo(null, PARTIES)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { chargeVisibleTo } from '@gatehouse/core/charges';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import type { MoneyFormat } from '../presenters.js';
@@ -28,7 +29,7 @@ export const chargeReadRoutes: FastifyPluginAsync<ServiceOptions> = async (app, 
   app.get('/api/oauth2/charges/:id', async (request, reply) => {
     const who = await chargeCaller(request, stores);
     const charge = await stores.db.charges.get((request.params as { id: string }).id);
-    if (!charge || charge.clientId !== who.clientId || charge.userId !== who.userId) {
+    if (!charge || !chargeVisibleTo(charge, who)) {
       return oauthError(reply, 404, 'not_found', 'no such charge for this app');
     }
     const refunds = await stores.db.charges.listRefunds([charge.id]);
