@@ -180,6 +180,15 @@ describe('holds, capture, cancel, refunds, list', () => {
     });
     expect(got.json()).toMatchObject({ id, refunded_quota: 150 });
     expect(got.json().refunds).toHaveLength(2);
+    // Another app's (and another user's) charge reads exactly as an unknown id.
+    for (const [who, url] of [
+      [intruder.token, `/api/oauth2/charges/${id}`],
+      [token, '/api/oauth2/charges/ch_unknown'],
+    ] as const) {
+      const hidden = await t.app.inject({ method: 'GET', url, headers: bearer(who) });
+      expect(hidden.statusCode).toBe(404);
+      expect(hidden.json()).toMatchObject({ error: 'not_found' });
+    }
     expect(await t.stores.db.charges.checkLedger()).toEqual([]);
     expect(user.id).toBeGreaterThan(0);
     expect(client.id).toBeGreaterThan(0);
