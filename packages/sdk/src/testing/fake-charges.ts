@@ -105,6 +105,7 @@ export function fakeCharges(issuer: string, clientId: string, json: Json) {
   return {
     account,
     charges,
+    balance,
     allowance,
     /** POST /api/oauth2/charges and POST /api/oauth2/charges/{id}/capture; null for other paths. */
     route(method: string, pathname: string, headers: Headers, body: string): Response | null {

@@ -161,15 +161,11 @@ export function fakeGatehouse(options: FakeGatehouseOptions = {}) {
   function userinfo(scope: string): Record<string, unknown> {
     const info: Record<string, unknown> = { sub: String(user.id), ...user };
     if (has(scope, 'balance')) {
-      info.quota = charges.account.balanceQuota;
+      const balance = charges.balance();
+      info.quota = balance.quota;
       info.used_quota = 0;
-      info.balance_formatted = (charges.account.balanceQuota / 500_000).toFixed(2);
-      info.balance = {
-        amount: info.balance_formatted,
-        currency: 'USD',
-        quota: charges.account.balanceQuota,
-        as_of: Date.now(),
-      };
+      info.balance_formatted = balance.amount;
+      info.balance = balance;
     }
     if (has(scope, 'charge')) info.allowance = charges.allowance();
     return info;
