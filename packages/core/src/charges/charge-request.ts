@@ -151,6 +151,9 @@ export function planRefund(parties: ChargeParties, chargeId: string, request: Re
  * An app sees a charge only when it made it, for this user: any other charge, like one that
  * does not exist, is a 404, so ids are no way to learn about other apps' or users' charges.
  */
-export function chargeVisibleTo(charge: ChargeParties | null, parties: ChargeParties): boolean {
+export function chargeVisibleTo<C extends ChargeParties>(
+  charge: C | null,
+  parties: ChargeParties,
+): charge is C {
   return charge !== null && charge.clientId === parties.clientId && charge.userId === parties.userId;
 }

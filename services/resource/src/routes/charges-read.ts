@@ -29,7 +29,7 @@ export const chargeReadRoutes: FastifyPluginAsync<ServiceOptions> = async (app, 
   app.get('/api/oauth2/charges/:id', async (request, reply) => {
     const who = await chargeCaller(request, stores);
     const charge = await stores.db.charges.get((request.params as { id: string }).id);
-    if (!charge || !chargeVisibleTo(charge, who)) {
+    if (!chargeVisibleTo(charge, who)) {
       return oauthError(reply, 404, 'not_found', 'no such charge for this app');
     }
     const refunds = await stores.db.charges.listRefunds([charge.id]);
