@@ -471,19 +471,21 @@ describe.skipIf(underTurbo)('the production topology behind the gateway', () => 
 
       // The old master rejoins as a replica, so the later tests see a whole cluster.
       await topology!.start(master);
-      const ports = topology!.state.processes.filter((p) => /^redis-\d+$/.test(p.name)).map((p) => p.port!);
-      await eventually(
-        async () => redisClusterWhole(ports),
-        30_000,
-        'redis cluster whole after the failover',
-      );
+      await clusterWhole('redis cluster whole after the failover');
     },
     90_000,
   );
 
+  /** The cluster's redis-N processes. */
+  const clusterNodes = () => topology!.state.processes.filter((p) => /^redis-\d+$/.test(p.name));
+
+  /** Waits until every node agrees and every replica has synced (single-use writes wait for it). */
+  const clusterWhole = (what: string) =>
+    eventually(async () => redisClusterWhole(clusterNodes().map((p) => p.port!)), 30_000, what);
+
   /** The name of a redis-N process that is a master now. */
   function clusterMaster(): string {
-    const nodes = topology!.state.processes.filter((p) => /^redis-\d+$/.test(p.name));
+    const nodes = clusterNodes();
     const listing = execFileSync('redis-cli', ['-p', String(nodes[0]!.port), 'cluster', 'nodes'], {
       encoding: 'utf8',
     });
@@ -537,10 +539,7 @@ describe.skipIf(underTurbo)('the production topology behind the gateway', () => 
     const redisDir = join(topology!.state.dir, 'redis');
     for (const file of readdirSync(redisDir)) if (file.endsWith('.rdb')) rmSync(join(redisDir, file));
     await Promise.all(redisNodes.map((name) => topology!.start(name)));
-    if (REDIS_MODE === 'cluster') {
-      const ports = topology!.state.processes.filter((p) => /^redis-\d+$/.test(p.name)).map((p) => p.port!);
-      await eventually(async () => redisClusterWhole(ports), 30_000, 'redis cluster whole again');
-    }
+    if (REDIS_MODE === 'cluster') await clusterWhole('redis cluster whole again');
     await eventually(async () => (await readyz()) === 200, 20_000, 'gateway /readyz 200');
     measured['redis back → /readyz 200 (ms)'] = Date.now() - restartedAt;
 

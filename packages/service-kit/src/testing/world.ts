@@ -86,7 +86,7 @@ export async function issueCode(
   };
   const redirect = await issueAuthorizationCode(
     codes,
-    { authCodeTtl: ttlSeconds, issuer: 'http://localhost:3000' },
+    { authCodeTtl: ttlSeconds, issuer: testConfig().issuer },
     {
       userId: user.id,
       authTime: overrides.authTime ?? Math.floor(Date.now() / 1000),
