@@ -3,57 +3,85 @@
  * token of a family, each alone and grouped for concurrent requests (`statementBatch`), with the
  * batch settings they run at. The store (`refresh-tokens.ts`) runs them and reads the results.
  */
-import { and, eq, exists, getTableColumns, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, exists, getTableColumns, gt, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../connection.js';
 import { refreshTokenFamilies } from '../schema/refresh-token-families.js';
 import { users } from '../schema/users.js';
 import { placeholder } from './placeholders.js';
 
+/** A rotation request's values as SQL: placeholders of one request, or columns of a batch's row. */
+interface RotationValues {
+  familyId: SQL | Placeholder;
+  generation: SQL | Placeholder;
+  oldHash: SQL | Placeholder;
+  nextHash: SQL;
+  keyHash: SQL;
+  clientId: SQL | Placeholder;
+  now: SQL;
+  /** The requested scopes as a `text[]`. */
+  requestedScopes: SQL;
+}
+
 /**
- * The refresh grant in one statement: an in-place update of the family's narrow row, only if
- * the presented token is its current one and core's `refreshRefusal` finds nothing against it
- * (the caller's, unrevoked, unexpired, covering the requested scopes, its user active; SEC-80).
- * No indexed column changes, so Postgres updates the row in place (HOT). Row locking makes
- * concurrent rotations queue up; the losers re-check `generation` and match nothing.
+ * The rotation, written once for the single and the grouped statement: the family's row moves
+ * one generation on (SET), only if the presented token is its current one and core's
+ * `refreshRefusal` finds nothing against it (WHERE: the caller's, unrevoked, unexpired, covering
+ * the requested scopes, its user active; SEC-80).
+ */
+function rotation(db: Db, r: RotationValues) {
+  const f = refreshTokenFamilies;
+  return {
+    set: {
+      tokenHash: r.nextHash,
+      previousHash: sql`${f.tokenHash}`,
+      generation: sql`${f.generation} + 1`,
+      keyHash: r.keyHash,
+      rotatedAt: r.now,
+    },
+    where: and(
+      eq(f.id, r.familyId),
+      eq(f.generation, r.generation),
+      eq(f.tokenHash, r.oldHash),
+      isNull(f.revokedAt),
+      eq(f.clientId, r.clientId),
+      gt(f.expiresAt, r.now),
+      sql`${f.scopes} @> ${r.requestedScopes}`,
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(users)
+          .where(and(eq(users.id, f.userId), eq(users.status, 'active'))),
+      ),
+    ),
+  };
+}
+
+/**
+ * The refresh grant in one statement: an in-place update of the family's narrow row (see
+ * `rotation`). No indexed column changes, so Postgres updates the row in place (HOT). Row
+ * locking makes concurrent rotations queue up; the losers re-check `generation` and match nothing.
  */
 export function prepareRotate(db: Db) {
   const f = refreshTokenFamilies;
-  return db
-    .update(f)
-    .set({
-      tokenHash: sql`${sql.placeholder('nextHash')}`,
-      previousHash: sql`${f.tokenHash}`,
-      generation: sql`${f.generation} + 1`,
-      keyHash: sql`${sql.placeholder('keyHash')}`,
-      rotatedAt: sql`${placeholder('now', f.rotatedAt)}`,
-    })
-    .where(
-      and(
-        eq(f.id, sql.placeholder('familyId')),
-        eq(f.generation, sql.placeholder('generation')),
-        eq(f.tokenHash, sql.placeholder('oldHash')),
-        isNull(f.revokedAt),
-        eq(f.clientId, sql.placeholder('clientId')),
-        gt(f.expiresAt, placeholder('now', f.expiresAt)),
-        sql`${f.scopes} @> ${placeholder('requestedScopes', f.scopes)}::text[]`,
-        exists(
-          db
-            .select({ one: sql`1` })
-            .from(users)
-            .where(and(eq(users.id, f.userId), eq(users.status, 'active'))),
-        ),
-      ),
-    )
-    .returning()
-    .prepare('refresh_token_families_rotate');
+  const { set, where } = rotation(db, {
+    familyId: sql.placeholder('familyId'),
+    generation: sql.placeholder('generation'),
+    oldHash: sql.placeholder('oldHash'),
+    nextHash: sql`${sql.placeholder('nextHash')}`,
+    keyHash: sql`${sql.placeholder('keyHash')}`,
+    clientId: sql.placeholder('clientId'),
+    now: sql`${placeholder('now', f.rotatedAt)}`,
+    requestedScopes: sql`${placeholder('requestedScopes', f.scopes)}::text[]`,
+  });
+  return db.update(f).set(set).where(where).returning().prepare('refresh_token_families_rotate');
 }
 
 /**
  * The same rotation for many requests in one statement (see `statementBatch`): each request is
- * one row of the `unnest`, matched to its family by the same conditions as `prepareRotate`, and
- * the rows that rotated come back with their request's index. Two requests for one family in a
- * batch update it once: the other finds no row and is refused, as a loser of the race is today.
- * Callers sort a batch by family id, so batches lock rows in one order.
+ * one row of the `unnest`, matched to its family by the same `rotation`, and the rows that
+ * rotated come back with their request's index. Two requests for one family in a batch update
+ * it once: the other finds no row and is refused, as a loser of the race is today. Callers sort
+ * a batch by family id, so batches lock rows in one order.
  */
 export function prepareRotateMany(db: Db) {
   const f = refreshTokenFamilies;
@@ -62,34 +90,22 @@ export function prepareRotateMany(db: Db) {
     ${p('oldHash', 'text')}, ${p('nextHash', 'text')}, ${p('keyHash', 'text')}, ${p('clientId', 'int')},
     ${p('requestedScopes', 'text')}, ${p('now', 'text')})
     AS r(r_index, r_family_id, r_generation, r_old_hash, r_next_hash, r_key_hash, r_client_id, r_scopes, r_now)`;
+  const { set, where } = rotation(db, {
+    familyId: sql`r_family_id`,
+    generation: sql`r_generation`,
+    oldHash: sql`r_old_hash`,
+    nextHash: sql`r_next_hash`,
+    keyHash: sql`r_key_hash`,
+    clientId: sql`r_client_id`,
+    now: sql`r_now::timestamptz`,
+    // Scope tokens never hold a space (RFC 6749 §3.3), so a space-joined list is lossless.
+    requestedScopes: sql`string_to_array(r_scopes, ' ')`,
+  });
   return db
     .update(f)
-    .set({
-      tokenHash: sql`r_next_hash`,
-      previousHash: sql`${f.tokenHash}`,
-      generation: sql`${f.generation} + 1`,
-      keyHash: sql`r_key_hash`,
-      rotatedAt: sql`r_now::timestamptz`,
-    })
+    .set(set)
     .from(requests)
-    .where(
-      and(
-        eq(f.id, sql`r_family_id`),
-        eq(f.generation, sql`r_generation`),
-        eq(f.tokenHash, sql`r_old_hash`),
-        isNull(f.revokedAt),
-        eq(f.clientId, sql`r_client_id`),
-        gt(f.expiresAt, sql`r_now::timestamptz`),
-        // Scope tokens never hold a space (RFC 6749 §3.3), so a space-joined list is lossless.
-        sql`${f.scopes} @> string_to_array(r_scopes, ' ')`,
-        exists(
-          db
-            .select({ one: sql`1` })
-            .from(users)
-            .where(and(eq(users.id, f.userId), eq(users.status, 'active'))),
-        ),
-      ),
-    )
+    .where(where)
     .returning({ index: sql<number>`r_index`, ...getTableColumns(f) })
     .prepare('refresh_token_families_rotate_many');
 }
