@@ -274,7 +274,7 @@ describe('OpenID Connect settings of an app (API.md §13)', () => {
 });
 
 describe('PUT /api/oauth_apps/:id', () => {
-  it('updates the fields sent and records it', async () => {
+  it('updates the fields sent and records the ones that really changed', async () => {
     const { headers } = await developer();
     const app = await createApp(headers);
     const uris = ['https://viewer.example.com/new-callback'];
@@ -282,7 +282,7 @@ describe('PUT /api/oauth_apps/:id', () => {
       method: 'PUT',
       url: `/api/oauth_apps/${app.id}`,
       headers,
-      payload: { redirect_uris: uris, name: 'Renamed' },
+      payload: { redirect_uris: uris, name: 'Renamed', description: newApp.description },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().data).toMatchObject({
@@ -296,7 +296,20 @@ describe('PUT /api/oauth_apps/:id', () => {
       type: 'client.updated',
       limit: 10,
     });
-    expect(events).toHaveLength(1);
+    expect(events).toMatchObject([{ data: { changed: ['name', 'redirect_uris'], redirect_uris: uris } }]);
+    const resent = await t.app.inject({
+      method: 'PUT',
+      url: `/api/oauth_apps/${app.id}`,
+      headers,
+      payload: { name: 'Renamed' },
+    });
+    expect(resent.statusCode).toBe(200);
+    const after = await t.stores.db.audit.list({
+      clientId: app.client_id,
+      type: 'client.updated',
+      limit: 10,
+    });
+    expect(after).toHaveLength(1);
   });
 
   it('400 for a bad redirect URI or an empty change; 404 for another developer’s app', async () => {

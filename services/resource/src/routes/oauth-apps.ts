@@ -7,6 +7,7 @@ import {
   findOwnedApp,
   registerApp,
   rotateAppSecret,
+  updateApp,
   validateAppRegistration,
   validateAppUpdate,
 } from '@gatehouse/core/accounts';
@@ -137,19 +138,19 @@ export const oauthAppsRoutes: FastifyPluginAsync<ServiceOptions> = async (app, {
       alsoChanging: Object.keys(oidc.value),
     });
     if (!checked.ok) throw badRequest(describeProblems(checked.problems));
-    const updated = await stores.db.clients.update(client.id, { ...checked.value, ...oidc.value });
+    const updated = await updateApp(stores, client, { ...checked.value, ...oidc.value });
     if (!updated) throw notFound(`no app with id ${client.id}`);
-    await audit(stores, request, {
-      type: 'client.updated',
-      actor: `user:${developerOf(request)}`,
-      userId: developerOf(request),
-      clientId: updated.clientId,
-      data: {
-        changed: Object.keys({ ...checked.value, ...oidc.value }),
-        redirect_uris: updated.redirectUris,
-      },
-    });
-    return ok('app updated', appJson(updated));
+    // As in the console: the event names what really changed, and a resent value is no change.
+    if (updated.changed.length > 0) {
+      await audit(stores, request, {
+        type: 'client.updated',
+        actor: `user:${developerOf(request)}`,
+        userId: developerOf(request),
+        clientId: updated.client.clientId,
+        data: { changed: updated.changed, redirect_uris: updated.client.redirectUris },
+      });
+    }
+    return ok('app updated', appJson(updated.client));
   });
 
   app.delete('/api/oauth_apps/:id', async (request) => {
