@@ -8,8 +8,13 @@ function storesWith(db: () => Promise<void>, cache: () => Promise<void>): Stores
   return { db: { ping: db }, cache: { ping: cache } } as unknown as Stores;
 }
 
+/** The warn-level log lines the app wrote. */
+let logged: Record<string, unknown>[] = [];
+const logStream = { write: (line: string) => logged.push(JSON.parse(line)) };
+
 async function readyz(stores: Stores, draining = false) {
-  const app = Fastify();
+  logged = [];
+  const app = Fastify({ logger: { level: 'warn', stream: logStream } });
   await app.register(healthRoutes, { stores, isDraining: () => draining, timeoutMs: 200 });
   const response = await app.inject('/readyz');
   await app.close();
@@ -44,6 +49,26 @@ describe('health routes', () => {
     const response = await readyz(stores);
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({ status: 'unavailable', ...states });
+  });
+
+  it('logs why it is not ready: each store’s state, time and failure, without error messages', async () => {
+    await readyz(storesWith(down, hangs));
+    expect(logged).toMatchObject([
+      {
+        level: 40,
+        msg: 'not ready: a store did not answer the probe',
+        timeoutMs: 200,
+        database: { state: 'unavailable', failure: 'StoreUnavailableError', ms: expect.any(Number) },
+        cache: { state: 'unavailable', failure: 'timeout', ms: expect.any(Number) },
+      },
+    ]);
+    expect((logged[0]!.cache as { ms: number }).ms).toBeGreaterThanOrEqual(190);
+    expect(JSON.stringify(logged)).not.toContain('database unavailable');
+  });
+
+  it('logs nothing while ready', async () => {
+    await readyz(storesWith(ok, ok));
+    expect(logged).toEqual([]);
   });
 
   it('/readyz is 503 while draining, even with healthy stores', async () => {

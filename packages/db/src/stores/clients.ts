@@ -34,6 +34,29 @@ function toClient(row: ClientRow): Client {
   };
 }
 
+/** Every column a patch may write: named one by one, so a caller's stray `id` or `clientId` never is. */
+const PATCHABLE = [
+  'name',
+  'description',
+  'homepageUrl',
+  'redirectUris',
+  'allowedScopes',
+  'trusted',
+  'chargesEnabled',
+  'disabled',
+  'secretHash',
+  'allowedOrigins',
+  'deviceGrantEnabled',
+  'postLogoutRedirectUris',
+  'idTokenSignedResponseAlg',
+] as const satisfies readonly (keyof ClientPatch)[];
+
+function patchedColumns(patch: ClientPatch): ClientPatch {
+  const columns: Record<string, unknown> = {};
+  for (const key of PATCHABLE) columns[key] = patch[key];
+  return columns as ClientPatch;
+}
+
 export function createClientStore(db: Db): ClientStore {
   const findByClientId = db
     .select()
@@ -111,41 +134,10 @@ export function createClientStore(db: Db): ClientStore {
     },
 
     async update(id: number, patch: ClientPatch): Promise<Client | null> {
-      // Named one by one so that a caller's stray `id` or `clientId` can never be written.
-      const {
-        name,
-        description,
-        homepageUrl,
-        redirectUris,
-        allowedScopes,
-        trusted,
-        chargesEnabled,
-        disabled,
-        secretHash,
-        allowedOrigins,
-        deviceGrantEnabled,
-        postLogoutRedirectUris,
-        idTokenSignedResponseAlg,
-      } = patch;
       const [row] = await db
         .update(clients)
         // Drizzle skips undefined values: an absent field is left alone.
-        .set({
-          name,
-          description,
-          homepageUrl,
-          redirectUris,
-          allowedScopes,
-          trusted,
-          chargesEnabled,
-          disabled,
-          secretHash,
-          allowedOrigins,
-          deviceGrantEnabled,
-          postLogoutRedirectUris,
-          idTokenSignedResponseAlg,
-          updatedAt: sql`now()`,
-        })
+        .set({ ...patchedColumns(patch), updatedAt: sql`now()` })
         .where(eq(clients.id, id))
         .returning();
       return row ? toClient(row) : null;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CliError } from './admin-client.js';
 
 /** The body fields that name an amount of money in the admin API. */
@@ -23,6 +24,24 @@ export function moneyFrom(values: Record<string, string | boolean | undefined>):
   }
   if (BigInt(quota) > BigInt(Number.MAX_SAFE_INTEGER)) throw new CliError('the amount is too large', 2);
   return { quota: Number(quota) };
+}
+
+/** The options of every command that moves money. */
+export const MONEY_OPTIONS = {
+  amount: { type: 'string' },
+  quota: { type: 'string' },
+  reason: { type: 'string' },
+  'idempotency-key': { type: 'string' },
+} as const;
+
+/** The `--idempotency-key` line of such a command's help. */
+export const IDEMPOTENCY_KEY_HELP =
+  '--idempotency-key <key>    reuse it to retry safely; a new one is generated and printed if omitted';
+
+/** The key given, or a new one: the command prints it, so a retry after a lost answer can reuse it. */
+export function idempotencyKeyFrom(values: Record<string, string | boolean | undefined>): string {
+  const key = values['idempotency-key'];
+  return typeof key === 'string' ? key : randomUUID();
 }
 
 /** `{amount: "750.00", currency: "USD", quota}` as the admin API sends money, for people. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ClientPatch } from '../../ports/clients.js';
 import {
   createClient,
   createUser,
@@ -188,6 +189,18 @@ export function describeClientStoreContract(open: OpenDurableStores): void {
       expect(await stores().clients.findById(client.id)).toEqual(updated);
       expect(await stores().clients.update(client.id, { name: undefined })).toMatchObject({
         name: client.name,
+      });
+    });
+
+    it('writes only patchable fields: a stray id, client_id or owner in the patch is ignored', async () => {
+      const client = await createClient(stores());
+      const stray = { name: 'renamed', id: client.id + 1_000, clientId: 'gh_other', ownerUserId: 1 };
+      const updated = await stores().clients.update(client.id, stray as ClientPatch);
+      expect(updated).toMatchObject({
+        id: client.id,
+        clientId: client.clientId,
+        ownerUserId: client.ownerUserId,
+        name: 'renamed',
       });
     });
 

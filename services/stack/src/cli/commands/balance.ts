@@ -1,5 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { type Money, moneyFrom, moneyText, requireArg } from '../amounts.js';
+import {
+  IDEMPOTENCY_KEY_HELP,
+  idempotencyKeyFrom,
+  MONEY_OPTIONS,
+  type Money,
+  moneyFrom,
+  moneyText,
+  requireArg,
+} from '../amounts.js';
 import type { Command } from '../command.js';
 import { printRecord } from '../output.js';
 
@@ -8,22 +15,17 @@ function balanceCommand(kind: 'credit' | 'debit'): Command {
     name: `balance ${kind}`,
     summary: kind === 'credit' ? "add to a user's balance" : "take from a user's balance (never below zero)",
     args: '<user-id>',
-    options: {
-      amount: { type: 'string' },
-      quota: { type: 'string' },
-      reason: { type: 'string' },
-      'idempotency-key': { type: 'string' },
-    },
+    options: MONEY_OPTIONS,
     help: [
       "--amount <n.nn>            in the server's currency, e.g. 25.00",
       '--quota <units>            in quota units instead',
       '--reason <text>',
-      '--idempotency-key <key>    reuse it to retry safely; a new one is generated and printed if omitted',
+      IDEMPOTENCY_KEY_HELP,
     ],
     async run(values, positionals, { admin, json }) {
       const id = requireArg(positionals, 0, '<user-id>');
       const money = moneyFrom(values);
-      const key = typeof values['idempotency-key'] === 'string' ? values['idempotency-key'] : randomUUID();
+      const key = idempotencyKeyFrom(values);
       const reason = typeof values.reason === 'string' ? values.reason : `cli ${kind}`;
       const result = await admin.call<{ entry_id: number; quota: number; balance: Money }>(
         'POST',

@@ -1,6 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { CliError } from '../admin-client.js';
-import { moneyFrom, requireArg } from '../amounts.js';
+import {
+  IDEMPOTENCY_KEY_HELP,
+  idempotencyKeyFrom,
+  MONEY_OPTIONS,
+  moneyFrom,
+  requireArg,
+} from '../amounts.js';
 import type { Command } from '../command.js';
 import { printRecord, printTable } from '../output.js';
 
@@ -29,23 +34,18 @@ export const chargeCommands: Command[] = [
     name: 'charges refund',
     summary: "refund (part of) a charge on the user's behalf; audited",
     args: '<charge-id>',
-    options: {
-      amount: { type: 'string' },
-      quota: { type: 'string' },
-      reason: { type: 'string' },
-      'idempotency-key': { type: 'string' },
-    },
+    options: MONEY_OPTIONS,
     help: [
       '--amount <n.nn>            default: all that is left',
       '--quota <units>            in quota units instead',
       '--reason <text>            required',
-      '--idempotency-key <key>    reuse it to retry safely; generated and printed if omitted',
+      IDEMPOTENCY_KEY_HELP,
     ],
     async run(values, positionals, { admin, json }) {
       const id = requireArg(positionals, 0, '<charge-id>');
       if (typeof values.reason !== 'string') throw new CliError('--reason is required', 2);
       const money = values.amount === undefined && values.quota === undefined ? {} : moneyFrom(values);
-      const key = typeof values['idempotency-key'] === 'string' ? values['idempotency-key'] : randomUUID();
+      const key = idempotencyKeyFrom(values);
       const result = await admin.call<Record<string, unknown>>(
         'POST',
         `/api/admin/charges/${encodeURIComponent(id)}/refunds`,
