@@ -167,7 +167,7 @@ export async function captureRotationStatement(
   try {
     const stores = createDurableStores(database);
     const first = mintNewFamilyToken();
-    await stores.refreshTokens.create({
+    const stored = await stores.refreshTokens.createForActiveUser({
       familyId: first.familyId,
       tokenHash: first.hash,
       keyHash: first.keyHash,
@@ -176,6 +176,7 @@ export async function captureRotationStatement(
       scopes: ['profile'],
       expiresAt: new Date(Date.now() + 3600_000),
     });
+    if (!stored) throw new Error(`the capture family was not stored (user ${userId} not active?)`);
     const result = await stores.refreshTokens.rotate({
       presented: readRefreshToken(first.value),
       familyId: first.familyId,

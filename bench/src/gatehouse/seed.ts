@@ -87,17 +87,19 @@ export async function seedBase(db: DurableStores, userCount: number): Promise<Ba
         actor: 'bench',
       });
       await db.grants.upsert(user.id, client.id, SCOPES);
-      const familyId = randomId();
-      await db.refreshTokens.create({
-        keyHash: null,
-        tokenHash: sha256Hex(randomToken(TOKEN_PREFIX.refreshToken)),
-        familyId,
+      // As the code exchange issues it; the token itself is never presented.
+      const family = mintNewFamilyToken();
+      const stored = await db.refreshTokens.createForActiveUser({
+        keyHash: family.keyHash,
+        tokenHash: family.hash,
+        familyId: family.familyId,
         clientId: client.id,
         userId: user.id,
         scopes: SCOPES,
         expiresAt,
       });
-      users[i] = { id: user.id, username, familyId };
+      if (!stored) throw new Error(`seed: no refresh-token family stored for ${username}`);
+      users[i] = { id: user.id, username, familyId: family.familyId };
     },
     progress,
   );

@@ -76,7 +76,7 @@ describe('account webhooks', () => {
     expect(await stores.charges.setAllowance(user.id, client.id, { limit: 900n, period: 'week' })).toBe(true);
     expect(await stores.charges.setAllowance(user.id, client.id, null)).toBe(true);
     const family = newRefreshToken(user, client);
-    await stores.refreshTokens.create(family);
+    expect(await stores.refreshTokens.createForActiveUser(family)).toBe(true);
     expect(await stores.refreshTokens.revokeForUser(user.id, null, new Date(), 'password_reset')).toEqual([
       family.familyId,
     ]);
@@ -121,7 +121,7 @@ describe('account webhooks', () => {
     );
     // Refused: no `charge` in the grant, so nothing changed.
     expect(await stores.charges.setAllowance(user.id, client.id, { limit: 1n, period: 'day' })).toBe(false);
-    await stores.refreshTokens.create(newRefreshToken(user, client));
+    expect(await stores.refreshTokens.createForActiveUser(newRefreshToken(user, client))).toBe(true);
     expect(await stores.refreshTokens.revokeForUser(user.id, client.id, new Date())).toHaveLength(1);
 
     expect(await stores.webhooks.list(client.id, 10)).toEqual([]);

@@ -1,5 +1,4 @@
 import {
-  randomId,
   randomToken,
   readRefreshToken,
   type Stores,
@@ -18,6 +17,7 @@ import {
   expectOAuthError,
   obtainTokens,
   refresh,
+  refreshTokenExpiringAt,
   type TestClient,
 } from './testing/harness.js';
 
@@ -120,17 +120,7 @@ describe('refresh token rotation (SEC-11)', () => {
 
   it('enforces the family’s absolute lifetime: rotation never extends it', async () => {
     const familyExpiresAt = new Date(Date.now() + 100_000);
-    const token = randomToken(TOKEN_PREFIX.refreshToken);
-    const familyId = randomId();
-    await stores.db.refreshTokens.create({
-      keyHash: null,
-      tokenHash: sha256Hex(token),
-      familyId,
-      clientId: app1.client.id,
-      userId: user.id,
-      scopes: ['profile'],
-      expiresAt: familyExpiresAt,
-    });
+    const token = await refreshTokenExpiringAt(stores, app1, user, familyExpiresAt);
     const response = await refresh(app, app1, token);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().refresh_token_expires_in).toBeLessThanOrEqual(100);
@@ -140,16 +130,7 @@ describe('refresh token rotation (SEC-11)', () => {
   });
 
   it('refuses a refresh token whose family lifetime is over', async () => {
-    const token = randomToken(TOKEN_PREFIX.refreshToken);
-    await stores.db.refreshTokens.create({
-      keyHash: null,
-      tokenHash: sha256Hex(token),
-      familyId: randomId(),
-      clientId: app1.client.id,
-      userId: user.id,
-      scopes: ['profile'],
-      expiresAt: new Date(Date.now() - 1000),
-    });
+    const token = await refreshTokenExpiringAt(stores, app1, user, new Date(Date.now() - 1000));
     expectOAuthError(await refresh(app, app1, token), 400, 'invalid_grant');
   });
 

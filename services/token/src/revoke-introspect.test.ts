@@ -1,5 +1,4 @@
 import {
-  randomId,
   randomToken,
   readRefreshToken,
   type Stores,
@@ -25,6 +24,7 @@ import {
   postForm,
   REDIRECT_URI,
   refresh,
+  refreshTokenExpiringAt,
   type TestClient,
   type TokenPair,
 } from './testing/harness.js';
@@ -197,16 +197,7 @@ describe('introspection (RFC 7662)', () => {
     await revoke(app1, rotated.access_token);
     expect((await introspect(app1, rotated.access_token)).json()).toEqual({ active: false });
 
-    const expired = randomToken(TOKEN_PREFIX.refreshToken);
-    await stores.db.refreshTokens.create({
-      keyHash: null,
-      tokenHash: sha256Hex(expired),
-      familyId: randomId(),
-      clientId: app1.client.id,
-      userId: user.id,
-      scopes: ['profile'],
-      expiresAt: new Date(Date.now() - 1000),
-    });
+    const expired = await refreshTokenExpiringAt(stores, app1, user, new Date(Date.now() - 1000));
     expect((await introspect(app1, expired)).json()).toEqual({ active: false });
   });
 

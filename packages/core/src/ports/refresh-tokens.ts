@@ -41,8 +41,11 @@ export type NewRefreshToken = Omit<
   'generation' | 'rotatedAt' | 'replacedByHash' | 'revokedAt' | 'createdAt' | 'authTime' | 'sid'
 > &
   Partial<Pick<RefreshTokenRecord, 'authTime' | 'sid'>> & {
-    /** SHA-256 of the family key its tokens carry; null: a family whose tokens predate keys. */
-    keyHash: string | null;
+    /**
+     * SHA-256 of the family key its tokens carry. Families without one (their tokens predate
+     * keys) were written only by migration 0010.
+     */
+    keyHash: string;
   };
 
 /** A rotation as the token endpoint asks for it (RFC 6749 §6, RFC 9700 §4.14.2). */
@@ -74,11 +77,6 @@ export type RotateResult =
   | { kind: 'refused'; reason: RefreshRefusal | 'raced'; current: RefreshTokenRecord | null };
 
 export interface RefreshTokenStore {
-  /**
-   * Test fixtures only: stores a family whose first token is also findable by its hash alone,
-   * as a migrated legacy token is (so fixtures may mint tokens of any shape).
-   */
-  create(token: NewRefreshToken): Promise<void>;
   /**
    * Stores the first token of a new family only while its user exists and is active, in one
    * round trip; false (and nothing stored) otherwise.

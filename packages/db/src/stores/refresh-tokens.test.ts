@@ -1,4 +1,4 @@
 import { describeRefreshTokenStoreContract } from '@gatehouse/core/testing';
-import { createTestDatabase } from '../testing/index.js';
+import { createTestDatabaseWithLegacyTokens } from '../testing/index.js';
 
-describeRefreshTokenStoreContract(createTestDatabase);
+describeRefreshTokenStoreContract(createTestDatabaseWithLegacyTokens);

@@ -142,28 +142,7 @@ export function createRefreshTokenStore(db: Db): RefreshTokenStore {
     return rows.map((row) => row.id);
   }
 
-  async function insertFamily(token: NewRefreshToken): Promise<void> {
-    await db.insert(f).values({
-      id: token.familyId,
-      clientId: token.clientId,
-      userId: token.userId,
-      scopes: token.scopes,
-      tokenHash: token.tokenHash,
-      previousHash: token.tokenHash,
-      rotatedAt: new Date(),
-      keyHash: token.keyHash,
-      expiresAt: token.expiresAt,
-      authTime: token.authTime ?? null,
-      sid: token.sid ?? null,
-    });
-  }
-
   return translateErrors({
-    async create(token: NewRefreshToken): Promise<void> {
-      await insertFamily(token);
-      await db.insert(l).values({ tokenHash: token.tokenHash, familyId: token.familyId, generation: 0 });
-    },
-
     async find(presented: PresentedRefreshToken): Promise<RefreshTokenRecord | null> {
       return (await read(presented)).record;
     },

@@ -1,4 +1,4 @@
 import { describeRetentionStoreContract } from '@gatehouse/core/testing';
-import { createTestDatabase } from '../testing/index.js';
+import { createTestDatabaseWithLegacyTokens } from '../testing/index.js';
 
-describeRetentionStoreContract(createTestDatabase);
+describeRetentionStoreContract(createTestDatabaseWithLegacyTokens);

@@ -9,10 +9,14 @@
  * by DATABASE_URL when it is set, otherwise in embedded PGlite. See README.md.
  */
 import type { DurableStores } from '@gatehouse/core';
+import type { DurableStoresWithLegacyTokens } from '@gatehouse/core/testing';
 import type { Database } from '../connection.js';
 import { createDurableStores } from '../stores/index.js';
 import { PgliteTestDatabases } from '../test-databases/pglite.js';
 import { PostgresTestDatabases } from '../test-databases/postgres.js';
+import { seedLegacyRefreshToken } from './legacy-refresh-token.js';
+
+export { seedLegacyRefreshToken };
 
 export interface TestDatabase {
   database: Database;
@@ -43,4 +47,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       return closing;
     },
   };
+}
+
+/** A test database that can also hold refresh tokens from before family keys (see `seedLegacyRefreshToken`). */
+export async function createTestDatabaseWithLegacyTokens(): Promise<
+  TestDatabase & DurableStoresWithLegacyTokens
+> {
+  const test = await createTestDatabase();
+  return { ...test, seedLegacyRefreshToken: (token) => seedLegacyRefreshToken(test.database, token) };
 }

@@ -1,5 +1,5 @@
 import type { User } from '@gatehouse/core';
-import { type Config, type Stores, sha256Hex } from '@gatehouse/core';
+import { type Config, mintNewFamilyToken, type Stores, sha256Hex } from '@gatehouse/core';
 import {
   buildTestApp,
   type CodeOverrides,
@@ -76,6 +76,31 @@ export interface TokenPair {
   expires_in: number;
   refresh_token_expires_in: number;
   token_type: string;
+}
+
+/**
+ * A refresh token of a new `profile` family of `client` whose absolute expiry the test
+ * chooses (the code exchange gives every family REFRESH_TOKEN_TTL), stored as the code
+ * exchange stores it.
+ */
+export async function refreshTokenExpiringAt(
+  stores: Stores,
+  client: TestClient,
+  user: User,
+  expiresAt: Date,
+): Promise<string> {
+  const token = mintNewFamilyToken();
+  const stored = await stores.db.refreshTokens.createForActiveUser({
+    tokenHash: token.hash,
+    keyHash: token.keyHash,
+    familyId: token.familyId,
+    clientId: client.client.id,
+    userId: user.id,
+    scopes: ['profile'],
+    expiresAt,
+  });
+  expect(stored).toBe(true);
+  return token.value;
 }
 
 /** Redeems a fresh code for `client` and returns the pair (asserting success). */

@@ -16,12 +16,27 @@ export interface DurableStoresUnderTest {
 
 export type OpenDurableStores = () => Promise<DurableStoresUnderTest>;
 
+/** A refresh token issued before family keys (`gth_rt_<secret>`): it has no family key. */
+export type LegacyRefreshToken = Omit<NewRefreshToken, 'keyHash'>;
+
 /**
- * Opens fresh stores before the suite and closes them after it; returns a getter
- * for the tests. Generous timeout: the first database of a run may be built from scratch.
+ * Fresh stores, and a token no port writes: since family keys, only migration 0010 wrote
+ * tokens found by their hash alone, so a suite covering them gets them from the
+ * implementation's own test setup.
  */
-export function useStores(open: OpenDurableStores): () => DurableStores {
-  let underTest: DurableStoresUnderTest | undefined;
+export interface DurableStoresWithLegacyTokens extends DurableStoresUnderTest {
+  /** Stores `token` as migration 0010 stored a live token of a one-token family. */
+  seedLegacyRefreshToken(token: LegacyRefreshToken): Promise<void>;
+}
+
+export type OpenDurableStoresWithLegacyTokens = () => Promise<DurableStoresWithLegacyTokens>;
+
+/**
+ * Opens fresh stores before the suite and closes them after it; returns a getter for what
+ * `open` gave. Generous timeout: the first database of a run may be built from scratch.
+ */
+export function useUnderTest<T extends DurableStoresUnderTest>(open: () => Promise<T>): () => T {
+  let underTest: T | undefined;
   beforeAll(async () => {
     underTest = await open();
   }, 120_000);
@@ -30,8 +45,14 @@ export function useStores(open: OpenDurableStores): () => DurableStores {
   });
   return () => {
     if (!underTest) throw new Error('stores are not open (did beforeAll fail?)');
-    return underTest.stores;
+    return underTest;
   };
+}
+
+/** `useUnderTest` for suites that need only the stores. */
+export function useStores(open: OpenDurableStores): () => DurableStores {
+  const underTest = useUnderTest(open);
+  return () => underTest().stores;
 }
 
 export function unique(prefix = ''): string {
@@ -68,6 +89,20 @@ export const DAY_MS = 86_400_000;
 /** A family's first token as the store gets it, with the token itself for presenting it. */
 export interface TestRefreshToken extends NewRefreshToken {
   value: string;
+}
+
+/**
+ * A legacy-shaped token (`gth_rt_<secret>`, found by its hash alone) with the grant of
+ * `newRefreshToken`, for `seedLegacyRefreshToken`.
+ */
+export function newLegacyRefreshToken(
+  user: User,
+  client: Client,
+  overrides: Partial<LegacyRefreshToken> = {},
+): LegacyRefreshToken & { value: string } {
+  const { keyHash: _keyHash, ...grant } = newRefreshToken(user, client, overrides);
+  const value = `gth_rt_${unique('legacy')}`;
+  return { ...grant, value, tokenHash: readRefreshToken(value).tokenHash };
 }
 
 export function newRefreshToken(

@@ -5,7 +5,7 @@ import { describeChargeStoreContract } from './charges.js';
 import { describeClientStoreContract } from './clients.js';
 import { describeDeveloperTokenStoreContract } from './developer-tokens.js';
 import { describeEmailTokenStoreContract } from './email-tokens.js';
-import type { OpenDurableStores } from './fixtures.js';
+import type { OpenDurableStoresWithLegacyTokens } from './fixtures.js';
 import { describeGrantStoreContract } from './grants.js';
 import { describeLedgerStoreContract } from './ledger.js';
 import { describePasskeyStoreContract } from './passkeys.js';
@@ -17,8 +17,21 @@ import { describeTwoFactorStoreContract } from './two-factor.js';
 import { describeUserinfoReaderContract } from './userinfo.js';
 import { describeUserStoreContract } from './users.js';
 
-export type { DurableStoresUnderTest, OpenDurableStores } from './fixtures.js';
-export { createClient, createUser, newRefreshToken, randomHash, unique } from './fixtures.js';
+export type {
+  DurableStoresUnderTest,
+  DurableStoresWithLegacyTokens,
+  LegacyRefreshToken,
+  OpenDurableStores,
+  OpenDurableStoresWithLegacyTokens,
+} from './fixtures.js';
+export {
+  createClient,
+  createUser,
+  newLegacyRefreshToken,
+  newRefreshToken,
+  randomHash,
+  unique,
+} from './fixtures.js';
 export {
   describeAuditStoreContract,
   describeChargeStoreContract,
@@ -39,7 +52,7 @@ export {
 };
 
 /** Every durable contract suite, each against its own fresh stores from `open`. */
-export function describeDurableStoreContracts(open: OpenDurableStores): void {
+export function describeDurableStoreContracts(open: OpenDurableStoresWithLegacyTokens): void {
   describeUserStoreContract(open);
   describeClientStoreContract(open);
   describeGrantStoreContract(open);

@@ -6,13 +6,15 @@ import {
   createClient,
   createUser,
   expectKind,
+  type LegacyRefreshToken,
+  newLegacyRefreshToken,
   newRefreshToken,
-  type OpenDurableStores,
+  type OpenDurableStoresWithLegacyTokens,
   presentedToken,
   sortedScopes,
   type TestRefreshToken,
   unique,
-  useStores,
+  useUnderTest,
 } from './fixtures.js';
 import { describeRefreshRefusalProperty } from './refresh-refusal.js';
 
@@ -41,9 +43,10 @@ export function rotationOf(
   };
 }
 
-export function describeRefreshTokenStoreContract(open: OpenDurableStores): void {
+export function describeRefreshTokenStoreContract(open: OpenDurableStoresWithLegacyTokens): void {
   describe('RefreshTokenStore', () => {
-    const stores = useStores(open);
+    const underTest = useUnderTest(open);
+    const stores = () => underTest().stores;
     let user: User;
     let client: Client;
     beforeAll(async () => {
@@ -61,7 +64,10 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
     const rotation = rotationOf;
     const find = (value: string) => stores().refreshTokens.find(presentedToken(value));
     /** The record the store gives a family's first token (`extra` for what rotation changed). */
-    const firstRecord = (token: TestRefreshToken, extra: object = {}) => {
+    const firstRecord = (
+      token: LegacyRefreshToken & { value: string; keyHash?: string },
+      extra: object = {},
+    ) => {
       const { value: _value, keyHash: _keyHash, ...rest } = token;
       return {
         ...rest,
@@ -97,16 +103,27 @@ export function describeRefreshTokenStoreContract(open: OpenDurableStores): void
       expect(await find(forged.value)).toBeNull();
     });
 
-    it('refuses a second family with the same id', async () => {
+    it('refuses a second family with the same id, alone or grouped with others, and keeps the first', async () => {
       const token = await liveToken();
-      await expect(stores().refreshTokens.create(token)).rejects.toMatchObject({ name: 'DuplicateError' });
+      const duplicate = newRefreshToken(user, client, { familyId: token.familyId });
+      const refused = { name: 'DuplicateError', field: 'familyId' };
+      await expect(stores().refreshTokens.createForActiveUser(duplicate)).rejects.toMatchObject(refused);
+      // Submitted in one event-loop turn: the duplicate fails alone, the other is stored.
+      const other = newRefreshToken(user, client);
+      const [again, stored] = await Promise.allSettled([
+        stores().refreshTokens.createForActiveUser(duplicate),
+        stores().refreshTokens.createForActiveUser(other),
+      ]);
+      expect(again).toMatchObject({ status: 'rejected', reason: refused });
+      expect(stored).toEqual({ status: 'fulfilled', value: true });
+      expect(await find(token.value)).toEqual(firstRecord(token));
+      expect(await find(duplicate.value)).toBeNull();
+      expect(await find(other.value)).toEqual(firstRecord(other));
     });
 
-    it('finds a fixture-created (legacy-shaped) token by its hash alone', async () => {
-      const token = newRefreshToken(user, client);
-      const legacy = { ...token, value: `gth_rt_${unique('legacy')}` };
-      legacy.tokenHash = readRefreshToken(legacy.value).tokenHash;
-      await stores().refreshTokens.create(legacy);
+    it('finds a legacy token (from before family keys, as migration 0010 stored it) by its hash alone', async () => {
+      const legacy = newLegacyRefreshToken(user, client);
+      await underTest().seedLegacyRefreshToken(legacy);
       expect(await find(legacy.value)).toEqual(firstRecord(legacy));
     });
 

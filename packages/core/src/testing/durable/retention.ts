@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { periodStart } from '../../charges/period.js';
 import { sha256Hex } from '../../crypto.js';
 import type { Client, User } from '../../ports/index.js';
-import { readRefreshToken } from '../../token/refresh-token-format.js';
 import {
   createClient,
   createUser,
   expectKind,
+  newLegacyRefreshToken,
   newRefreshToken,
-  type OpenDurableStores,
+  type OpenDurableStoresWithLegacyTokens,
   presentedToken,
   unique,
-  useStores,
+  useUnderTest,
 } from './fixtures.js';
 
 const DAY = 86_400_000;
@@ -21,9 +21,10 @@ const DAY = 86_400_000;
  * at most `limit` per call, and nothing alive. The suite has its stores to itself, so the
  * counts it sees are its own records.
  */
-export function describeRetentionStoreContract(open: OpenDurableStores): void {
+export function describeRetentionStoreContract(open: OpenDurableStoresWithLegacyTokens): void {
   describe('RetentionStore', () => {
-    const stores = useStores(open);
+    const underTest = useUnderTest(open);
+    const stores = () => underTest().stores;
     const retention = () => stores().retention;
     const now = new Date();
     const ago = (days: number) => new Date(now.getTime() - days * DAY);
@@ -35,15 +36,10 @@ export function describeRetentionStoreContract(open: OpenDurableStores): void {
     it('deletes refresh-token families expired or revoked before the cut-off, legacy hashes first', async () => {
       const { user, client } = await grantee();
       const tokens = stores().refreshTokens;
-      // Legacy-shaped: findable by their hash alone, as a token from before families is.
-      const legacy = (expiresAt: Date) => {
-        const token = newRefreshToken(user, client, { expiresAt });
-        const value = `gth_rt_${unique('legacy')}`;
-        return { ...token, value, tokenHash: readRefreshToken(value).tokenHash };
-      };
-      const expiredLegacy = legacy(ago(40));
-      const aliveLegacy = legacy(new Date(now.getTime() + DAY));
-      for (const token of [expiredLegacy, aliveLegacy]) await tokens.create(token);
+      // From before family keys: findable by their hash alone.
+      const expiredLegacy = newLegacyRefreshToken(user, client, { expiresAt: ago(40) });
+      const aliveLegacy = newLegacyRefreshToken(user, client, { expiresAt: new Date(now.getTime() + DAY) });
+      for (const token of [expiredLegacy, aliveLegacy]) await underTest().seedLegacyRefreshToken(token);
       const expired = newRefreshToken(user, client, { expiresAt: ago(40) });
       const revoked = newRefreshToken(user, client);
       const recentlyRevoked = newRefreshToken(user, client);
