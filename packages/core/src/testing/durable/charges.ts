@@ -1,3 +1,5 @@
+// The ChargeStore contract: one file, as every port's contract suite is, so an implementation
+// proves the whole port (holds, captures, refunds, allowances, SEC-92 idempotency) in one place.
 import { describe, expect, it } from 'vitest';
 import type { Allowance } from '../../charges/allowance.js';
 import { periodStart } from '../../charges/period.js';

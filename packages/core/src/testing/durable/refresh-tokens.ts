@@ -1,3 +1,5 @@
+// The RefreshTokenStore contract: one file, as every port's contract suite is, so an
+// implementation proves creation, rotation, reuse detection, races and revocation in one place.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client, NewRefreshToken, RotationRequest, User } from '../../ports/index.js';
 import { mintFamilyToken, readRefreshToken } from '../../token/refresh-token-format.js';
