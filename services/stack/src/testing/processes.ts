@@ -1,17 +1,44 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Where the kernel picks the local ports of outgoing connections (Linux's default elsewhere). */
+function ephemeralRangeStart(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    return Number(low) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const FIRST_PORT = 20000;
+const handedOut = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port a child process can listen on. Chosen below the ephemeral range: a port the kernel
+ * handed out for `listen(0)` can be taken by any outgoing connection (a database client, say)
+ * before the child binds it, which made processes fail with EADDRINUSE on a busy machine.
+ * Never the same port twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  const span = ephemeralRangeStart() - FIRST_PORT;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = FIRST_PORT + randomInt(span);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // before the check, so concurrent callers never pick it too
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port from ${FIRST_PORT} to ${FIRST_PORT + span - 1} after 100 tries`);
 }
 
 export interface Child {
