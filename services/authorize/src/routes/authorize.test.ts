@@ -617,9 +617,8 @@ describe('SECURITY 8: no CORS headers', () => {
     const responses = [
       await browser.get(authorizePath(authorizeParams(seeded)), headers),
       await browser.post('/api/oauth2/authorize', { decision: 'approve' }, headers),
-      await browser.request({
+      await browser.request('/api/oauth2/authorize', {
         method: 'OPTIONS',
-        url: '/api/oauth2/authorize',
         headers: { ...headers, 'access-control-request-method': 'POST' },
       }),
     ];

@@ -68,11 +68,10 @@ describe('NUL and invalid UTF-8 are a 400 page before any lookup (SEC-30)', () =
   it('login: invalid UTF-8 in the password', async () => {
     const browser = new Browser(app);
     const form = await browser.get('/login');
-    const response = await browser.request({
+    const response = await browser.request('/login', {
       method: 'POST',
-      url: '/login',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ISSUER },
-      payload: `username=someone&password=%C3%28&_csrf=${encodeURIComponent(hiddenField(form.body, '_csrf', '/login'))}`,
+      body: `username=someone&password=%C3%28&_csrf=${encodeURIComponent(hiddenField(form.body, '_csrf', '/login'))}`,
     });
     expectBadRequestPage(response);
   });

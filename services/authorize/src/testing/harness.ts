@@ -4,8 +4,15 @@
  */
 import type { Client, Config, Stores, User } from '@gatehouse/core';
 import { hashPassword } from '@gatehouse/service-kit';
-import { buildTestApp, createClient, createUser, testConfig } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Browser as ScriptedBrowser } from '@gatehouse/service-kit/browser';
+import {
+  buildTestApp,
+  createClient,
+  createUser,
+  injectTransport,
+  testConfig,
+} from '@gatehouse/service-kit/testing';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type AuthorizeServiceOptions, authorizeService } from '../app.js';
 
 export const ISSUER = 'http://localhost:3000';
@@ -150,55 +157,16 @@ export function nextAddress(): string {
 }
 
 /**
- * A browser: keeps cookies between requests, sends `Origin` on POSTs like a real browser,
- * and posts forms url-encoded. `address` is its IP as the server sees it.
+ * A browser over `inject` (service-kit's scripted browser: cookie jar, forms posted with
+ * `Origin`), answering light-my-request responses. `address` is its IP as the server sees it.
  */
-export class Browser {
-  readonly cookies = new Map<string, string>();
-
+export class Browser extends ScriptedBrowser<LightMyRequestResponse> {
   constructor(
     readonly app: FastifyInstance,
     readonly address = nextAddress(),
-    readonly origin = ISSUER,
-  ) {}
-
-  async request(options: InjectOptions): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({
-      remoteAddress: this.address,
-      ...options,
-      cookies: {
-        ...Object.fromEntries(this.cookies),
-        ...((options.cookies as Record<string, string>) ?? {}),
-      },
-    });
-    for (const cookie of response.cookies) {
-      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() <= Date.now());
-      if (expired || cookie.value === '') this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return response;
-  }
-
-  get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.request({ method: 'GET', url, headers });
-  }
-
-  post(
-    url: string,
-    form: Record<string, string | undefined>,
-    headers: Record<string, string | undefined> = {},
-  ): Promise<LightMyRequestResponse> {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(form)) if (v !== undefined) body.append(k, v);
-    const merged: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
-      origin: this.origin,
-    };
-    for (const [k, v] of Object.entries(headers)) {
-      if (v === undefined) delete merged[k];
-      else merged[k] = v;
-    }
-    return this.request({ method: 'POST', url, payload: body.toString(), headers: merged });
+    origin = ISSUER,
+  ) {
+    super(origin, injectTransport(app, address));
   }
 
   /** Fetches the login form and submits it. */
