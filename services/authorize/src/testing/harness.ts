@@ -8,11 +8,13 @@ import { Browser as ScriptedBrowser } from '@gatehouse/service-kit/browser';
 import {
   buildTestApp,
   createClient,
+  createTestStores,
   createUser,
   injectTransport,
   testConfig,
 } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { type AuthorizeServiceOptions, authorizeService } from '../app.js';
 
 export const ISSUER = 'http://localhost:3000';
@@ -40,6 +42,73 @@ export function productionConfig(): Config {
     SEED_DEMO_DATA: 'false',
     GATEHOUSE_KEY_ENCRYPTION_KEY: 'test-key-encryption-key-0123456789abcdef',
   });
+}
+
+export type TestStores = Awaited<ReturnType<typeof createTestStores>>;
+
+/** A test file's stores and app; read its fields inside tests and hooks (they exist from beforeAll on). */
+export interface AuthorizeApp {
+  readonly stores: TestStores;
+  readonly app: FastifyInstance;
+}
+
+export interface AuthorizeApps extends AuthorizeApp {
+  /** The service under `productionConfig()`, on the same stores. */
+  readonly production: FastifyInstance;
+}
+
+export interface AuthorizeAppOptions {
+  /** Also build the production app. */
+  production?: boolean;
+  /** The app's config (default: `testConfig({ ISSUER })`); a function when it needs what an earlier hook made. */
+  config?: Config | (() => Config);
+  loginThrottle?: AuthorizeServiceOptions['loginThrottle'];
+}
+
+/**
+ * One test file's setup: fresh stores and the app over them in beforeAll (with
+ * `production: true` also the production app), all closed in afterAll.
+ */
+export function useAuthorizeApp(options: AuthorizeAppOptions & { production: true }): AuthorizeApps;
+export function useAuthorizeApp(options?: AuthorizeAppOptions): AuthorizeApp;
+export function useAuthorizeApp(options: AuthorizeAppOptions = {}): AuthorizeApps {
+  let stores: TestStores | undefined;
+  let app: FastifyInstance | undefined;
+  let production: FastifyInstance | undefined;
+  beforeAll(async () => {
+    stores = await createTestStores();
+    const config = typeof options.config === 'function' ? options.config() : options.config;
+    app = await buildApp(
+      stores,
+      config,
+      options.loginThrottle ? { loginThrottle: options.loginThrottle } : {},
+    );
+    if (options.production) production = await buildApp(stores, productionConfig());
+  });
+  afterAll(async () => {
+    await app?.close();
+    await production?.close();
+    await stores?.close();
+  });
+  return {
+    get stores() {
+      return opened(stores, 'stores');
+    },
+    get app() {
+      return opened(app, 'app');
+    },
+    get production() {
+      if (!options.production)
+        throw new Error('useAuthorizeApp: pass { production: true } for the production app');
+      return opened(production, 'production');
+    },
+  };
+}
+
+function opened<T>(value: T | undefined, name: string): T {
+  if (value === undefined)
+    throw new Error(`useAuthorizeApp: ${name} is opened in beforeAll; read it inside a test or hook`);
+  return value;
 }
 
 let sequence = 0;
