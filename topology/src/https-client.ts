@@ -1,4 +1,5 @@
 import { Agent, request as httpsRequest } from 'node:https';
+import type { BrowserTransport } from '@gatehouse/service-kit/browser';
 import { HttpBrowser } from '@gatehouse/stack/testing';
 
 export interface GatewayResponse {
@@ -89,61 +90,41 @@ export class GatewayClient {
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
+/** A GatewayClient as a browser's transport, answering fetch `Response`s like the fetch one. */
+function gatewayTransport(client: GatewayClient): BrowserTransport<Response> {
+  return {
+    async send({ url, method, headers, body }) {
+      if (url.origin !== client.origin) throw new Error(`refusing to leave the gateway: ${url.origin}`);
+      const answer = await client.request(url.pathname + url.search, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+      const responseHeaders = new Headers();
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value === undefined) continue;
+        for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
+      }
+      return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.text, {
+        status: answer.status,
+        headers: responseHeaders,
+      });
+    },
+    setCookies: (response) => response.headers.getSetCookie(),
+  };
+}
+
 /**
  * The stack's scripted browser (cookie jar, manual redirects, forms), speaking HTTPS
  * through a GatewayClient, so `authorizeAsUser` drives the real gateway.
  */
 export class HttpsBrowser extends HttpBrowser {
-  private readonly jar = new Map<string, string>();
-
-  constructor(private readonly client: GatewayClient) {
-    super(client.origin);
-  }
-
-  override async request(
-    path: string,
-    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
-  ): Promise<Response> {
-    const url = new URL(path, this.origin);
-    if (url.origin !== this.origin) throw new Error(`refusing to leave the gateway: ${url.origin}`);
-    const headers: Record<string, string> = { ...init.headers };
-    if (this.jar.size > 0) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (init.form) headers.origin ??= this.origin;
-    const method = init.method ?? (init.form ? 'POST' : 'GET');
-    const answer = await this.client.request(url.pathname + url.search, {
-      method,
-      headers,
-      ...(init.form ? { form: init.form } : {}),
-    });
-    const responseHeaders = new Headers();
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
-    }
-    this.store(responseHeaders.getSetCookie());
-    return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.text, {
-      status: answer.status,
-      headers: responseHeaders,
-    });
-  }
-
-  private store(lines: string[]): void {
-    for (const line of lines) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-  }
-
-  override cookie(name: string): string | undefined {
-    return this.jar.get(name);
+  constructor(client: GatewayClient) {
+    super(client.origin, gatewayTransport(client));
   }
 
   /** Every cookie the browser holds (names include the `__Host-` prefix). */
   cookieNames(): string[] {
-    return [...this.jar.keys()];
+    return [...this.cookies.keys()];
   }
 }

@@ -1,7 +1,6 @@
 import { type CacheStores, type DurableStores, type Stores, StoreUnavailableError } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import {
   authorizeParams,
   authorizePath,
@@ -10,26 +9,12 @@ import {
   hiddenField,
   ISSUER,
   locationQuery,
-  productionConfig,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from './testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-let production: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-  production = await buildApp(stores, productionConfig());
-});
-
-afterAll(async () => {
-  await app?.close();
-  await production?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp({ production: true });
 
 /** Real stores with one part replaced by a failing one (fault injection, not a mock of the data). */
 function withFailure<T extends object>(target: T, part: keyof T, replacement: object): T {
@@ -41,9 +26,9 @@ const unavailable = async () => {
 };
 
 async function pages(): Promise<Record<string, LightMyRequestResponse>> {
-  const user = await seedUser(stores);
-  const seeded = await seedClient(stores);
-  const browser = new Browser(app);
+  const user = await seedUser(world.stores);
+  const seeded = await seedClient(world.stores);
+  const browser = new Browser(world.app);
   const login = await browser.get('/login');
   await browser.login(user.username);
   return {
@@ -76,15 +61,15 @@ describe('SECURITY 18: security headers on pages', () => {
   });
 
   it('sends HSTS in production only', async () => {
-    expect((await app.inject('/login')).headers['strict-transport-security']).toBeUndefined();
-    const hsts = (await production.inject('/login')).headers['strict-transport-security'];
+    expect((await world.app.inject('/login')).headers['strict-transport-security']).toBeUndefined();
+    const hsts = (await world.production.inject('/login')).headers['strict-transport-security'];
     expect(String(hsts)).toMatch(/max-age=\d{7,}/);
   });
 
   it('serves the stylesheet the pages link to', async () => {
-    const login = await app.inject('/login');
+    const login = await world.app.inject('/login');
     expect(login.body).toContain('href="/assets/gatehouse.css"');
-    const css = await app.inject('/assets/gatehouse.css');
+    const css = await world.app.inject('/assets/gatehouse.css');
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toMatch(/^text\/css/);
     expect(css.body).toContain('.card');
@@ -96,14 +81,14 @@ describe('SECURITY 8: no CORS headers on pages', () => {
   it('never answers with Access-Control-* headers, preflight included', async () => {
     const origin = { origin: 'https://evil.example' };
     const responses = [
-      await app.inject({ url: '/login', headers: origin }),
-      await app.inject({ url: '/account', headers: origin }),
-      await app.inject({
+      await world.app.inject({ url: '/login', headers: origin }),
+      await world.app.inject({ url: '/account', headers: origin }),
+      await world.app.inject({
         method: 'OPTIONS',
         url: '/login',
         headers: { ...origin, 'access-control-request-method': 'POST' },
       }),
-      await app.inject({ method: 'POST', url: '/login', headers: origin, payload: {} }),
+      await world.app.inject({ method: 'POST', url: '/login', headers: origin, payload: {} }),
     ];
     for (const response of responses) {
       expect(Object.keys(response.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
@@ -113,7 +98,7 @@ describe('SECURITY 8: no CORS headers on pages', () => {
 
 describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
   it('describes the server with endpoints under the issuer', async () => {
-    const response = await app.inject('/.well-known/oauth-authorization-server');
+    const response = await world.app.inject('/.well-known/oauth-authorization-server');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       issuer: ISSUER,
@@ -138,7 +123,7 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       authorization_response_iss_parameter_supported: true,
     });
-    const prod = (await production.inject('/.well-known/oauth-authorization-server')).json();
+    const prod = (await world.production.inject('/.well-known/oauth-authorization-server')).json();
     expect(prod.issuer).toBe('https://id.example.com');
     expect(prod.token_endpoint).toBe('https://id.example.com/api/oauth2/token');
   });
@@ -147,8 +132,8 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
 describe('SECURITY 27, 29: failures', () => {
   it('a store outage shows a friendly 503 page (no details, no Location)', async () => {
     const failing: Stores = {
-      db: stores.db,
-      cache: withFailure<CacheStores>(stores.cache, 'sessions', {
+      db: world.stores.db,
+      cache: withFailure<CacheStores>(world.stores.cache, 'sessions', {
         get: unavailable,
         put: unavailable,
         take: unavailable,
@@ -157,7 +142,7 @@ describe('SECURITY 27, 29: failures', () => {
     };
     const broken = await buildApp(failing);
     try {
-      const user = await seedUser(stores);
+      const user = await seedUser(world.stores);
       const browser = new Browser(broken);
       const form = await browser.get('/login');
       const response = await browser.post('/login', {
@@ -177,15 +162,15 @@ describe('SECURITY 27, 29: failures', () => {
   });
 
   it('an outage after the client is known is reported to it as temporarily_unavailable (RFC 6749 §4.1.2.1)', async () => {
-    const user = await seedUser(stores);
-    const seeded = await seedClient(stores);
+    const user = await seedUser(world.stores);
+    const seeded = await seedClient(world.stores);
     const failing: Stores = {
-      db: withFailure<DurableStores>(stores.db, 'grants', {
+      db: withFailure<DurableStores>(world.stores.db, 'grants', {
         find: async () => {
           throw new StoreUnavailableError('database');
         },
       }),
-      cache: stores.cache,
+      cache: world.stores.cache,
     };
     const broken = await buildApp(failing);
     try {
@@ -206,12 +191,12 @@ describe('SECURITY 27, 29: failures', () => {
 
   it('an unexpected error is a generic 500 page without internals', async () => {
     const failing: Stores = {
-      db: withFailure<DurableStores>(stores.db, 'clients', {
+      db: withFailure<DurableStores>(world.stores.db, 'clients', {
         findByClientId: async () => {
           throw new Error('relation "clients" does not exist: SELECT client_secret FROM clients');
         },
       }),
-      cache: stores.cache,
+      cache: world.stores.cache,
     };
     const broken = await buildApp(failing);
     try {

@@ -1,21 +1,8 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from './testing/harness.js';
+import type { LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { useAuthorizeApp } from './testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
@@ -34,21 +21,24 @@ function expectPageNotFound(response: LightMyRequestResponse, what: string): voi
 
 describe('unknown paths (API.md §10)', () => {
   it('a browser asking for an unknown page gets the 404 page in the layout, CSP intact', async () => {
-    expectPageNotFound(await app.inject({ url: '/no-such-page', headers: HTML }), 'GET /no-such-page');
-    expectPageNotFound(await app.inject({ url: '/console/nope/deeper?x=1', headers: HTML }), 'nested');
-    expectPageNotFound(await app.inject({ url: '/no-such-page' }), 'without an Accept header');
+    expectPageNotFound(await world.app.inject({ url: '/no-such-page', headers: HTML }), 'GET /no-such-page');
+    expectPageNotFound(await world.app.inject({ url: '/console/nope/deeper?x=1', headers: HTML }), 'nested');
+    expectPageNotFound(await world.app.inject({ url: '/no-such-page' }), 'without an Accept header');
   });
 
   it('a method a page does not take is the same 404 page, not a CSRF refusal or raw JSON', async () => {
-    expectPageNotFound(await app.inject({ method: 'DELETE', url: '/login', headers: HTML }), 'DELETE /login');
     expectPageNotFound(
-      await app.inject({ method: 'POST', url: '/nowhere', headers: HTML, payload: { a: 1 } }),
+      await world.app.inject({ method: 'DELETE', url: '/login', headers: HTML }),
+      'DELETE /login',
+    );
+    expectPageNotFound(
+      await world.app.inject({ method: 'POST', url: '/nowhere', headers: HTML, payload: { a: 1 } }),
       'POST /nowhere',
     );
   });
 
   it('the page never echoes the address it was asked for', async () => {
-    const response = await app.inject({ url: '/%3Cb%3Ehello%3C%2Fb%3E', headers: HTML });
+    const response = await world.app.inject({ url: '/%3Cb%3Ehello%3C%2Fb%3E', headers: HTML });
     expect(response.statusCode).toBe(404);
     expect(response.body).not.toContain('hello');
   });
@@ -59,7 +49,7 @@ describe('unknown paths (API.md §10)', () => {
       ['POST', '/api/oauth2/authorize/extra'],
       ['PUT', '/api/oauth2/authorize'],
     ] as const) {
-      const response = await app.inject({ method, url: `${url}?secret=abc`, headers: HTML });
+      const response = await world.app.inject({ method, url: `${url}?secret=abc`, headers: HTML });
       expect(response.statusCode, url).toBe(404);
       expect(response.headers['content-type'], url).toMatch(/^application\/json/);
       expect(response.json(), url).toEqual({
@@ -70,7 +60,7 @@ describe('unknown paths (API.md §10)', () => {
   });
 
   it('other unknown /api/ paths answer the developer and admin APIs’ wrapper', async () => {
-    const response = await app.inject({ url: '/api/nothing-here', headers: HTML });
+    const response = await world.app.inject({ url: '/api/nothing-here', headers: HTML });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.json()).toEqual({

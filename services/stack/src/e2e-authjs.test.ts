@@ -1,29 +1,10 @@
 import { Auth, type AuthConfig } from '@auth/core';
 import { sha256Hex } from '@gatehouse/core';
 import { hashPassword } from '@gatehouse/service-kit';
+import { CookieJar } from '@gatehouse/service-kit/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeAsUser, HttpBrowser } from './flow/http-browser.js';
 import { type RunningStack, startTestStack } from './running-stack.js';
-
-/** The app's cookies, as a browser would keep them for the app's origin. */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair!.indexOf('=');
-      const name = pair!.slice(0, at);
-      const value = pair!.slice(at + 1);
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
 
 /**
  * Auth.js (`@auth/core`), unmodified, with a provider of `type: "oidc"` given nothing but
@@ -65,11 +46,13 @@ describe('end to end with Auth.js (type "oidc")', () => {
     await stack?.close();
   });
 
+  /** A request to the app from a browser whose cookies for the app's origin are `jar`. */
   async function app(jar: CookieJar, path: string, init: RequestInit = {}): Promise<Response> {
+    const url = new URL(path, appOrigin);
     const headers = new Headers(init.headers);
-    headers.set('cookie', jar.header());
-    const response = await Auth(new Request(new URL(path, appOrigin), { ...init, headers }), authConfig);
-    jar.store(response);
+    headers.set('cookie', jar.header(url) ?? '');
+    const response = await Auth(new Request(url, { ...init, headers }), authConfig);
+    for (const line of response.headers.getSetCookie()) jar.store(line, url);
     return response;
   }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpBrowser } from './flow/http-browser.js';
 import { type Child, eventually, freePort, startProcess } from './testing/processes.js';
 
 const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
@@ -145,22 +146,9 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics, scraped by a real Prometheus'
   it('counts a webhook delivery and reads the backlog from the database', async () => {
     const base = `http://localhost:${port}`;
     // The demo user signs in like a browser (cookies, CSRF field, Origin) and makes a developer token.
-    const cookies = new Map<string, string>();
+    const browser = new HttpBrowser(base);
     const browse = async (path: string, form?: Record<string, string>) => {
-      const response = await fetch(`${base}${path}`, {
-        method: form ? 'POST' : 'GET',
-        redirect: 'manual',
-        headers: {
-          cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-          ...(form ? { origin: base, 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-      });
-      for (const line of response.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const at = pair!.indexOf('=');
-        cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-      }
+      const response = await browser.request(path, form ? { form } : {});
       return { status: response.status, body: await response.text() };
     };
     const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;

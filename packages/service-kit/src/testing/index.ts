@@ -74,4 +74,5 @@ export async function metricSample(metrics: Metrics, series: string): Promise<nu
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : null;
 }
+export { injectTransport } from './inject-transport.js';
 export * from './world.js';

@@ -1,33 +1,19 @@
-import type { Stores } from '@gatehouse/core';
 import { ACCOUNT_LIMITS } from '@gatehouse/core/accounts';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   authorizeParams,
   authorizePath,
   Browser,
-  buildApp,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 async function signedIn(): Promise<Browser> {
-  const user = await seedUser(stores);
-  const browser = new Browser(app);
+  const user = await seedUser(world.stores);
+  const browser = new Browser(world.app);
   expect((await browser.login(user.username)).statusCode).toBe(303);
   return browser;
 }
@@ -47,7 +33,7 @@ describe('what one account may create (SEC-36)', () => {
 
   it(`at most ${ACCOUNT_LIMITS.pendingConsentsPerSession} open consent requests per session`, async () => {
     const browser = await signedIn();
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     for (let i = 0; i < ACCOUNT_LIMITS.pendingConsentsPerSession; i++) {
       expect((await browser.get(authorizePath(authorizeParams(seeded)))).statusCode).toBe(200);
     }
@@ -56,8 +42,8 @@ describe('what one account may create (SEC-36)', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.headers.location).toBeUndefined();
     // Another session of the same person is not affected.
-    const other = new Browser(app);
-    const user = await seedUser(stores);
+    const other = new Browser(world.app);
+    const user = await seedUser(world.stores);
     await other.login(user.username);
     expect((await other.get(authorizePath(authorizeParams(seeded)))).statusCode).toBe(200);
   });

@@ -1,32 +1,20 @@
-import type { Allowance, Client, MovementOutcome, Stores, User } from '@gatehouse/core';
+import type { Allowance, Client, MovementOutcome, User } from '@gatehouse/core';
 import { periodStart } from '@gatehouse/core/charges';
-import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, ISSUER, seedClient, unique } from '../testing/harness.js';
+import { testConfig } from '@gatehouse/service-kit/testing';
+import { describe, expect, it } from 'vitest';
+import { ISSUER, seedClient, unique, useAuthorizeApp } from '../testing/harness.js';
 import { csrfOf, grantAndIssue, signedInBrowser, textOf, tokensAlive } from '../testing/people.js';
 
 // 100 quota per unit: 5.00 is 500 quota; one app may get at most 50.00 (SEC-88).
 const config = testConfig({ ISSUER, QUOTA_PER_UNIT: '100', CHARGE_LIMIT_MAX: '50.00' });
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores, config);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp({ config });
 
 const render = (outcome: MovementOutcome) => ({ status: 201, body: { id: outcome.charge.id } });
 
 async function chargingClient(): Promise<Client> {
-  const { client } = await seedClient(stores);
-  return (await stores.db.clients.update(client.id, {
+  const { client } = await seedClient(world.stores);
+  return (await world.stores.db.clients.update(client.id, {
     chargesEnabled: true,
     allowedScopes: ['profile', 'balance', 'charge'],
   }))!;
@@ -34,17 +22,17 @@ async function chargingClient(): Promise<Client> {
 
 /** A signed-in user with 20.00 who granted a charging app `allowance`. */
 async function setup(allowance: Allowance = { limit: 1000n, period: 'month' }) {
-  const { user, browser } = await signedInBrowser(app, stores);
+  const { user, browser } = await signedInBrowser(world.app, world.stores);
   const client = await chargingClient();
-  await stores.db.ledger.apply({ userId: user.id, amount: 2000n, kind: 'credit', actor: 'test' });
-  const tokens = await grantAndIssue(stores, user, client, ['charge', 'profile']);
-  await stores.db.grants.upsert(user.id, client.id, ['charge', 'profile'], allowance);
+  await world.stores.db.ledger.apply({ userId: user.id, amount: 2000n, kind: 'credit', actor: 'test' });
+  const tokens = await grantAndIssue(world.stores, user, client, ['charge', 'profile']);
+  await world.stores.db.grants.upsert(user.id, client.id, ['charge', 'profile'], allowance);
   return { user, browser, client, tokens, allowance };
 }
 
 async function charge(user: User, client: Client, allowance: Allowance, amount: bigint, description: string) {
   const now = new Date();
-  const result = await stores.db.charges.create(
+  const result = await world.stores.db.charges.create(
     {
       id: unique('ch_'),
       userId: user.id,
@@ -70,7 +58,7 @@ describe('/account: spending by apps (API.md §14)', () => {
     const { user, browser, client, allowance } = await setup();
     const first = await charge(user, client, allowance, 150n, 'First feature');
     const second = await charge(user, client, allowance, 250n, 'Second feature');
-    const refund = await stores.db.charges.refund(
+    const refund = await world.stores.db.charges.refund(
       {
         chargeId: first.id,
         clientId: client.id,
@@ -110,8 +98,8 @@ describe('/account: spending by apps (API.md §14)', () => {
       'Never (a total allowance)',
     );
 
-    const other = await signedInBrowser(app, stores);
-    await grantAndIssue(stores, other.user, await chargingClient(), ['profile']);
+    const other = await signedInBrowser(world.app, world.stores);
+    await grantAndIssue(world.stores, other.user, await chargingClient(), ['profile']);
     expect((await other.browser.get('/account')).body).not.toContain('id="app-spending"');
   });
 
@@ -130,7 +118,7 @@ describe('/account: spending by apps (API.md §14)', () => {
       expect(refused.statusCode).toBe(400);
       expect(refused.body).toContain('Allowance not changed');
     }
-    expect(await stores.db.charges.getAllowance(user.id, client.id)).toEqual({
+    expect(await world.stores.db.charges.getAllowance(user.id, client.id)).toEqual({
       limit: 1000n,
       period: 'month',
     });
@@ -138,11 +126,15 @@ describe('/account: spending by apps (API.md §14)', () => {
     const changed = await browser.post(action, { _csrf: csrf, charge_limit: '50.00', charge_period: 'week' });
     expect(changed.statusCode).toBe(303);
     expect(changed.headers.location).toBe('/account?notice=allowance-changed#app-spending');
-    expect(await stores.db.charges.getAllowance(user.id, client.id)).toEqual({
+    expect(await world.stores.db.charges.getAllowance(user.id, client.id)).toEqual({
       limit: 5000n,
       period: 'week',
     });
-    const [event] = await stores.db.audit.list({ userId: user.id, type: 'allowance.changed', limit: 1 });
+    const [event] = await world.stores.db.audit.list({
+      userId: user.id,
+      type: 'allowance.changed',
+      limit: 1,
+    });
     expect(event).toMatchObject({
       clientId: client.clientId,
       actor: `user:${user.id}`,
@@ -153,19 +145,19 @@ describe('/account: spending by apps (API.md §14)', () => {
   it('stops spending: charge leaves the grant, its tokens are revoked, other scopes and apps stay', async () => {
     const { user, browser, client, tokens } = await setup();
     const otherApp = await chargingClient();
-    const otherTokens = await grantAndIssue(stores, user, otherApp, ['charge']);
+    const otherTokens = await grantAndIssue(world.stores, user, otherApp, ['charge']);
     const action = `/account/apps/${client.clientId}/stop-spending`;
     const response = await browser.post(action, { _csrf: csrfOf(await browser.get('/account'), action) });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/account?notice=spending-stopped#app-spending');
 
-    const grant = await stores.db.grants.find(user.id, client.id);
+    const grant = await world.stores.db.grants.find(user.id, client.id);
     expect(grant?.scopes).toEqual(['profile']);
     expect(grant?.allowance).toBeNull();
-    expect(await stores.db.charges.getAllowance(user.id, client.id)).toBeNull();
-    expect(await tokensAlive(stores, tokens)).toEqual({ access: false, refresh: false });
-    expect(await tokensAlive(stores, otherTokens)).toEqual({ access: true, refresh: true });
-    const [event] = await stores.db.audit.list({ userId: user.id, type: 'spending.stopped', limit: 1 });
+    expect(await world.stores.db.charges.getAllowance(user.id, client.id)).toBeNull();
+    expect(await tokensAlive(world.stores, tokens)).toEqual({ access: false, refresh: false });
+    expect(await tokensAlive(world.stores, otherTokens)).toEqual({ access: true, refresh: true });
+    const [event] = await world.stores.db.audit.list({ userId: user.id, type: 'spending.stopped', limit: 1 });
     expect(event).toMatchObject({
       clientId: client.clientId,
       data: { allowance: { limit: '1000', period: 'month' } },
@@ -187,7 +179,7 @@ describe('/account: spending by apps (API.md §14)', () => {
 
   it("refuses another user's app, an unknown app and a missing CSRF token", async () => {
     const { browser, client } = await setup();
-    const stranger = await signedInBrowser(app, stores);
+    const stranger = await signedInBrowser(world.app, world.stores);
     const strangerCsrf = await stranger.browser.sessionCsrf();
     const action = `/account/apps/${client.clientId}/stop-spending`;
     expect((await stranger.browser.post(action, { _csrf: strangerCsrf })).statusCode).toBe(404);

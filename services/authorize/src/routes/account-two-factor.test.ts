@@ -1,31 +1,17 @@
-import type { Stores } from '@gatehouse/core';
 import { decryptTotpSecret, totpCodeAt, totpSecretKey } from '@gatehouse/core/accounts';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, hiddenField, PASSWORD } from '../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { hiddenField, PASSWORD, useAuthorizeApp } from '../testing/harness.js';
 import { expectPageHeaders, signedInBrowser, textOf } from '../testing/people.js';
 import { enrolTotp, recoveryCodesOf, secretOf } from '../testing/two-factor.js';
 import { ENROLMENT_TTL_SECONDS } from './account-two-factor.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 const TEST_KEY_SECRET = 'gatehouse-development-key-encryption-key-do-not-use-in-production';
 
 describe('turning TOTP on from /account (SEC-69)', () => {
   it('password → setup key and otpauth URI → first code → ten recovery codes shown once', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const account = await browser.get('/account');
     expect(textOf(account.body, 'two-factor-status')).toMatch(/^Off/);
 
@@ -43,13 +29,13 @@ describe('turning TOTP on from /account (SEC-69)', () => {
     expect(decodeURIComponent(uri.pathname)).toBe(`/Gatehouse:${user.username}`);
 
     // Until confirmed, nothing is on; the stored secret is encrypted and bound to the user (SEC-65).
-    const pending = await stores.db.twoFactor.findTotp(user.id);
+    const pending = await world.stores.db.twoFactor.findTotp(user.id);
     expect(pending?.confirmedAt).toBeNull();
     expect(pending?.encryptedSecret).not.toContain(secret);
     expect(await decryptTotpSecret(pending!.encryptedSecret, user.id, totpSecretKey(TEST_KEY_SECRET))).toBe(
       secret,
     );
-    expect(await stores.db.twoFactor.status(user.id)).toEqual({ totp: false, recoveryCodesLeft: 0 });
+    expect(await world.stores.db.twoFactor.status(user.id)).toEqual({ totp: false, recoveryCodesLeft: 0 });
 
     const csrf = hiddenField(begin.body, '_csrf', '/account/two-factor/totp/confirm');
     const wrong = await browser.post('/account/two-factor/totp/confirm', { _csrf: csrf, code: '000000' });
@@ -71,13 +57,17 @@ describe('turning TOTP on from /account (SEC-69)', () => {
     expect(textOf(after.body, 'two-factor-status')).toContain('10 of 10 recovery codes left');
     for (const code of codes) expect(after.body).not.toContain(code);
     expect(after.body).not.toContain(secret);
-    const events = await stores.db.audit.list({ userId: user.id, type: 'two_factor.enabled', limit: 5 });
+    const events = await world.stores.db.audit.list({
+      userId: user.id,
+      type: 'two_factor.enabled',
+      limit: 5,
+    });
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(secret);
   });
 
   it('a wrong current password starts nothing; a missing CSRF token is refused', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const account = await browser.get('/account');
     const csrf = hiddenField(account.body, '_csrf', '/account/two-factor/totp');
     const wrong = await browser.post('/account/two-factor/totp', { _csrf: csrf, current_password: 'not it' });
@@ -85,14 +75,14 @@ describe('turning TOTP on from /account (SEC-69)', () => {
     expect(wrong.body).toContain('The current password is not correct.');
     const noCsrf = await browser.post('/account/two-factor/totp', { current_password: PASSWORD });
     expect(noCsrf.statusCode).toBe(403);
-    expect(await stores.db.twoFactor.findTotp(user.id)).toBeNull();
+    expect(await world.stores.db.twoFactor.findTotp(user.id)).toBeNull();
   });
 
   it('an enrolment cannot be confirmed after its time, and a confirmed factor is not replaced', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const csrf = await browser.sessionCsrf();
     const old = new Date(Date.now() - (ENROLMENT_TTL_SECONDS + 1) * 1000);
-    await stores.db.twoFactor.beginTotp(user.id, 'stale', old);
+    await world.stores.db.twoFactor.beginTotp(user.id, 'stale', old);
     const late = await browser.post('/account/two-factor/totp/confirm', { _csrf: csrf, code: '123456' });
     expect(late.statusCode).toBe(400);
     expect(late.body).toContain('expired');
@@ -108,7 +98,7 @@ describe('turning TOTP on from /account (SEC-69)', () => {
   });
 
   it('wrong confirmation codes are throttled per account (SEC-68)', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const csrf = await browser.sessionCsrf();
     await browser.post('/account/two-factor/totp', { _csrf: csrf, current_password: PASSWORD });
     const statuses: number[] = [];
@@ -119,19 +109,19 @@ describe('turning TOTP on from /account (SEC-69)', () => {
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
     expect(statuses[10]).toBe(429);
-    expect((await stores.db.twoFactor.findTotp(user.id))?.confirmedAt).toBeNull();
+    expect((await world.stores.db.twoFactor.findTotp(user.id))?.confirmedAt).toBeNull();
   });
 });
 
 describe('turning TOTP off from /account (SEC-69)', () => {
   it('needs the current password; then the factor and its recovery codes are gone, audited', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { secret } = await enrolTotp(browser);
     const account = await browser.get('/account');
     const csrf = hiddenField(account.body, '_csrf', '/account/two-factor/remove');
     const wrong = await browser.post('/account/two-factor/remove', { _csrf: csrf, current_password: 'nope' });
     expect(wrong.statusCode).toBe(400);
-    expect((await stores.db.twoFactor.status(user.id)).totp).toBe(true);
+    expect((await world.stores.db.twoFactor.status(user.id)).totp).toBe(true);
 
     const removed = await browser.post('/account/two-factor/remove', {
       _csrf: csrf,
@@ -139,10 +129,14 @@ describe('turning TOTP off from /account (SEC-69)', () => {
     });
     expect(removed.statusCode).toBe(303);
     expect(removed.headers.location).toBe('/account?notice=two-factor-removed#two-factor');
-    expect(await stores.db.twoFactor.status(user.id)).toEqual({ totp: false, recoveryCodesLeft: 0 });
-    expect(await stores.db.twoFactor.findTotp(user.id)).toBeNull();
+    expect(await world.stores.db.twoFactor.status(user.id)).toEqual({ totp: false, recoveryCodesLeft: 0 });
+    expect(await world.stores.db.twoFactor.findTotp(user.id)).toBeNull();
     expect(textOf((await browser.get('/account')).body, 'two-factor-status')).toMatch(/^Off/);
-    const events = await stores.db.audit.list({ userId: user.id, type: 'two_factor.removed', limit: 5 });
+    const events = await world.stores.db.audit.list({
+      userId: user.id,
+      type: 'two_factor.removed',
+      limit: 5,
+    });
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(secret);
   });

@@ -1,40 +1,28 @@
-import type { Stores, User } from '@gatehouse/core';
-import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '@gatehouse/core';
+import { testConfig } from '@gatehouse/service-kit/testing';
+import { describe, expect, it } from 'vitest';
 import {
   authorizeParams,
   authorizePath,
   Browser,
-  buildApp,
   hiddenField,
   ISSUER,
   locationQuery,
   type SeededClient,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 
 // 100 quota per unit, so 5.00 is 500 quota; one app may get at most 50.00 (SEC-88).
 const config = testConfig({ ISSUER, QUOTA_PER_UNIT: '100', CHARGE_LIMIT_MAX: '50.00' });
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores, config);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp({ config });
 
 /** An app an administrator enabled for charges. */
 async function chargingClient(options: { trusted?: boolean } = {}): Promise<SeededClient> {
-  const seeded = await seedClient(stores, options);
-  const client = await stores.db.clients.update(seeded.client.id, {
+  const seeded = await seedClient(world.stores, options);
+  const client = await world.stores.db.clients.update(seeded.client.id, {
     chargesEnabled: true,
     allowedScopes: ['profile', 'balance', 'charge'],
   });
@@ -42,8 +30,8 @@ async function chargingClient(options: { trusted?: boolean } = {}): Promise<Seed
 }
 
 async function signedIn(): Promise<{ browser: Browser; user: User }> {
-  const user = await seedUser(stores);
-  const browser = new Browser(app);
+  const user = await seedUser(world.stores);
+  const browser = new Browser(world.app);
   expect((await browser.login(user.username)).statusCode).toBe(303);
   return { browser, user };
 }
@@ -150,14 +138,14 @@ describe('consent form: the chosen allowance is stored with the grant (SEC-85, S
     });
     expect(response.statusCode).toBe(303);
     expect(locationQuery(response).code).toBeTruthy();
-    const grant = await stores.db.grants.find(user.id, seeded.client.id);
+    const grant = await world.stores.db.grants.find(user.id, seeded.client.id);
     expect(grant?.scopes).toContain('charge');
     expect(grant?.allowance).toEqual({ limit: 750n, period: 'day' });
-    expect(await stores.db.charges.getAllowance(user.id, seeded.client.id)).toEqual({
+    expect(await world.stores.db.charges.getAllowance(user.id, seeded.client.id)).toEqual({
       limit: 750n,
       period: 'day',
     });
-    const events = await stores.db.audit.list({ userId: user.id, type: 'consent.granted', limit: 5 });
+    const events = await world.stores.db.audit.list({ userId: user.id, type: 'consent.granted', limit: 5 });
     expect(events[0]?.data).toMatchObject({ allowance: { limit: '750', period: 'day' } });
   });
 
@@ -176,7 +164,7 @@ describe('consent form: the chosen allowance is stored with the grant (SEC-85, S
     expect(refused.statusCode).toBe(400);
     expect(refused.headers.location).toBeUndefined();
     expect(refused.body).toContain('Choose a spending allowance');
-    expect(await stores.db.grants.find(user.id, seeded.client.id)).toBeNull();
+    expect(await world.stores.db.grants.find(user.id, seeded.client.id)).toBeNull();
     // Back on the page, a valid allowance still completes the same request.
     const ok = await post(browser, {
       ...form,
@@ -185,7 +173,7 @@ describe('consent form: the chosen allowance is stored with the grant (SEC-85, S
       charge_period: 'total',
     });
     expect(ok.statusCode).toBe(303);
-    expect((await stores.db.grants.find(user.id, seeded.client.id))?.allowance).toEqual({
+    expect((await world.stores.db.grants.find(user.id, seeded.client.id))?.allowance).toEqual({
       limit: 5000n,
       period: 'total',
     });
@@ -198,7 +186,7 @@ describe('consent form: the chosen allowance is stored with the grant (SEC-85, S
     const denied = await post(browser, { ...form, decision: 'deny' });
     expect(denied.statusCode).toBe(303);
     expect(locationQuery(denied).error).toBe('access_denied');
-    expect(await stores.db.grants.find(user.id, seeded.client.id)).toBeNull();
+    expect(await world.stores.db.grants.find(user.id, seeded.client.id)).toBeNull();
   });
 
   it('refuses the form without the CSRF token, and the request stays answerable', async () => {
@@ -229,13 +217,13 @@ describe('consent decision with charge: an allowance is never skipped (SEC-85)',
     const again = await browser.get(authorizePath(chargeParams(seeded, { auto_authorize: 'true' })));
     expect(again.statusCode).toBe(302);
     expect(locationQuery(again).code).toBeTruthy();
-    expect((await stores.db.grants.find(user.id, seeded.client.id))?.allowance?.limit).toBe(200n);
+    expect((await world.stores.db.grants.find(user.id, seeded.client.id))?.allowance?.limit).toBe(200n);
   });
 
   it('shows the page when a trusted client widens an existing grant to charge', async () => {
     const seeded = await chargingClient({ trusted: true });
     const { browser, user } = await signedIn();
-    await stores.db.grants.upsert(user.id, seeded.client.id, ['profile']);
+    await world.stores.db.grants.upsert(user.id, seeded.client.id, ['profile']);
     const page = await browser.get(authorizePath(chargeParams(seeded, { auto_authorize: 'true' })));
     expect(page.statusCode).toBe(200);
     expect(inputValue(page.body, 'charge_limit')).toBe('');
@@ -244,7 +232,7 @@ describe('consent decision with charge: an allowance is never skipped (SEC-85)',
   it('asks a remembered grant that has charge but no allowance; prompt=none gets consent_required', async () => {
     const seeded = await chargingClient();
     const { browser, user } = await signedIn();
-    await stores.db.grants.upsert(user.id, seeded.client.id, ['charge', 'profile']);
+    await world.stores.db.grants.upsert(user.id, seeded.client.id, ['charge', 'profile']);
     const { page } = await consent(browser, chargeParams(seeded));
     expect(page.body).toContain('before it may spend from your balance, choose how much');
     expect(inputValue(page.body, 'charge_limit')).toBe('');
@@ -273,7 +261,7 @@ describe('consent decision with charge: an allowance is never skipped (SEC-85)',
       charge_period: 'day',
     });
     expect(posted.statusCode).toBe(303);
-    expect((await stores.db.grants.find(user.id, seeded.client.id))?.allowance).toEqual({
+    expect((await world.stores.db.grants.find(user.id, seeded.client.id))?.allowance).toEqual({
       limit: 300n,
       period: 'week',
     });

@@ -1,39 +1,29 @@
-import { type Stores, s256 } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s256 } from '@gatehouse/core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   authorizeParams,
   authorizePath,
   Browser,
-  buildApp,
   hiddenField,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
+const world = useAuthorizeApp();
 let browser: Browser;
 
 beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-  const user = await seedUser(stores);
-  browser = new Browser(app);
+  const user = await seedUser(world.stores);
+  browser = new Browser(world.app);
   expect((await browser.login(user.username)).statusCode).toBe(303);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
 });
 
 const pkce = { code_challenge: s256('p'.repeat(43)), code_challenge_method: 'S256' };
 
 describe('native clients with loopback redirects (RFC 8252 §7.3, SEC-51)', () => {
   it('a public client registered at http://127.0.0.1/cb completes the flow on a port it picked', async () => {
-    const native = await seedClient(stores, { public: true, redirectUris: ['http://127.0.0.1/cb'] });
+    const native = await seedClient(world.stores, { public: true, redirectUris: ['http://127.0.0.1/cb'] });
     const redirectUri = 'http://127.0.0.1:49152/cb';
     const consent = await browser.get(
       authorizePath(authorizeParams(native, { redirect_uri: redirectUri, ...pkce })),
@@ -52,7 +42,7 @@ describe('native clients with loopback redirects (RFC 8252 §7.3, SEC-51)', () =
   });
 
   it('a confidential client with the same registration gets exact matching only (SEC-01)', async () => {
-    const server = await seedClient(stores, { redirectUris: ['http://127.0.0.1/cb'] });
+    const server = await seedClient(world.stores, { redirectUris: ['http://127.0.0.1/cb'] });
     const response = await browser.get(
       authorizePath(authorizeParams(server, { redirect_uri: 'http://127.0.0.1:49152/cb', ...pkce })),
     );
@@ -61,7 +51,7 @@ describe('native clients with loopback redirects (RFC 8252 §7.3, SEC-51)', () =
   });
 
   it('localhost gets no port freedom, even for public clients', async () => {
-    const native = await seedClient(stores, { public: true, redirectUris: ['http://localhost/cb'] });
+    const native = await seedClient(world.stores, { public: true, redirectUris: ['http://localhost/cb'] });
     const response = await browser.get(
       authorizePath(authorizeParams(native, { redirect_uri: 'http://localhost:49152/cb', ...pkce })),
     );
@@ -70,8 +60,8 @@ describe('native clients with loopback redirects (RFC 8252 §7.3, SEC-51)', () =
   });
 
   it("another client's loopback registration is no use to a client that did not register it", async () => {
-    await seedClient(stores, { public: true, redirectUris: ['http://127.0.0.1/cb'] });
-    const other = await seedClient(stores, { public: true, redirectUris: ['http://127.0.0.1/other'] });
+    await seedClient(world.stores, { public: true, redirectUris: ['http://127.0.0.1/cb'] });
+    const other = await seedClient(world.stores, { public: true, redirectUris: ['http://127.0.0.1/other'] });
     const response = await browser.get(
       authorizePath(authorizeParams(other, { redirect_uri: 'http://127.0.0.1:5000/cb', ...pkce })),
     );
@@ -79,7 +69,7 @@ describe('native clients with loopback redirects (RFC 8252 §7.3, SEC-51)', () =
   });
 
   it('public clients must send PKCE even on a loopback redirect (SEC-50)', async () => {
-    const native = await seedClient(stores, { public: true, redirectUris: ['http://127.0.0.1/cb'] });
+    const native = await seedClient(world.stores, { public: true, redirectUris: ['http://127.0.0.1/cb'] });
     const response = await browser.get(
       authorizePath(authorizeParams(native, { redirect_uri: 'http://127.0.0.1:5000/cb' })),
     );
@@ -88,7 +78,7 @@ describe('native clients with loopback redirects (RFC 8252 §7.3, SEC-51)', () =
   });
 
   it('the consent page of a confidential client does not carry the device wording', async () => {
-    const server = await seedClient(stores);
+    const server = await seedClient(world.stores);
     const consent = await browser.get(authorizePath(authorizeParams(server)));
     expect(consent.statusCode).toBe(200);
     expect(consent.body).not.toContain('running on your device');

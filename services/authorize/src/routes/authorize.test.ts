@@ -1,36 +1,23 @@
-import { type Stores, s256, sha256Hex, TOKEN_PREFIX, type User } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s256, sha256Hex, TOKEN_PREFIX, type User } from '@gatehouse/core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   authorizeParams,
   authorizePath,
   Browser,
-  buildApp,
   hiddenField,
   ISSUER,
   locationQuery,
   type SeededClient,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 async function signedInBrowser(address?: string): Promise<{ browser: Browser; user: User }> {
-  const user = await seedUser(stores);
-  const browser = new Browser(app, address);
+  const user = await seedUser(world.stores);
+  const browser = new Browser(world.app, address);
   const login = await browser.login(user.username);
   expect(login.statusCode).toBe(303);
   return { browser, user };
@@ -65,9 +52,9 @@ function expectPageWithoutRedirect(response: {
 
 describe('GET /api/oauth2/authorize — the happy path', () => {
   it('sends a signed-out user to /login with the authorize URL as a relative return_to', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const params = authorizeParams(seeded);
-    const response = await new Browser(app).get(authorizePath(params));
+    const response = await new Browser(world.app).get(authorizePath(params));
     expect(response.statusCode).toBe(302);
     const location = new URL(response.headers.location as string, ISSUER);
     expect(location.pathname).toBe('/login');
@@ -77,8 +64,8 @@ describe('GET /api/oauth2/authorize — the happy path', () => {
   });
 
   it('shows a consent page naming the app, its owner, homepage, redirect host and each scope in plain words', async () => {
-    const owner = await seedUser(stores);
-    const seeded = await seedClient(stores, {
+    const owner = await seedUser(world.stores);
+    const seeded = await seedClient(world.stores, {
       ownerUserId: owner.id,
       homepageUrl: 'https://home.example.org/',
     });
@@ -98,7 +85,7 @@ describe('GET /api/oauth2/authorize — the happy path', () => {
   });
 
   it('issues a 256-bit code on approval: 303 to redirect_uri with code, state and iss; only its hash is stored', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser, user } = await signedInBrowser();
     const params = authorizeParams(seeded, { scope: 'balance profile' });
     const response = await approve(browser, authorizePath(params));
@@ -117,8 +104,8 @@ describe('GET /api/oauth2/authorize — the happy path', () => {
     expect(random.length * 8).toBeGreaterThanOrEqual(256);
 
     // The code itself is not a key in the store; its SHA-256 is, bound to everything it must be bound to.
-    expect(await stores.cache.codes.consume(code, 60)).toEqual({ kind: 'not_found' });
-    const stored = await stores.cache.codes.consume(sha256Hex(code), 60);
+    expect(await world.stores.cache.codes.consume(code, 60)).toEqual({ kind: 'not_found' });
+    const stored = await world.stores.cache.codes.consume(sha256Hex(code), 60);
     expect(stored.kind).toBe('fresh');
     if (stored.kind !== 'fresh') return;
     expect(stored.data).toMatchObject({
@@ -130,27 +117,27 @@ describe('GET /api/oauth2/authorize — the happy path', () => {
     });
     expect(stored.data.familyId).toMatch(/^[A-Za-z0-9_-]{16,}$/);
 
-    const granted = await stores.db.grants.find(user.id, seeded.client.id);
+    const granted = await world.stores.db.grants.find(user.id, seeded.client.id);
     expect([...(granted?.scopes ?? [])].sort()).toEqual(['balance', 'profile']);
-    const events = await stores.db.audit.list({ userId: user.id, type: 'consent.granted', limit: 5 });
+    const events = await world.stores.db.audit.list({ userId: user.id, type: 'consent.granted', limit: 5 });
     expect(events).toHaveLength(1);
     expect(events[0]!.clientId).toBe(seeded.client.clientId);
   });
 
   it('gives each code a fresh token family', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser } = await signedInBrowser();
     const first = locationQuery(await approve(browser, authorizePath(authorizeParams(seeded))));
     const second = locationQuery(await browser.get(authorizePath(authorizeParams(seeded))));
     expect(second.code).not.toBe(first.code);
-    const a = await stores.cache.codes.consume(sha256Hex(first.code!), 60);
-    const b = await stores.cache.codes.consume(sha256Hex(second.code!), 60);
+    const a = await world.stores.cache.codes.consume(sha256Hex(first.code!), 60);
+    const b = await world.stores.cache.codes.consume(sha256Hex(second.code!), 60);
     expect(a.kind === 'fresh' && b.kind === 'fresh' && a.data.familyId !== b.data.familyId).toBe(true);
   });
 
   it('appends with & when the registered redirect URI already has a query', async () => {
     const uri = 'https://query.example.com/cb?tenant=acme';
-    const seeded = await seedClient(stores, { redirectUris: [uri] });
+    const seeded = await seedClient(world.stores, { redirectUris: [uri] });
     const { browser } = await signedInBrowser();
     const response = await approve(browser, authorizePath(authorizeParams(seeded)));
     const location = response.headers.location as string;
@@ -159,12 +146,12 @@ describe('GET /api/oauth2/authorize — the happy path', () => {
   });
 
   it('binds the S256 challenge to the code', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser } = await signedInBrowser();
     const challenge = s256('v'.repeat(64));
     const params = authorizeParams(seeded, { code_challenge: challenge, code_challenge_method: 'S256' });
     const { code } = locationQuery(await approve(browser, authorizePath(params)));
-    const stored = await stores.cache.codes.consume(sha256Hex(code!), 60);
+    const stored = await world.stores.cache.codes.consume(sha256Hex(code!), 60);
     expect(stored.kind === 'fresh' && stored.data.codeChallenge).toBe(challenge);
   });
 });
@@ -173,7 +160,7 @@ describe('SECURITY 1–2: exact redirect URIs; bad clients never redirect', () =
   let seeded: SeededClient;
   let browser: Browser;
   beforeAll(async () => {
-    seeded = await seedClient(stores, { redirectUris: ['https://exact.example.com/oauth/callback'] });
+    seeded = await seedClient(world.stores, { redirectUris: ['https://exact.example.com/oauth/callback'] });
     ({ browser } = await signedInBrowser());
   });
 
@@ -202,7 +189,7 @@ describe('SECURITY 1–2: exact redirect URIs; bad clients never redirect', () =
   });
 
   it('unknown, missing, repeated or disabled client → 400 page, no Location (signed in or not)', async () => {
-    const disabled = await seedClient(stores, { disabled: true });
+    const disabled = await seedClient(world.stores, { disabled: true });
     const cases = [
       authorizeParams(seeded, { client_id: 'gh_doesnotexist' }),
       authorizeParams(seeded, { client_id: undefined }),
@@ -211,7 +198,7 @@ describe('SECURITY 1–2: exact redirect URIs; bad clients never redirect', () =
     ];
     for (const params of cases) {
       expectPageWithoutRedirect(await browser.get(authorizePath(params)));
-      expectPageWithoutRedirect(await new Browser(app).get(authorizePath(params)));
+      expectPageWithoutRedirect(await new Browser(world.app).get(authorizePath(params)));
     }
   });
 
@@ -228,7 +215,7 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
   let seeded: SeededClient;
   let browser: Browser;
   beforeAll(async () => {
-    seeded = await seedClient(stores);
+    seeded = await seedClient(world.stores);
     ({ browser } = await signedInBrowser());
   });
 
@@ -264,7 +251,7 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
 
   it('redirects errors even for a signed-out user (validation comes before login)', async () => {
     const params = authorizeParams(seeded, { response_type: 'token' });
-    const query = locationQuery(await new Browser(app).get(authorizePath(params)));
+    const query = locationQuery(await new Browser(world.app).get(authorizePath(params)));
     expect(query).toMatchObject({ error: 'unsupported_response_type', state: params.state, iss: ISSUER });
   });
 
@@ -277,7 +264,7 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
   });
 
   it('no state but an S256 challenge → a code, redirected without state (SEC-40)', async () => {
-    const params = authorizeParams(await seedClient(stores), {
+    const params = authorizeParams(await seedClient(world.stores), {
       state: undefined,
       code_challenge: s256('n'.repeat(43)),
       code_challenge_method: 'S256',
@@ -307,7 +294,7 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
   });
 
   it('public clients (no secret) must send PKCE', async () => {
-    const publicClient = await seedClient(stores, { public: true });
+    const publicClient = await seedClient(world.stores, { public: true });
     const without = locationQuery(await browser.get(authorizePath(authorizeParams(publicClient))));
     expect(without.error).toBe('invalid_request');
     expect(without.error_description).toContain('PKCE');
@@ -319,8 +306,8 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
   });
 
   it('echoes state byte-identical, odd characters included, through login and consent', async () => {
-    const user = await seedUser(stores);
-    const fresh = new Browser(app);
+    const user = await seedUser(world.stores);
+    const fresh = new Browser(world.app);
     const state = ` a+b%20c&d=e/f?g#h'"<>\\{}|^~\`!*()[];:@$,=`;
     const params = authorizeParams(seeded, { state });
     const toLogin = await fresh.get(authorizePath(params));
@@ -338,7 +325,7 @@ describe('SECURITY 2–4: every other error redirects with error, state and iss'
 
 describe('SECURITY 6: consent decisions', () => {
   it('auto_authorize from an untrusted client still shows consent the first time, with a one-click note', async () => {
-    const seeded = await seedClient(stores, { trusted: false });
+    const seeded = await seedClient(world.stores, { trusted: false });
     const { browser } = await signedInBrowser();
     const { response } = await consentPage(
       browser,
@@ -348,7 +335,7 @@ describe('SECURITY 6: consent decisions', () => {
   });
 
   it('auto_authorize from a trusted client issues a code at once (and records the grant)', async () => {
-    const seeded = await seedClient(stores, { trusted: true });
+    const seeded = await seedClient(world.stores, { trusted: true });
     const { browser, user } = await signedInBrowser();
     const params = authorizeParams(seeded, { auto_authorize: 'true' });
     const response = await browser.get(authorizePath(params));
@@ -356,17 +343,17 @@ describe('SECURITY 6: consent decisions', () => {
     const query = locationQuery(response);
     expect(query.code?.startsWith(TOKEN_PREFIX.authorizationCode)).toBe(true);
     expect(query).toMatchObject({ state: params.state, iss: ISSUER });
-    expect((await stores.db.grants.find(user.id, seeded.client.id))?.scopes).toEqual(['profile']);
+    expect((await world.stores.db.grants.find(user.id, seeded.client.id))?.scopes).toEqual(['profile']);
   });
 
   it('a trusted client without auto_authorize still asks the first time', async () => {
-    const seeded = await seedClient(stores, { trusted: true });
+    const seeded = await seedClient(world.stores, { trusted: true });
     const { browser } = await signedInBrowser();
     await consentPage(browser, authorizePath(authorizeParams(seeded)));
   });
 
   it('a remembered grant covering the request skips consent; a wider scope asks again', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser } = await signedInBrowser();
     await approve(browser, authorizePath(authorizeParams(seeded, { scope: 'profile' })));
 
@@ -382,15 +369,17 @@ describe('SECURITY 6: consent decisions', () => {
   });
 
   it('prompt=consent shows the page despite a covering grant', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser } = await signedInBrowser();
     await approve(browser, authorizePath(authorizeParams(seeded)));
     await consentPage(browser, authorizePath(authorizeParams(seeded, { prompt: 'consent' })));
   });
 
   it('prompt=none: login_required without a session, consent_required without a grant, a code with one', async () => {
-    const seeded = await seedClient(stores);
-    const signedOut = await new Browser(app).get(authorizePath(authorizeParams(seeded, { prompt: 'none' })));
+    const seeded = await seedClient(world.stores);
+    const signedOut = await new Browser(world.app).get(
+      authorizePath(authorizeParams(seeded, { prompt: 'none' })),
+    );
     expect(locationQuery(signedOut)).toMatchObject({ error: 'login_required', iss: ISSUER });
 
     const { browser } = await signedInBrowser();
@@ -410,7 +399,7 @@ describe('SECURITY 6: consent decisions', () => {
   });
 
   it('prompt=login asks for the password again, then continues without looping', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser, user } = await signedInBrowser();
     await approve(browser, authorizePath(authorizeParams(seeded)));
     const params = authorizeParams(seeded, { prompt: 'login' });
@@ -428,7 +417,7 @@ describe('SECURITY 6: consent decisions', () => {
 
 describe('OpenID Connect parameters', () => {
   it('SEC-45: max_age=0 forces the password again, then continues without looping; prompt=none with it → login_required', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser, user } = await signedInBrowser();
     await approve(browser, authorizePath(authorizeParams(seeded)));
     const params = authorizeParams(seeded, { max_age: '0' });
@@ -450,12 +439,12 @@ describe('OpenID Connect parameters', () => {
   });
 
   it('binds the nonce, the sign-in time and the session to the code, through the consent page too (SEC-44)', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser } = await signedInBrowser();
     const params = authorizeParams(seeded, { scope: 'openid profile', nonce: 'n-0S6_WzA2Mj' });
     const approved = await approve(browser, authorizePath(params));
     const code = locationQuery(approved).code!;
-    const stored = await stores.cache.codes.consume(sha256Hex(code), 60);
+    const stored = await world.stores.cache.codes.consume(sha256Hex(code), 60);
     expect(stored.kind).toBe('fresh');
     if (stored.kind !== 'fresh') return;
     expect(stored.data).toMatchObject({
@@ -467,9 +456,9 @@ describe('OpenID Connect parameters', () => {
   });
 
   it('login_hint prefills the username on the login page, escaped; it signs nobody in', async () => {
-    const seeded = await seedClient(stores);
-    const user = await seedUser(stores);
-    const browser = new Browser(app);
+    const seeded = await seedClient(world.stores);
+    const user = await seedUser(world.stores);
+    const browser = new Browser(world.app);
     const toLogin = await browser.get(authorizePath(authorizeParams(seeded, { login_hint: user.username })));
     expect(toLogin.statusCode).toBe(302);
     const loginPage = await browser.get(toLogin.headers.location as string);
@@ -499,7 +488,7 @@ describe('OpenID Connect parameters', () => {
   });
 
   it('select_account asks for the password again like login', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser } = await signedInBrowser();
     await approve(browser, authorizePath(authorizeParams(seeded)));
     const response = await browser.get(authorizePath(authorizeParams(seeded, { prompt: 'select_account' })));
@@ -510,7 +499,7 @@ describe('OpenID Connect parameters', () => {
 describe('POST /api/oauth2/authorize — the consent form', () => {
   let seeded: SeededClient;
   beforeAll(async () => {
-    seeded = await seedClient(stores);
+    seeded = await seedClient(world.stores);
   });
 
   it('deny → 303 access_denied with state and iss; no code, no grant; audited', async () => {
@@ -529,8 +518,10 @@ describe('POST /api/oauth2/authorize — the consent form', () => {
       state: params.state,
       iss: ISSUER,
     });
-    expect(await stores.db.grants.find(user.id, seeded.client.id)).toBeNull();
-    expect(await stores.db.audit.list({ userId: user.id, type: 'consent.denied', limit: 5 })).toHaveLength(1);
+    expect(await world.stores.db.grants.find(user.id, seeded.client.id)).toBeNull();
+    expect(
+      await world.stores.db.audit.list({ userId: user.id, type: 'consent.denied', limit: 5 }),
+    ).toHaveLength(1);
   });
 
   it('SECURITY 7: approve answers 303, never 307', async () => {
@@ -611,15 +602,14 @@ describe('POST /api/oauth2/authorize — the consent form', () => {
 
 describe('SECURITY 8: no CORS headers', () => {
   it('answers the authorize endpoint (GET, POST, preflight) without any Access-Control-* header', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser } = await signedInBrowser();
     const headers = { origin: 'https://evil.example' };
     const responses = [
       await browser.get(authorizePath(authorizeParams(seeded)), headers),
       await browser.post('/api/oauth2/authorize', { decision: 'approve' }, headers),
-      await browser.request({
+      await browser.request('/api/oauth2/authorize', {
         method: 'OPTIONS',
-        url: '/api/oauth2/authorize',
         headers: { ...headers, 'access-control-request-method': 'POST' },
       }),
     ];
@@ -632,9 +622,9 @@ describe('SECURITY 8: no CORS headers', () => {
 
 describe('sessions of disabled users', () => {
   it('stop working at once: the authorize endpoint sends them to login', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const { browser, user } = await signedInBrowser();
-    await stores.db.users.setStatus(user.id, 'disabled');
+    await world.stores.db.users.setStatus(user.id, 'disabled');
     const response = await browser.get(authorizePath(authorizeParams(seeded)));
     expect(response.statusCode).toBe(302);
     expect(response.headers.location).toMatch(/^\/login\?return_to=/);

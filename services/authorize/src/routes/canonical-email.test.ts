@@ -1,26 +1,12 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, buildApp, hiddenField, unique } from '../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { Browser, hiddenField, unique, useAuthorizeApp } from '../testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 const PASSWORD = 'a long enough password';
 
 async function signup(username: string, email: string) {
-  const browser = new Browser(app);
+  const browser = new Browser(world.app);
   const form = await browser.get('/signup');
   const response = await browser.post('/signup', {
     username,
@@ -41,8 +27,10 @@ describe('one mailbox, one account at sign-up (SEC-35)', () => {
     expect(second.response.body).toContain('already exists');
 
     // Any spelling of the address signs in to the one account.
-    const login = await new Browser(app).login(`${local.toUpperCase()}@ｅxample.test`, PASSWORD);
+    const login = await new Browser(world.app).login(`${local.toUpperCase()}@ｅxample.test`, PASSWORD);
     expect(login.statusCode).toBe(303);
-    expect((await stores.db.users.findByLogin(`${local}@example.test`))?.email).toBe(`${local}@example.test`);
+    expect((await world.stores.db.users.findByLogin(`${local}@example.test`))?.email).toBe(
+      `${local}@example.test`,
+    );
   });
 });

@@ -1,47 +1,38 @@
-import { type Stores, sha256Hex, type User } from '@gatehouse/core';
+import { sha256Hex, type User } from '@gatehouse/core';
 import { sessionSid } from '@gatehouse/core/authorize';
 import { keyRingOf, mintIdToken } from '@gatehouse/core/oidc';
-import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '@gatehouse/service-kit/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Browser,
-  buildApp,
   hiddenField,
   ISSUER,
   type SeededClient,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 
 const BYE = 'https://app.example.com/signed-out';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
+const world = useAuthorizeApp();
 let seeded: SeededClient;
 
 beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-  seeded = await seedClient(stores);
-  await stores.db.clients.update(seeded.client.id, { postLogoutRedirectUris: [BYE] });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
+  seeded = await seedClient(world.stores);
+  await world.stores.db.clients.update(seeded.client.id, { postLogoutRedirectUris: [BYE] });
 });
 
 async function signedIn(): Promise<{ browser: Browser; user: User; sid: string }> {
-  const user = await seedUser(stores);
-  const browser = new Browser(app);
+  const user = await seedUser(world.stores);
+  const browser = new Browser(world.app);
   expect((await browser.login(user.username)).statusCode).toBe(303);
   const cookie = [...browser.cookies].find(([name]) => name.endsWith('gh_session'))![1];
   return { browser, user, sid: sessionSid(sha256Hex(cookie)) };
 }
 
 async function hintFor(user: User, sid: string | null): Promise<string> {
-  const signer = await keyRingOf(stores, testConfig()).signer('RS256', Date.now());
+  const signer = await keyRingOf(world.stores, testConfig()).signer('RS256', Date.now());
   return mintIdToken(
     {
       issuer: ISSUER,

@@ -1,28 +1,15 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import {
   authorizeParams,
   authorizePath,
   Browser,
-  buildApp,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 function formAction(response: LightMyRequestResponse): string | undefined {
   return String(response.headers['content-security-policy'])
@@ -33,30 +20,30 @@ function formAction(response: LightMyRequestResponse): string | undefined {
 
 describe('CSP form-action (SEC-37)', () => {
   it("is 'self' on pages whose forms stay on our origin", async () => {
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     expect(formAction(await browser.get('/login'))).toBe("form-action 'self'");
     expect(formAction(await browser.get('/signup'))).toBe("form-action 'self'");
-    const user = await seedUser(stores);
+    const user = await seedUser(world.stores);
     await browser.login(user.username);
     expect(formAction(await browser.get('/account'))).toBe("form-action 'self'");
   });
 
   it('adds the registered redirect origin on the consent page, and only that one', async () => {
-    const seeded = await seedClient(stores, {
+    const seeded = await seedClient(world.stores, {
       redirectUris: ['https://wallet.example.com/oauth/cb', 'https://other.example.net/cb'],
     });
-    const browser = new Browser(app);
-    await browser.login((await seedUser(stores)).username);
+    const browser = new Browser(world.app);
+    await browser.login((await seedUser(world.stores)).username);
     const consent = await browser.get(authorizePath(authorizeParams(seeded)));
     expect(consent.statusCode).toBe(200);
     expect(formAction(consent)).toBe("form-action 'self' https://wallet.example.com");
   });
 
   it('adds it on the login and sign-up pages of an authorization request, never for an unregistered URI', async () => {
-    const seeded = await seedClient(stores, { redirectUris: ['https://wallet.example.com/oauth/cb'] });
+    const seeded = await seedClient(world.stores, { redirectUris: ['https://wallet.example.com/oauth/cb'] });
     const returnTo = (redirect_uri: string) =>
       encodeURIComponent(authorizePath(authorizeParams(seeded, { redirect_uri })));
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const good = returnTo('https://wallet.example.com/oauth/cb');
     expect(formAction(await browser.get(`/login?return_to=${good}`))).toBe(
       "form-action 'self' https://wallet.example.com",

@@ -1,38 +1,25 @@
-import { type Stores, sha256Hex } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '@gatehouse/core';
+import { describe, expect, it } from 'vitest';
 import {
   authorizeParams,
   authorizePath,
   Browser,
-  buildApp,
   hiddenField,
   locationQuery,
   PASSWORD,
   seedClient,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 import { expectPageHeaders, signedInBrowser } from '../testing/people.js';
 import { codeAfter, enrolTotp } from '../testing/two-factor.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 /** A user with TOTP on, and a fresh browser that has not signed in yet. */
 async function enrolledUser() {
-  const { user, browser: enrolling } = await signedInBrowser(app, stores);
+  const { user, browser: enrolling } = await signedInBrowser(world.app, world.stores);
   const enrolled = await enrolTotp(enrolling);
-  return { user, ...enrolled, browser: new Browser(app) };
+  return { user, ...enrolled, browser: new Browser(world.app) };
 }
 
 /** Submits the second-factor form the browser was sent to. */
@@ -69,7 +56,7 @@ describe('sign-in with a second factor (SEC-70)', () => {
     expect(browser.cookies.has('gh_device')).toBe(true);
     expect(browser.cookies.has('gh_login')).toBe(false);
     expect(await signedIn(browser)).toBe(true);
-    const [event] = await stores.db.audit.list({ userId: user.id, type: 'login.succeeded', limit: 1 });
+    const [event] = await world.stores.db.audit.list({ userId: user.id, type: 'login.succeeded', limit: 1 });
     expect(event?.data).toMatchObject({ second_factor: 'totp' });
   });
 
@@ -79,7 +66,7 @@ describe('sign-in with a second factor (SEC-70)', () => {
     await browser.login(user.username);
     expect((await secondFactor(browser, code)).statusCode).toBe(303);
 
-    const other = new Browser(app);
+    const other = new Browser(world.app);
     await other.login(user.username);
     const replay = await secondFactor(other, code);
     expect(replay.statusCode).toBe(400);
@@ -93,15 +80,15 @@ describe('sign-in with a second factor (SEC-70)', () => {
     await browser.login(user.username);
     const done = await secondFactor(browser, recoveryCodes[3]!.toUpperCase());
     expect(done.statusCode).toBe(303);
-    expect(await stores.db.twoFactor.status(user.id)).toEqual({ totp: true, recoveryCodesLeft: 9 });
-    const [used] = await stores.db.audit.list({
+    expect(await world.stores.db.twoFactor.status(user.id)).toEqual({ totp: true, recoveryCodesLeft: 9 });
+    const [used] = await world.stores.db.audit.list({
       userId: user.id,
       type: 'two_factor.recovery_code_used',
       limit: 1,
     });
     expect(used?.data).toEqual({ recovery_codes_left: 9 });
 
-    const again = new Browser(app);
+    const again = new Browser(world.app);
     await again.login(user.username);
     expect((await secondFactor(again, recoveryCodes[3]!)).statusCode).toBe(400);
     expect((await secondFactor(again, recoveryCodes[4]!)).statusCode).toBe(303);
@@ -110,7 +97,7 @@ describe('sign-in with a second factor (SEC-70)', () => {
   it('the pending sign-in belongs to the browser that typed the password', async () => {
     const { user, secret, browser } = await enrolledUser();
     await browser.login(user.username);
-    const stranger = new Browser(app);
+    const stranger = new Browser(world.app);
     const form = await stranger.get('/login/second-factor');
     expect(form.statusCode).toBe(303);
     expect(form.headers.location).toBe('/login');
@@ -129,7 +116,7 @@ describe('sign-in with a second factor (SEC-70)', () => {
   it('a password change between the password and the code ends the pending sign-in', async () => {
     const { user, secret, browser } = await enrolledUser();
     await browser.login(user.username);
-    await stores.db.users.setPassword(user.id, user.passwordHash);
+    await world.stores.db.users.setPassword(user.id, user.passwordHash);
     const post = await secondFactor(browser, await codeAfter(secret, 1));
     expect(post.statusCode).toBe(303);
     expect(post.headers.location).toBe('/login');
@@ -148,13 +135,13 @@ describe('sign-in with a second factor (SEC-70)', () => {
     const { user, secret } = await enrolledUser();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const browser = new Browser(app);
+      const browser = new Browser(world.app);
       await browser.login(user.username);
       statuses.push((await secondFactor(browser, '000000')).statusCode);
       statuses.push((await secondFactor(browser, '111111')).statusCode);
     }
     expect(statuses).toEqual(Array(10).fill(400));
-    const last = new Browser(app);
+    const last = new Browser(world.app);
     await last.login(user.username);
     const refused = await secondFactor(last, await codeAfter(secret, 1));
     expect(refused.statusCode).toBe(429);
@@ -163,10 +150,10 @@ describe('sign-in with a second factor (SEC-70)', () => {
   });
 
   it('users without a second factor sign in with the password alone, amr ["pwd"]', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
-    const seeded = await seedClient(stores, { trusted: true });
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
+    const seeded = await seedClient(world.stores, { trusted: true });
     const response = await browser.get(authorizePath(authorizeParams(seeded, { auto_authorize: 'true' })));
-    const data = await stores.cache.codes.consume(sha256Hex(locationQuery(response).code!), 60);
+    const data = await world.stores.cache.codes.consume(sha256Hex(locationQuery(response).code!), 60);
     expect(data).toMatchObject({ kind: 'fresh', data: { userId: user.id, amr: ['pwd'] } });
   });
 
@@ -174,9 +161,9 @@ describe('sign-in with a second factor (SEC-70)', () => {
     const { user, secret, browser } = await enrolledUser();
     await browser.login(user.username);
     await secondFactor(browser, await codeAfter(secret, 1));
-    const seeded = await seedClient(stores, { trusted: true });
+    const seeded = await seedClient(world.stores, { trusted: true });
     const response = await browser.get(authorizePath(authorizeParams(seeded, { auto_authorize: 'true' })));
-    const data = await stores.cache.codes.consume(sha256Hex(locationQuery(response).code!), 60);
+    const data = await world.stores.cache.codes.consume(sha256Hex(locationQuery(response).code!), 60);
     expect(data).toMatchObject({ kind: 'fresh', data: { userId: user.id, amr: ['pwd', 'otp'] } });
   });
 });

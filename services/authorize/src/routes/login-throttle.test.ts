@@ -1,9 +1,7 @@
-import type { Stores, User } from '@gatehouse/core';
-import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '@gatehouse/core';
+import { describe, expect, it } from 'vitest';
 import { LOGIN_THROTTLE } from '../browser/throttle.js';
-import { Browser, buildApp, ISSUER, nextAddress, PASSWORD, seedUser } from '../testing/harness.js';
+import { Browser, nextAddress, PASSWORD, seedUser, useAuthorizeApp } from '../testing/harness.js';
 import { LOGIN_FAILED_MESSAGE } from './login.js';
 
 /**
@@ -12,21 +10,10 @@ import { LOGIN_FAILED_MESSAGE } from './login.js';
  */
 const LIMITS = { ...LOGIN_THROTTLE, firstDelayMs: 1, maxDelaySeconds: 0.05 };
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores, testConfig({ ISSUER }), { loginThrottle: LIMITS });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp({ loginThrottle: LIMITS });
 
 async function lastSignIn(user: User): Promise<Record<string, unknown>> {
-  const [event] = await stores.db.audit.list({ userId: user.id, type: 'login.succeeded', limit: 1 });
+  const [event] = await world.stores.db.audit.list({ userId: user.id, type: 'login.succeeded', limit: 1 });
   if (!event) throw new Error('no login.succeeded event');
   return event.data;
 }
@@ -36,7 +23,7 @@ async function flood(login: string, addresses: string[], attempts: number): Prom
   const statuses: number[] = [];
   for (let i = 0; i < addresses.length; i += 10) {
     const batch = addresses.slice(i, i + 10).map(async (address) => {
-      const attacker = new Browser(app, address);
+      const attacker = new Browser(world.app, address);
       for (let n = 0; n < attempts; n++)
         statuses.push((await attacker.login(login, `guess-${n}`)).statusCode);
     });
@@ -47,8 +34,8 @@ async function flood(login: string, addresses: string[], attempts: number): Prom
 
 describe('lockout-proof login throttling (SEC-34)', () => {
   it('a flood from 50 addresses leaves the owner signing in from a recognised device at once, and from a new one after a short delay', async () => {
-    const user = await seedUser(stores);
-    const owner = new Browser(app, nextAddress());
+    const user = await seedUser(world.stores);
+    const owner = new Browser(world.app, nextAddress());
     expect((await owner.login(user.username)).statusCode).toBe(303);
     expect(owner.cookies.has('gh_device')).toBe(true);
     expect(await lastSignIn(user)).toMatchObject({ device: 'new', delay_ms: 0 });
@@ -68,7 +55,7 @@ describe('lockout-proof login throttling (SEC-34)', () => {
     expect(recognised.statusCode).toBe(303);
     expect(await lastSignIn(user)).toMatchObject({ device: 'recognised', delay_ms: 0 });
 
-    const newDevice = await new Browser(app, nextAddress()).login(user.email);
+    const newDevice = await new Browser(world.app, nextAddress()).login(user.email);
     expect(newDevice.statusCode).toBe(303);
     const { device, delay_ms } = await lastSignIn(user);
     expect(device).toBe('new');
@@ -77,16 +64,16 @@ describe('lockout-proof login throttling (SEC-34)', () => {
   });
 
   it('counts failures, not attempts: many successful sign-ins never slow the owner down', async () => {
-    const user = await seedUser(stores);
+    const user = await seedUser(world.stores);
     for (let i = 0; i < LOGIN_THROTTLE.accountDelayAfter + 2; i++) {
-      expect((await new Browser(app, nextAddress()).login(user.username)).statusCode).toBe(303);
+      expect((await new Browser(world.app, nextAddress()).login(user.username)).statusCode).toBe(303);
     }
     expect(await lastSignIn(user)).toMatchObject({ device: 'new', delay_ms: 0 });
   });
 
   it('username, its case variants and the e-mail address share one counter (the user id)', async () => {
-    const user = await seedUser(stores);
-    const browser = new Browser(app, nextAddress());
+    const user = await seedUser(world.stores);
+    const browser = new Browser(world.app, nextAddress());
     const spellings = [user.username, user.username.toUpperCase(), user.email, user.email.toUpperCase()];
     for (let i = 0; i < LOGIN_THROTTLE.failuresPerAccountAndAddress; i++) {
       expect((await browser.login(spellings[i % spellings.length]!, 'wrong')).statusCode).toBe(400);
@@ -97,21 +84,21 @@ describe('lockout-proof login throttling (SEC-34)', () => {
   });
 
   it('IPv6 addresses are grouped by /64 for the per-address limits', async () => {
-    const user = await seedUser(stores);
+    const user = await seedUser(world.stores);
     for (let i = 1; i <= LOGIN_THROTTLE.failuresPerAccountAndAddress; i++) {
-      const browser = new Browser(app, `2001:db8:aa:1::${i.toString(16)}`);
+      const browser = new Browser(world.app, `2001:db8:aa:1::${i.toString(16)}`);
       expect((await browser.login(user.username, 'wrong')).statusCode).toBe(400);
     }
-    const sameSubnet = await new Browser(app, '2001:db8:aa:1:ffff:1:2:3').login(user.username);
+    const sameSubnet = await new Browser(world.app, '2001:db8:aa:1:ffff:1:2:3').login(user.username);
     expect(sameSubnet.statusCode).toBe(429);
-    const otherSubnet = await new Browser(app, '2001:db8:aa:2::1').login(user.username);
+    const otherSubnet = await new Browser(world.app, '2001:db8:aa:2::1').login(user.username);
     expect(otherSubnet.statusCode).toBe(303);
   });
 
   it('an unknown name is throttled exactly like a known account, with the same answers', async () => {
-    const user = await seedUser(stores);
-    const known = new Browser(app, nextAddress());
-    const unknown = new Browser(app, nextAddress());
+    const user = await seedUser(world.stores);
+    const known = new Browser(world.app, nextAddress());
+    const unknown = new Browser(world.app, nextAddress());
     for (let i = 0; i < LOGIN_THROTTLE.failuresPerAccountAndAddress; i++) {
       const [a, b] = [await known.login(user.username, 'wrong'), await unknown.login('nobody-here', 'wrong')];
       expect([a.statusCode, b.statusCode]).toEqual([400, 400]);
@@ -123,13 +110,13 @@ describe('lockout-proof login throttling (SEC-34)', () => {
   });
 
   it('a device cookie used for guessing stops counting as recognised', async () => {
-    const user = await seedUser(stores);
-    const device = new Browser(app, nextAddress());
+    const user = await seedUser(world.stores);
+    const device = new Browser(world.app, nextAddress());
     expect((await device.login(user.username)).statusCode).toBe(303);
     await device.post('/logout', { _csrf: await device.sessionCsrf() });
     for (let i = 0; i < LOGIN_THROTTLE.failuresPerDevice; i++) {
       // A new address each time: only the device counter links these guesses.
-      const thief = new Browser(app, nextAddress());
+      const thief = new Browser(world.app, nextAddress());
       for (const [name, value] of device.cookies) thief.cookies.set(name, value);
       expect((await thief.login(user.username, `wrong-${i}`)).statusCode).toBe(400);
     }
@@ -138,15 +125,15 @@ describe('lockout-proof login throttling (SEC-34)', () => {
   });
 
   it('a forged or foreign device cookie is ignored', async () => {
-    const [user, other] = [await seedUser(stores), await seedUser(stores)];
-    const browser = new Browser(app, nextAddress());
+    const [user, other] = [await seedUser(world.stores), await seedUser(world.stores)];
+    const browser = new Browser(world.app, nextAddress());
     expect((await browser.login(other.username)).statusCode).toBe(303);
     const cookie = browser.cookies.get('gh_device')!;
     // The same signed cookie names another account: no recognition for this one.
     expect((await browser.login(user.username)).statusCode).toBe(303);
     expect(await lastSignIn(user)).toMatchObject({ device: 'new' });
     const forged = cookie.replace(/\.\d+\./, `.${user.id}.`);
-    const thief = new Browser(app, nextAddress());
+    const thief = new Browser(world.app, nextAddress());
     thief.cookies.set('gh_device', forged);
     expect((await thief.login(user.username)).statusCode).toBe(303);
     expect(await lastSignIn(user)).toMatchObject({ device: 'new' });
@@ -157,7 +144,7 @@ describe('one throttle for the service: sign-up groups IPv6 by /64 too (SEC-34)'
   it('addresses of one /64 share the sign-up limit', async () => {
     const { SIGNUP_THROTTLE } = await import('./signup.js');
     const attempt = async (address: string, n: number) => {
-      const browser = new Browser(app, address);
+      const browser = new Browser(world.app, address);
       const form = await browser.get('/signup');
       const csrf = /name="_csrf" value="([^"]*)"/.exec(form.body)?.[1] ?? '';
       // An invalid password: refused after the throttle, so no account (and no argon2 hash) is made.

@@ -1,26 +1,12 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, ISSUER } from '../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { ISSUER, useAuthorizeApp } from '../testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 describe('GET /.well-known/openid-configuration (OpenID Connect Discovery 1.0)', () => {
   it('has every required and recommended field, and agrees with the RFC 8414 document', async () => {
-    const response = await app.inject('/.well-known/openid-configuration');
+    const response = await world.app.inject('/.well-known/openid-configuration');
     expect(response.statusCode).toBe(200);
     const oidc = response.json();
     expect(oidc).toMatchObject({
@@ -47,14 +33,14 @@ describe('GET /.well-known/openid-configuration (OpenID Connect Discovery 1.0)',
     expect(oidc.claims_supported).toEqual(
       expect.arrayContaining(['sub', 'email', 'email_verified', 'preferred_username', 'name', 'updated_at']),
     );
-    const rfc8414 = (await app.inject('/.well-known/oauth-authorization-server')).json();
+    const rfc8414 = (await world.app.inject('/.well-known/oauth-authorization-server')).json();
     for (const [field, value] of Object.entries(rfc8414)) expect(oidc[field], field).toEqual(value);
   });
 });
 
 describe('GET /.well-known/jwks.json', () => {
   it('serves the public signing keys (kid, use, alg), cacheable for a short time, no private parts', async () => {
-    const response = await app.inject('/.well-known/jwks.json');
+    const response = await world.app.inject('/.well-known/jwks.json');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/jwk-set\+json/);
     expect(response.headers['cache-control']).toBe('public, max-age=300');

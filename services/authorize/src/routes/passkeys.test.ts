@@ -1,23 +1,9 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, buildApp, hiddenField, PASSWORD } from '../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { Browser, hiddenField, PASSWORD, useAuthorizeApp } from '../testing/harness.js';
 import { signedInBrowser, unescapeHtml } from '../testing/people.js';
 import { WEBAUTHN_BUNDLE_PATH } from './passkeys.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 /** The passkey pages allow scripts from our own origin only, nothing inline, nothing framed. */
 function expectPasskeyPageCsp(csp: unknown) {
@@ -33,17 +19,17 @@ const optionsOf = (html: string) => JSON.parse(unescapeHtml(/data-options="([^"]
 
 describe('passkey pages', () => {
   it('serve the SimpleWebAuthn bundle and passkeys.js from our origin', async () => {
-    const bundle = await app.inject(WEBAUTHN_BUNDLE_PATH);
+    const bundle = await world.app.inject(WEBAUTHN_BUNDLE_PATH);
     expect(bundle.statusCode).toBe(200);
     expect(bundle.headers['content-type']).toMatch(/^text\/javascript/);
     expect(bundle.body).toContain('SimpleWebAuthnBrowser');
-    const script = await app.inject('/assets/passkeys.js');
+    const script = await world.app.inject('/assets/passkeys.js');
     expect(script.statusCode).toBe(200);
     expect(script.body).toContain('startAuthentication');
   });
 
   it('/login/passkey: options for a discoverable passkey with user verification, own scripts only', async () => {
-    const page = await new Browser(app).get('/login/passkey');
+    const page = await new Browser(world.app).get('/login/passkey');
     expect(page.statusCode).toBe(200);
     expectPasskeyPageCsp(page.headers['content-security-policy']);
     expect(page.body).not.toMatch(/<script(?![^>]*\ssrc="\/assets\/)/);
@@ -51,13 +37,13 @@ describe('passkey pages', () => {
     expect(options).toMatchObject({ rpId: 'localhost', userVerification: 'required' });
     expect(options.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The password login page stays without script.
-    expect(String((await new Browser(app).get('/login')).headers['content-security-policy'])).toContain(
+    expect(String((await new Browser(world.app).get('/login')).headers['content-security-policy'])).toContain(
       "script-src 'none'",
     );
   });
 
   it('/login/passkey refuses a response that is missing, malformed or answers no challenge of this browser', async () => {
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const page = await browser.get('/login/passkey');
     const csrf = hiddenField(page.body, '_csrf', '/login/passkey');
     for (const response of [undefined, 'not json', JSON.stringify({ id: 'unknown', response: {} })]) {
@@ -69,7 +55,7 @@ describe('passkey pages', () => {
   });
 
   it('adding a passkey needs the current password, then shows registration options for this account', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const csrf = await browser.sessionCsrf();
     const wrong = await browser.post('/account/passkeys/new', {
       _csrf: csrf,
@@ -104,7 +90,7 @@ describe('passkey pages', () => {
       response: JSON.stringify({ id: 'x', rawId: 'x', type: 'public-key', response: {} }),
     });
     expect(forged.statusCode).toBe(400);
-    expect(await stores.db.passkeys.listByUser(user.id)).toEqual([]);
+    expect(await world.stores.db.passkeys.listByUser(user.id)).toEqual([]);
     const noCsrf = await browser.post('/account/passkeys/new', {
       name: 'Laptop',
       current_password: PASSWORD,
@@ -113,8 +99,8 @@ describe('passkey pages', () => {
   });
 
   it('a user with a passkey is asked for a second factor after the password; the page offers the passkey', async () => {
-    const { user, browser: owner } = await signedInBrowser(app, stores);
-    await stores.db.passkeys.add(
+    const { user, browser: owner } = await signedInBrowser(world.app, world.stores);
+    await world.stores.db.passkeys.add(
       {
         userId: user.id,
         credentialId: 'cred-1',
@@ -126,7 +112,7 @@ describe('passkey pages', () => {
       new Date(),
     );
     expect((await owner.get('/account')).body).toContain('Laptop');
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const login = await browser.login(user.username);
     expect(login.headers.location).toBe('/login/second-factor');
     const form = await browser.get('/login/second-factor');

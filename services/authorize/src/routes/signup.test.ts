@@ -1,23 +1,16 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, buildApp, hiddenField, nextAddress, productionConfig } from '../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import {
+  Browser,
+  buildApp,
+  hiddenField,
+  nextAddress,
+  productionConfig,
+  useAuthorizeApp,
+} from '../testing/harness.js';
 import { expectPageHeaders, textOf, unescapeHtml } from '../testing/people.js';
 import { EMAIL_TAKEN, SIGNUP_THROTTLE, USERNAME_TAKEN } from './signup.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 let n = 0;
 function newPerson() {
@@ -33,7 +26,7 @@ async function signUp(browser: Browser, form: Record<string, string>, path = '/s
 
 describe('GET /signup', () => {
   it('shows a labelled form with username, email, password and a pre-session CSRF token', async () => {
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const page = await browser.get('/signup');
     expect(page.statusCode).toBe(200);
     expectPageHeaders(page, 'signup');
@@ -48,7 +41,7 @@ describe('GET /signup', () => {
 
   it('is linked from the login page, keeping return_to', async () => {
     const returnTo = '/api/oauth2/authorize?client_id=x&state=y';
-    const login = await new Browser(app).get(`/login?return_to=${encodeURIComponent(returnTo)}`);
+    const login = await new Browser(world.app).get(`/login?return_to=${encodeURIComponent(returnTo)}`);
     expect(unescapeHtml(login.body)).toContain(`href="/signup?return_to=${encodeURIComponent(returnTo)}"`);
     expect(login.body).toContain('Create an account');
   });
@@ -57,13 +50,13 @@ describe('GET /signup', () => {
 describe('POST /signup', () => {
   it('creates the user (argon2id), signs them in with a new session and sends them to /account', async () => {
     const person = newPerson();
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const response = await signUp(browser, person);
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/account');
     expect(browser.cookies.get('gh_session')).toMatch(/^gth_ss_/);
 
-    const user = await stores.db.users.findByLogin(person.username);
+    const user = await world.stores.db.users.findByLogin(person.username);
     expect(user).toMatchObject({ username: person.username, email: person.email, status: 'active' });
     expect(user!.passwordHash).toMatch(/^\$argon2id\$/);
 
@@ -71,21 +64,25 @@ describe('POST /signup', () => {
     expect(account.statusCode).toBe(200);
     expect(account.body).toContain(person.username);
 
-    const events = await stores.db.audit.list({ userId: user!.id, type: 'user.signed_up', limit: 5 });
+    const events = await world.stores.db.audit.list({ userId: user!.id, type: 'user.signed_up', limit: 5 });
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(person.password);
 
     // The new account can sign in again with its password.
-    const again = new Browser(app);
+    const again = new Browser(world.app);
     expect((await again.login(person.username, person.password)).statusCode).toBe(303);
   });
 
   it('continues to a same-origin return_to, and refuses any other', async () => {
     const target = '/api/oauth2/authorize?client_id=abc&state=s';
-    const ok = await signUp(new Browser(app), newPerson(), `/signup?return_to=${encodeURIComponent(target)}`);
+    const ok = await signUp(
+      new Browser(world.app),
+      newPerson(),
+      `/signup?return_to=${encodeURIComponent(target)}`,
+    );
     expect(ok.headers.location).toBe(target);
     const evil = await signUp(
-      new Browser(app),
+      new Browser(world.app),
       newPerson(),
       `/signup?return_to=${encodeURIComponent('//evil.example')}`,
     );
@@ -93,7 +90,7 @@ describe('POST /signup', () => {
   });
 
   it('shows each problem next to its field (aria-describedby), keeps what was typed except the password', async () => {
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const response = await signUp(browser, { username: 'ab', email: 'not-an-email', password: 'short pw1' });
     expect(response.statusCode).toBe(400);
     expect(browser.cookies.has('gh_session')).toBe(false);
@@ -112,8 +109,8 @@ describe('POST /signup', () => {
 
   it('refuses a taken username (any case) with a clear message', async () => {
     const first = newPerson();
-    expect((await signUp(new Browser(app), first)).statusCode).toBe(303);
-    const browser = new Browser(app);
+    expect((await signUp(new Browser(world.app), first)).statusCode).toBe(303);
+    const browser = new Browser(world.app);
     const response = await signUp(browser, { ...newPerson(), username: first.username.toUpperCase() });
     expect(response.statusCode).toBe(409);
     expect(textOf(response.body, 'username-error')).toContain(USERNAME_TAKEN);
@@ -124,12 +121,12 @@ describe('POST /signup', () => {
 
   it('refuses a taken email, and reports both clashes at once', async () => {
     const first = newPerson();
-    await signUp(new Browser(app), first);
-    const email = await signUp(new Browser(app), { ...newPerson(), email: first.email.toUpperCase() });
+    await signUp(new Browser(world.app), first);
+    const email = await signUp(new Browser(world.app), { ...newPerson(), email: first.email.toUpperCase() });
     expect(email.statusCode).toBe(409);
     expect(textOf(email.body, 'email-error')).toContain(EMAIL_TAKEN);
 
-    const both = await signUp(new Browser(app), {
+    const both = await signUp(new Browser(world.app), {
       ...newPerson(),
       username: first.username,
       email: first.email,
@@ -139,20 +136,20 @@ describe('POST /signup', () => {
   });
 
   it('a sign-up while signed in replaces the old session', async () => {
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     await signUp(browser, newPerson());
     const oldSession = browser.cookies.get('gh_session')!;
     const second = newPerson();
     await signUp(browser, second);
     expect(browser.cookies.get('gh_session')).not.toBe(oldSession);
-    const stale = await app.inject({ url: '/account', cookies: { gh_session: oldSession } });
+    const stale = await world.app.inject({ url: '/account', cookies: { gh_session: oldSession } });
     expect(stale.statusCode).toBe(302);
     expect((await browser.get('/account')).body).toContain(second.username);
   });
 
   it('SECURITY 16: 403 without the CSRF token or from a foreign origin; nothing is created', async () => {
     const person = newPerson();
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const page = await browser.get('/signup');
     const missing = await browser.post('/signup', person);
     expect(missing.statusCode).toBe(403);
@@ -162,25 +159,25 @@ describe('POST /signup', () => {
       { origin: 'https://evil.example' },
     );
     expect(foreign.statusCode).toBe(403);
-    expect(await stores.db.users.findByLogin(person.username)).toBeNull();
+    expect(await world.stores.db.users.findByLogin(person.username)).toBeNull();
   });
 
   it('throttles sign-ups from one address: 429 with Retry-After', async () => {
     const address = nextAddress();
     for (let i = 0; i < SIGNUP_THROTTLE.perAddress; i++) {
-      await stores.cache.rateLimits.hit(`signup:addr:${address}`, SIGNUP_THROTTLE.windowSeconds);
+      await world.stores.cache.rateLimits.hit(`signup:addr:${address}`, SIGNUP_THROTTLE.windowSeconds);
     }
     const person = newPerson();
-    const response = await signUp(new Browser(app, address), person);
+    const response = await signUp(new Browser(world.app, address), person);
     expect(response.statusCode).toBe(429);
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
-    expect(await stores.db.users.findByLogin(person.username)).toBeNull();
+    expect(await world.stores.db.users.findByLogin(person.username)).toBeNull();
     // Another address is not affected.
-    expect((await signUp(new Browser(app), newPerson())).statusCode).toBe(303);
+    expect((await signUp(new Browser(world.app), newPerson())).statusCode).toBe(303);
   });
 
   it('production: the CSRF cookie and the session cookie are __Host- and Secure', async () => {
-    const production = await buildApp(stores, productionConfig());
+    const production = await buildApp(world.stores, productionConfig());
     try {
       const browser = new Browser(production, undefined, 'https://id.example.com');
       const response = await signUp(browser, newPerson());

@@ -1,8 +1,7 @@
-import { randomId, randomToken, type Stores, sha256Hex, TOKEN_PREFIX, type User } from '@gatehouse/core';
+import { randomId, randomToken, sha256Hex, TOKEN_PREFIX, type User } from '@gatehouse/core';
 import { shapeUserinfo } from '@gatehouse/core/resource';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TOPUP_THROTTLE } from '../browser/topup-throttle.js';
 import {
   Browser,
@@ -13,11 +12,11 @@ import {
   type SeededClient,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 import { TOPUP_MESSAGES } from './topup.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
+const world = useAuthorizeApp();
 let wallet: SeededClient;
 
 /** 500 000 quota = 1 USD (the default QUOTA_PER_UNIT). */
@@ -26,17 +25,10 @@ const APP_HOMEPAGE = 'https://www.wallet-app.example/';
 const TOPUP_PREFIX = TOKEN_PREFIX.topupCode;
 
 beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-  wallet = await seedClient(stores, {
+  wallet = await seedClient(world.stores, {
     redirectUris: ['https://app.example.com/oauth/callback', 'http://localhost:5173/cb'],
     homepageUrl: APP_HOMEPAGE,
   });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
 });
 
 /** Codes as the admin API creates them: only their hashes reach the store. */
@@ -47,7 +39,7 @@ async function createCodes(
 ): Promise<{ codes: string[]; batchId: string }> {
   const codes = Array.from({ length: count }, () => randomToken(TOKEN_PREFIX.topupCode));
   const batchId = randomId();
-  await stores.db.topupCodes.createBatch({
+  await world.stores.db.topupCodes.createBatch({
     batchId,
     quota,
     expiresAt,
@@ -58,15 +50,15 @@ async function createCodes(
 }
 
 async function signedIn(user?: User): Promise<{ user: User; browser: Browser }> {
-  const who = user ?? (await seedUser(stores));
-  const browser = new Browser(app);
+  const who = user ?? (await seedUser(world.stores));
+  const browser = new Browser(world.app);
   const login = await browser.login(who.username);
   expect(login.statusCode).toBe(303);
   return { user: who, browser };
 }
 
 async function credit(user: User, quota: bigint): Promise<void> {
-  const result = await stores.db.ledger.apply({
+  const result = await world.stores.db.ledger.apply({
     userId: user.id,
     amount: quota,
     kind: 'credit',
@@ -76,13 +68,13 @@ async function credit(user: User, quota: bigint): Promise<void> {
 }
 
 async function quotaOf(user: User): Promise<bigint> {
-  return (await stores.db.ledger.getBalance(user.id))!.quota;
+  return (await world.stores.db.ledger.getBalance(user.id))!.quota;
 }
 
 async function usedCode(): Promise<string> {
   const { codes } = await createCodes(USD);
-  const other = await seedUser(stores);
-  expect((await stores.db.topupCodes.redeem(sha256Hex(codes[0]!), other.id, new Date())).kind).toBe(
+  const other = await seedUser(world.stores);
+  expect((await world.stores.db.topupCodes.redeem(sha256Hex(codes[0]!), other.id, new Date())).kind).toBe(
     'redeemed',
   );
   return codes[0]!;
@@ -166,13 +158,13 @@ function backButtonUrl(html: string): string {
 
 describe('GET /topup', () => {
   it('sends a signed-out user to log in and back to the exact same top-up page', async () => {
-    const user = await seedUser(stores);
+    const user = await seedUser(world.stores);
     await credit(user, (1_250n * USD) / 100n);
     const path = topupUrl({
       client_id: wallet.client.clientId,
       return_uri: 'https://app.example.com/wallet?tab=billing',
     });
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const first = await browser.get(path);
     expect(first.statusCode).toBe(302);
     expect(first.headers.location).toBe(`/login?return_to=${encodeURIComponent(path)}`);
@@ -198,7 +190,7 @@ describe('GET /topup', () => {
   });
 
   it('refuses a bad link before asking a signed-out user to log in', async () => {
-    const response = await new Browser(app).get(
+    const response = await new Browser(world.app).get(
       topupUrl({ client_id: wallet.client.clientId, return_uri: 'https://evil.example/wallet' }),
     );
     expect(response.statusCode).toBe(400);
@@ -223,7 +215,7 @@ describe('GET /topup', () => {
     expect(unknown.body).toContain('Unknown application');
     expect(unknown.headers.location).toBeUndefined();
 
-    const disabled = await seedClient(stores, { disabled: true });
+    const disabled = await seedClient(world.stores, { disabled: true });
     const off = await browser.get(topupUrl({ client_id: disabled.client.clientId }));
     expect(off.statusCode).toBe(400);
     expect(off.body).toContain('has been disabled');
@@ -317,11 +309,11 @@ describe('POST /topup', () => {
     expect(response.headers['referrer-policy']).toBe('no-referrer');
 
     expect(await quotaOf(user)).toBe(7n * USD);
-    const topups = (await stores.db.ledger.listEntries(user.id, 10)).filter((e) => e.kind === 'topup');
+    const topups = (await world.stores.db.ledger.listEntries(user.id, 10)).filter((e) => e.kind === 'topup');
     expect(topups).toHaveLength(1);
     expect(topups[0]).toMatchObject({ amount: 5n * USD, reference: batchId, balanceAfter: 7n * USD });
 
-    const [event] = await stores.db.audit.list({ userId: user.id, type: 'balance.topup', limit: 5 });
+    const [event] = await world.stores.db.audit.list({ userId: user.id, type: 'balance.topup', limit: 5 });
     expect(event).toMatchObject({ clientId: wallet.client.clientId, actor: `user:${user.id}` });
     expect(event!.data).toMatchObject({ batch_id: batchId, quota: (5n * USD).toString() });
     const logged = JSON.stringify(event);
@@ -336,12 +328,14 @@ describe('POST /topup', () => {
     expect(again.statusCode).toBe(400);
     expect(alertOf(again.body)).toBe(TOPUP_MESSAGES.used);
     expect(await quotaOf(user)).toBe(7n * USD);
-    expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(2);
+    expect(await world.stores.db.ledger.listEntries(user.id, 10)).toHaveLength(2);
   });
 
   it('writes topup.completed for the app whose link brought the user, with the redemption (SEC-98)', async () => {
-    const hooked = await seedClient(stores, { redirectUris: ['https://app.example.com/oauth/callback'] });
-    await stores.db.webhooks.setEndpoint(hooked.client.id, {
+    const hooked = await seedClient(world.stores, {
+      redirectUris: ['https://app.example.com/oauth/callback'],
+    });
+    await world.stores.db.webhooks.setEndpoint(hooked.client.id, {
       url: 'https://hooks.example.com/in',
       encryptedSecret: 'not read by this test',
     });
@@ -349,11 +343,11 @@ describe('POST /topup', () => {
     const { codes } = await createCodes(3n * USD, 2);
     // Not granted yet: anyone may build a link with this client_id, so the app hears nothing.
     expect((await redeem(browser, codes[0]!, { client_id: hooked.client.clientId })).statusCode).toBe(200);
-    expect(await stores.db.webhooks.list(hooked.client.id, 5)).toEqual([]);
+    expect(await world.stores.db.webhooks.list(hooked.client.id, 5)).toEqual([]);
 
-    await stores.db.grants.upsert(user.id, hooked.client.id, ['profile']);
+    await world.stores.db.grants.upsert(user.id, hooked.client.id, ['profile']);
     expect((await redeem(browser, codes[1]!, { client_id: hooked.client.clientId })).statusCode).toBe(200);
-    const events = await stores.db.webhooks.list(hooked.client.id, 5);
+    const events = await world.stores.db.webhooks.list(hooked.client.id, 5);
     expect(events.map((e) => [e.type, e.data])).toEqual([
       [
         'topup.completed',
@@ -387,7 +381,7 @@ describe('POST /topup', () => {
       expect(backButtonUrl(shown.body)).toBe(`${returnUri}?topup=success`);
     }
     expect(await quotaOf(user)).toBe(2n * USD);
-    expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(1);
+    expect(await world.stores.db.ledger.listEntries(user.id, 10)).toHaveLength(1);
 
     // Another user holding the link sees their own top-up form, not this result.
     const { browser: other } = await signedIn();
@@ -400,19 +394,22 @@ describe('POST /topup', () => {
     expect((await browser.get('/topup/done?result=AAAAAAAAAAAAAAAAAAAAAA')).headers.location).toBe('/topup');
     expect((await browser.get('/topup/done?result=../x')).headers.location).toBe('/topup');
     // Signed out: to the login page, which brings the user back here.
-    const signedOut = await new Browser(app).get(path);
+    const signedOut = await new Browser(world.app).get(path);
     expect(signedOut.statusCode).toBe(302);
     expect(String(signedOut.headers.location)).toMatch(/^\/login\?return_to=/);
   });
 
   it('without the cache to keep the result in, the POST shows the committed credit itself', async () => {
-    const failing = { ...stores.cache.stamps, set: async () => Promise.reject(new Error('cache down')) };
-    const cache = new Proxy(stores.cache, {
+    const failing = {
+      ...world.stores.cache.stamps,
+      set: async () => Promise.reject(new Error('cache down')),
+    };
+    const cache = new Proxy(world.stores.cache, {
       get: (target, prop) => (prop === 'stamps' ? failing : Reflect.get(target, prop)),
     });
-    const broken = await buildApp({ ...stores, cache });
+    const broken = await buildApp({ ...world.stores, cache });
     try {
-      const user = await seedUser(stores);
+      const user = await seedUser(world.stores);
       const browser = new Browser(broken);
       expect((await browser.login(user.username)).statusCode).toBe(303);
       const { codes } = await createCodes(4n * USD);
@@ -456,7 +453,7 @@ describe('POST /topup', () => {
     // shaping its userinfo route does (ledger.getBalance + shapeUserinfo) stands in for it.
     const info = shapeUserinfo({
       user,
-      balance: await stores.db.ledger.getBalance(user.id),
+      balance: await world.stores.db.ledger.getBalance(user.id),
       scopes: ['balance'],
       quotaPerUnit: USD,
       currency: 'USD',
@@ -487,8 +484,8 @@ describe('POST /topup', () => {
       );
       expect(response.body).toContain('1.00 USD');
       expect(await quotaOf(user)).toBe(USD);
-      expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(1);
-      const [failed] = await stores.db.audit.list({
+      expect(await world.stores.db.ledger.listEntries(user.id, 10)).toHaveLength(1);
+      const [failed] = await world.stores.db.audit.list({
         userId: user.id,
         type: 'balance.topup_failed',
         limit: 1,
@@ -519,10 +516,10 @@ describe('POST /topup', () => {
       { origin: 'https://evil.example' },
     );
     expect(foreign.statusCode).toBe(403);
-    const signedOut = await new Browser(app).post('/topup', { code: codes[0]!, _csrf: csrf });
+    const signedOut = await new Browser(world.app).post('/topup', { code: codes[0]!, _csrf: csrf });
     expect(signedOut.statusCode).toBe(403);
     expect(await quotaOf(user)).toBe(0n);
-    expect(await stores.db.ledger.listEntries(user.id, 10)).toHaveLength(0);
+    expect(await world.stores.db.ledger.listEntries(user.id, 10)).toHaveLength(0);
 
     // The code was never touched: it still works.
     expect((await redeem(browser, codes[0]!)).statusCode).toBe(200);
@@ -610,7 +607,7 @@ describe('throttling failed redemptions', () => {
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.every((s) => s === 400 || s === 429)).toBe(true);
     expect(statuses.filter((s) => s === 400).length).toBeLessThanOrEqual(TOPUP_THROTTLE.attemptsPerUser);
-    const failures = await stores.db.audit.list({
+    const failures = await world.stores.db.audit.list({
       userId: user.id,
       type: 'balance.topup_failed',
       limit: 200,
@@ -621,7 +618,7 @@ describe('throttling failed redemptions', () => {
 
 describe('one code, 100 concurrent redemptions over HTTP (SEC-25)', () => {
   it('credits exactly once', async () => {
-    const users = await Promise.all(Array.from({ length: 25 }, () => seedUser(stores)));
+    const users = await Promise.all(Array.from({ length: 25 }, () => seedUser(world.stores)));
     // 100 signed-in sessions: four browsers per user, so both one user racing themself
     // and many users racing each other are covered.
     const sessions = await Promise.all(
@@ -654,7 +651,9 @@ describe('one code, 100 concurrent redemptions over HTTP (SEC-25)', () => {
     const balances = await Promise.all(users.map((u) => quotaOf(u)));
     expect(balances.reduce((a, b) => a + b, 0n)).toBe(7n * USD);
     expect(await quotaOf(winner)).toBe(7n * USD);
-    const entries = (await Promise.all(users.map((u) => stores.db.ledger.listEntries(u.id, 10)))).flat();
+    const entries = (
+      await Promise.all(users.map((u) => world.stores.db.ledger.listEntries(u.id, 10)))
+    ).flat();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ userId: winner.id, kind: 'topup', amount: 7n * USD });
   });

@@ -1,31 +1,19 @@
-import { InvalidScopeError, type Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidScopeError } from '@gatehouse/core';
+import Fastify, { type LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import { browserErrorHandler } from '../browser/error-handler.js';
 import {
   authorizeParams,
   authorizePath,
   Browser,
-  buildApp,
   hiddenField,
   ISSUER,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 function expectBadRequestPage(response: LightMyRequestResponse, detail = /UTF-8/): void {
   expect(response.statusCode, response.body).toBe(400);
@@ -35,27 +23,27 @@ function expectBadRequestPage(response: LightMyRequestResponse, detail = /UTF-8/
 }
 
 async function signedInBrowser(): Promise<Browser> {
-  const user = await seedUser(stores);
-  const browser = new Browser(app);
+  const user = await seedUser(world.stores);
+  const browser = new Browser(world.app);
   expect((await browser.login(user.username)).statusCode).toBe(303);
   return browser;
 }
 
 describe('NUL and invalid UTF-8 are a 400 page before any lookup (SEC-30)', () => {
   it('authorize: a NUL in client_id', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const params = authorizeParams(seeded, { client_id: `${seeded.client.clientId}\u0000` });
-    expectBadRequestPage(await new Browser(app).get(authorizePath(params)));
+    expectBadRequestPage(await new Browser(world.app).get(authorizePath(params)));
   });
 
   it('authorize: an undecodable byte in the query', async () => {
-    const seeded = await seedClient(stores);
+    const seeded = await seedClient(world.stores);
     const path = `${authorizePath(authorizeParams(seeded))}&scope=%FF`;
-    expectBadRequestPage(await new Browser(app).get(path));
+    expectBadRequestPage(await new Browser(world.app).get(path));
   });
 
   it('login: a NUL in the username', async () => {
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const form = await browser.get('/login');
     const response = await browser.post('/login', {
       username: 'someone\u0000',
@@ -66,19 +54,18 @@ describe('NUL and invalid UTF-8 are a 400 page before any lookup (SEC-30)', () =
   });
 
   it('login: invalid UTF-8 in the password', async () => {
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const form = await browser.get('/login');
-    const response = await browser.request({
+    const response = await browser.request('/login', {
       method: 'POST',
-      url: '/login',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ISSUER },
-      payload: `username=someone&password=%C3%28&_csrf=${encodeURIComponent(hiddenField(form.body, '_csrf', '/login'))}`,
+      body: `username=someone&password=%C3%28&_csrf=${encodeURIComponent(hiddenField(form.body, '_csrf', '/login'))}`,
     });
     expectBadRequestPage(response);
   });
 
   it('signup: a NUL in the e-mail address', async () => {
-    const browser = new Browser(app);
+    const browser = new Browser(world.app);
     const form = await browser.get('/signup');
     const response = await browser.post('/signup', {
       username: 'nulsignup',
@@ -105,7 +92,7 @@ describe('redirect URIs that cannot be sent never give a raw 500 (SEC-29, SEC-31
     ['non-ASCII', 'https://legacy.example.com/cb/日本'],
     ['a tab', 'https://legacy.example.com/cb\tx'],
   ])('a legacy registered URI with %s is refused as a page', async (_label, uri) => {
-    const seeded = await seedClient(stores, { redirectUris: [uri], trusted: true });
+    const seeded = await seedClient(world.stores, { redirectUris: [uri], trusted: true });
     const browser = await signedInBrowser();
     const response = await browser.get(authorizePath(authorizeParams(seeded, { auto_authorize: 'true' })));
     expectBadRequestPage(response, /visible ASCII/);

@@ -1,34 +1,20 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, seedClient } from '../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { seedClient, useAuthorizeApp } from '../testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 const ORIGIN = 'https://spa.example.com';
 
 describe('CORS in the authorize service (SEC-55, SEC-08)', () => {
   it('lets any origin read the metadata, without credentials', async () => {
-    const response = await app.inject({
+    const response = await world.app.inject({
       url: '/.well-known/oauth-authorization-server',
       headers: { origin: ORIGIN },
     });
     expect(response.statusCode).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBe('*');
     expect(response.headers['access-control-allow-credentials']).toBeUndefined();
-    const preflight = await app.inject({
+    const preflight = await world.app.inject({
       method: 'OPTIONS',
       url: '/.well-known/oauth-authorization-server',
       headers: { origin: ORIGIN, 'access-control-request-method': 'GET' },
@@ -51,20 +37,20 @@ describe('CORS in the authorize service (SEC-55, SEC-08)', () => {
     '/api/oauth2/authorize',
     '/api/oauth2/logout',
   ])('%s never answers a preflight and sends no CORS headers', async (url) => {
-    const preflight = await app.inject({
+    const preflight = await world.app.inject({
       method: 'OPTIONS',
       url,
       headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
     });
     expect(preflight.statusCode).toBe(404);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
-    const get = await app.inject({ url, headers: { origin: ORIGIN } });
+    const get = await world.app.inject({ url, headers: { origin: ORIGIN } });
     expect(get.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('the authorization endpoint sends no CORS headers to a public client origin', async () => {
-    const spa = await seedClient(stores, { public: true, redirectUris: [`${ORIGIN}/cb`] });
-    const response = await app.inject({
+    const spa = await seedClient(world.stores, { public: true, redirectUris: [`${ORIGIN}/cb`] });
+    const response = await world.app.inject({
       url: `/api/oauth2/authorize?client_id=${spa.client.clientId}&redirect_uri=${encodeURIComponent(spa.redirectUri)}&response_type=code&state=s`,
       headers: { origin: ORIGIN },
     });

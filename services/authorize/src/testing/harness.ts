@@ -4,8 +4,17 @@
  */
 import type { Client, Config, Stores, User } from '@gatehouse/core';
 import { hashPassword } from '@gatehouse/service-kit';
-import { buildTestApp, createClient, createUser, testConfig } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Browser as ScriptedBrowser } from '@gatehouse/service-kit/browser';
+import {
+  buildTestApp,
+  createClient,
+  createTestStores,
+  createUser,
+  injectTransport,
+  testConfig,
+} from '@gatehouse/service-kit/testing';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { type AuthorizeServiceOptions, authorizeService } from '../app.js';
 
 export const ISSUER = 'http://localhost:3000';
@@ -33,6 +42,73 @@ export function productionConfig(): Config {
     SEED_DEMO_DATA: 'false',
     GATEHOUSE_KEY_ENCRYPTION_KEY: 'test-key-encryption-key-0123456789abcdef',
   });
+}
+
+export type TestStores = Awaited<ReturnType<typeof createTestStores>>;
+
+/** A test file's stores and app; read its fields inside tests and hooks (they exist from beforeAll on). */
+export interface AuthorizeApp {
+  readonly stores: TestStores;
+  readonly app: FastifyInstance;
+}
+
+export interface AuthorizeApps extends AuthorizeApp {
+  /** The service under `productionConfig()`, on the same stores. */
+  readonly production: FastifyInstance;
+}
+
+export interface AuthorizeAppOptions {
+  /** Also build the production app. */
+  production?: boolean;
+  /** The app's config (default: `testConfig({ ISSUER })`); a function when it needs what an earlier hook made. */
+  config?: Config | (() => Config);
+  loginThrottle?: AuthorizeServiceOptions['loginThrottle'];
+}
+
+/**
+ * One test file's setup: fresh stores and the app over them in beforeAll (with
+ * `production: true` also the production app), all closed in afterAll.
+ */
+export function useAuthorizeApp(options: AuthorizeAppOptions & { production: true }): AuthorizeApps;
+export function useAuthorizeApp(options?: AuthorizeAppOptions): AuthorizeApp;
+export function useAuthorizeApp(options: AuthorizeAppOptions = {}): AuthorizeApps {
+  let stores: TestStores | undefined;
+  let app: FastifyInstance | undefined;
+  let production: FastifyInstance | undefined;
+  beforeAll(async () => {
+    stores = await createTestStores();
+    const config = typeof options.config === 'function' ? options.config() : options.config;
+    app = await buildApp(
+      stores,
+      config,
+      options.loginThrottle ? { loginThrottle: options.loginThrottle } : {},
+    );
+    if (options.production) production = await buildApp(stores, productionConfig());
+  });
+  afterAll(async () => {
+    await app?.close();
+    await production?.close();
+    await stores?.close();
+  });
+  return {
+    get stores() {
+      return opened(stores, 'stores');
+    },
+    get app() {
+      return opened(app, 'app');
+    },
+    get production() {
+      if (!options.production)
+        throw new Error('useAuthorizeApp: pass { production: true } for the production app');
+      return opened(production, 'production');
+    },
+  };
+}
+
+function opened<T>(value: T | undefined, name: string): T {
+  if (value === undefined)
+    throw new Error(`useAuthorizeApp: ${name} is opened in beforeAll; read it inside a test or hook`);
+  return value;
 }
 
 let sequence = 0;
@@ -150,55 +226,16 @@ export function nextAddress(): string {
 }
 
 /**
- * A browser: keeps cookies between requests, sends `Origin` on POSTs like a real browser,
- * and posts forms url-encoded. `address` is its IP as the server sees it.
+ * A browser over `inject` (service-kit's scripted browser: cookie jar, forms posted with
+ * `Origin`), answering light-my-request responses. `address` is its IP as the server sees it.
  */
-export class Browser {
-  readonly cookies = new Map<string, string>();
-
+export class Browser extends ScriptedBrowser<LightMyRequestResponse> {
   constructor(
     readonly app: FastifyInstance,
     readonly address = nextAddress(),
-    readonly origin = ISSUER,
-  ) {}
-
-  async request(options: InjectOptions): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({
-      remoteAddress: this.address,
-      ...options,
-      cookies: {
-        ...Object.fromEntries(this.cookies),
-        ...((options.cookies as Record<string, string>) ?? {}),
-      },
-    });
-    for (const cookie of response.cookies) {
-      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() <= Date.now());
-      if (expired || cookie.value === '') this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return response;
-  }
-
-  get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.request({ method: 'GET', url, headers });
-  }
-
-  post(
-    url: string,
-    form: Record<string, string | undefined>,
-    headers: Record<string, string | undefined> = {},
-  ): Promise<LightMyRequestResponse> {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(form)) if (v !== undefined) body.append(k, v);
-    const merged: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
-      origin: this.origin,
-    };
-    for (const [k, v] of Object.entries(headers)) {
-      if (v === undefined) delete merged[k];
-      else merged[k] = v;
-    }
-    return this.request({ method: 'POST', url, payload: body.toString(), headers: merged });
+    origin = ISSUER,
+  ) {
+    super(origin, injectTransport(app, address));
   }
 
   /** Fetches the login form and submits it. */

@@ -1,56 +1,16 @@
+import { Browser, type BrowserTransport, fetchTransport } from '@gatehouse/service-kit/browser';
+
 /**
- * A minimal browser over fetch: a cookie jar, manual redirects, and form reading.
- * Drives Gatehouse's pages from tests, the flow-test tool and the benchmark without
- * a real browser.
+ * The scripted browser (service-kit's: cookie jar, forms, manual redirects) over fetch to a
+ * real port. Drives Gatehouse's pages from tests, the flow-test tool and the benchmark without
+ * a real browser; another transport (HTTPS through a gateway) keeps all of that.
  */
-export class HttpBrowser {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(readonly origin: string) {}
-
-  /** One request, no redirect following; stores Set-Cookie. */
-  async request(
-    path: string,
-    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
-  ) {
-    const url = new URL(path, this.origin);
-    const headers: Record<string, string> = { ...init.headers };
-    if (url.origin === this.origin && this.cookies.size > 0) {
-      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    }
-    let body: string | undefined;
-    if (init.form) {
-      body = new URLSearchParams(init.form).toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin ??= this.origin;
-    }
-    const response = await fetch(url, {
-      method: init.method ?? (init.form ? 'POST' : 'GET'),
-      headers,
-      body,
-      redirect: 'manual',
-    });
-    if (url.origin === this.origin) this.storeCookies(response);
-    return response;
-  }
-
-  private storeCookies(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-
-  cookie(name: string): string | undefined {
-    return this.cookies.get(name);
+export class HttpBrowser extends Browser<Response> {
+  constructor(origin: string, transport: BrowserTransport<Response> = fetchTransport) {
+    super(origin, transport);
   }
 }
 
-/** The `name → value` pairs of every `<input>` in an HTML page (hidden fields, CSRF tokens). */
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" };
 
 /** Markup as the words a person would read on the page, entities decoded, white space folded. */
@@ -77,6 +37,7 @@ export function pageMessage(html: string): string {
   return words.length > 200 ? `${words.slice(0, 200)}…` : words;
 }
 
+/** The `name → value` pairs of every `<input>` in an HTML page (hidden fields, CSRF tokens). */
 export function readInputs(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const tag of html.match(/<input\b[^>]*>/gi) ?? []) {

@@ -1,15 +1,13 @@
-import { readRefreshToken, type Stores, s256, sha256Hex } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRefreshToken, s256, sha256Hex } from '@gatehouse/core';
+import type { LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import {
   Browser,
-  buildApp,
   hiddenField,
   ISSUER,
-  productionConfig,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../../testing/harness.js';
 import {
   csrfOf,
@@ -21,21 +19,7 @@ import {
   unescapeHtml,
 } from '../../testing/people.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-let production: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-  production = await buildApp(stores, productionConfig());
-});
-
-afterAll(async () => {
-  await app?.close();
-  await production?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp({ production: true });
 
 const SECRET = /gth_cs_[A-Za-z0-9_-]{43}/g;
 
@@ -59,7 +43,7 @@ async function register(browser: Browser, form: Record<string, string>): Promise
 async function registered(browser: Browser, userId: number) {
   const response = await register(browser, validApp);
   expect(response.statusCode).toBe(200);
-  const [client] = (await stores.db.clients.listByOwner(userId)).slice(-1);
+  const [client] = (await world.stores.db.clients.listByOwner(userId)).slice(-1);
   return { response, client: client!, secret: response.body.match(SECRET)![0]! };
 }
 
@@ -71,7 +55,7 @@ describe('signed out', () => {
     '/console/apps/1/edit',
     '/console/apps/1/try?scope=profile',
   ])('%s → /login?return_to=…', async (path) => {
-    const response = await new Browser(app).get(path);
+    const response = await new Browser(world.app).get(path);
     expect(response.statusCode).toBe(302);
     expect(response.headers.location).toBe(`/login?return_to=${encodeURIComponent(path)}`);
   });
@@ -79,7 +63,7 @@ describe('signed out', () => {
 
 describe('GET /console', () => {
   it('starts empty, with a way to register an app', async () => {
-    const { browser } = await signedInBrowser(app, stores);
+    const { browser } = await signedInBrowser(world.app, world.stores);
     const page = await browser.get('/console');
     expect(page.statusCode).toBe(200);
     expectPageHeaders(page, 'console');
@@ -89,10 +73,10 @@ describe('GET /console', () => {
   });
 
   it('lists only your own apps, with their client_id and how many people authorized each', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
-    const mine = await seedClient(stores, { ownerUserId: user.id });
-    const theirs = await seedClient(stores, { ownerUserId: (await seedUser(stores)).id });
-    for (let i = 0; i < 2; i++) await grantAndIssue(stores, await seedUser(stores), mine.client);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
+    const mine = await seedClient(world.stores, { ownerUserId: user.id });
+    const theirs = await seedClient(world.stores, { ownerUserId: (await seedUser(world.stores)).id });
+    for (let i = 0; i < 2; i++) await grantAndIssue(world.stores, await seedUser(world.stores), mine.client);
     const page = await browser.get('/console');
     expect(page.body).toContain(mine.client.name);
     expect(page.body).toContain(mine.client.clientId);
@@ -103,7 +87,7 @@ describe('GET /console', () => {
 
 describe('registering an app', () => {
   it('shows a labelled form', async () => {
-    const { browser } = await signedInBrowser(app, stores);
+    const { browser } = await signedInBrowser(world.app, world.stores);
     const page = await browser.get('/console/apps/new');
     expect(page.statusCode).toBe(200);
     expectPageHeaders(page, 'new app');
@@ -113,7 +97,7 @@ describe('registering an app', () => {
   });
 
   it('creates the app and shows the client secret once, rendered from the POST; only its hash is stored', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { response, client, secret } = await registered(browser, user.id);
     expect(response.headers.location).toBeUndefined();
     expect(response.body.match(SECRET)).toHaveLength(1);
@@ -138,7 +122,7 @@ describe('registering an app', () => {
     expect(again.body).toContain(client.clientId);
     expect((await browser.get('/console')).body.match(SECRET)).toBeNull();
 
-    const events = await stores.db.audit.list({ userId: user.id, type: 'client.created', limit: 5 });
+    const events = await world.stores.db.audit.list({ userId: user.id, type: 'client.created', limit: 5 });
     expect(events).toHaveLength(1);
     expect(events[0]!.clientId).toBe(client.clientId);
     expect(JSON.stringify(events)).not.toContain(secret);
@@ -155,7 +139,7 @@ describe('registering an app', () => {
     ['a relative URI', '/callback', /must be an absolute URL/],
     ['data:', 'data:text/html,hi', /the data scheme is not allowed/],
   ])('refuses a redirect URI with %s, saying what is wrong next to the field', async (_, uri, message) => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const response = await register(browser, {
       ...validApp,
       redirect_uris: `https://ok.example.com/cb\n${uri}`,
@@ -167,11 +151,11 @@ describe('registering an app', () => {
     );
     expect(unescapeHtml(response.body)).toContain(uri);
     expect(response.body.match(SECRET)).toBeNull();
-    expect(await stores.db.clients.listByOwner(user.id)).toEqual([]);
+    expect(await world.stores.db.clients.listByOwner(user.id)).toEqual([]);
   });
 
   it('focuses the first field with an error, and only that one', async () => {
-    const { browser } = await signedInBrowser(app, stores);
+    const { browser } = await signedInBrowser(world.app, world.stores);
     const autofocused = (html: string) =>
       [...html.matchAll(/<(?:input|textarea) id="([a-z_]+)"[^>]*>/g)]
         .filter((m) => /\sautofocus[\s>]/.test(m[0]))
@@ -190,7 +174,7 @@ describe('registering an app', () => {
 
   it('http on a non-loopback host: refused in production, allowed in development mode', async () => {
     const form = { ...validApp, redirect_uris: 'http://app.internal/cb' };
-    const prod = await signedInBrowser(production, stores, 'https://id.example.com');
+    const prod = await signedInBrowser(world.production, world.stores, 'https://id.example.com');
     const refused = await register(prod.browser, form);
     expect(refused.statusCode).toBe(400);
     expect(textOf(refused.body, 'redirect_uris-error')).toContain(
@@ -199,12 +183,12 @@ describe('registering an app', () => {
     const loopback = await register(prod.browser, { ...form, redirect_uris: 'http://127.0.0.1:8080/cb' });
     expect(loopback.statusCode).toBe(200);
 
-    const dev = await signedInBrowser(app, stores);
+    const dev = await signedInBrowser(world.app, world.stores);
     expect((await register(dev.browser, form)).statusCode).toBe(200);
   });
 
   it('checks every field: name, description, homepage, at least one redirect URI, duplicates', async () => {
-    const { browser } = await signedInBrowser(app, stores);
+    const { browser } = await signedInBrowser(world.app, world.stores);
     const response = await register(browser, {
       name: '',
       description: '',
@@ -229,7 +213,7 @@ describe('registering an app', () => {
 
 describe('managing an app', () => {
   it('rotates the secret: the new one is shown once, the old hash is gone at once', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { client, secret } = await registered(browser, user.id);
     const action = `/console/apps/${client.id}/secret`;
     const page = await browser.get(action);
@@ -239,19 +223,23 @@ describe('managing an app', () => {
     expect(shown).toHaveLength(1);
     expect(shown[0]).not.toBe(secret);
     expect(rotated.body).toContain('The old secret no longer works');
-    const stored = (await stores.db.clients.findById(client.id))!;
+    const stored = (await world.stores.db.clients.findById(client.id))!;
     expect(stored.secretHash).toBe(sha256Hex(shown[0]!));
     expect(stored.secretHash).not.toBe(sha256Hex(secret));
     expect((await browser.get(`/console/apps/${client.id}`)).body.match(SECRET)).toBeNull();
-    const events = await stores.db.audit.list({ userId: user.id, type: 'client.secret_rotated', limit: 5 });
+    const events = await world.stores.db.audit.list({
+      userId: user.id,
+      type: 'client.secret_rotated',
+      limit: 5,
+    });
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(shown[0]!);
   });
 
   it('rotating asks for confirmation first, as deleting does: the app page only links to it', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { client } = await registered(browser, user.id);
-    const before = (await stores.db.clients.findById(client.id))!.secretHash;
+    const before = (await world.stores.db.clients.findById(client.id))!.secretHash;
     const action = `/console/apps/${client.id}/secret`;
 
     const appPage = await browser.get(`/console/apps/${client.id}`);
@@ -265,14 +253,14 @@ describe('managing an app', () => {
     expect(confirm.body).toContain(`href="/console/apps/${client.id}">Keep the current secret</a>`);
     expect(confirm.body).not.toMatch(SECRET);
     // Looking at the question changes nothing.
-    expect((await stores.db.clients.findById(client.id))!.secretHash).toBe(before);
-    expect(await stores.db.audit.list({ userId: user.id, type: 'client.secret_rotated', limit: 5 })).toEqual(
-      [],
-    );
+    expect((await world.stores.db.clients.findById(client.id))!.secretHash).toBe(before);
+    expect(
+      await world.stores.db.audit.list({ userId: user.id, type: 'client.secret_rotated', limit: 5 }),
+    ).toEqual([]);
   });
 
   it('a reload after registering (the same form posted again) creates nothing and shows no secret', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const page = await browser.get('/console/apps/new');
     const form = {
       ...validApp,
@@ -284,12 +272,12 @@ describe('managing an app', () => {
     expect(again.statusCode).toBe(303);
     expect(again.headers.location).toBe('/console?notice=already_registered');
     expect(again.body).not.toMatch(SECRET);
-    expect(await stores.db.clients.listByOwner(user.id)).toHaveLength(1);
+    expect(await world.stores.db.clients.listByOwner(user.id)).toHaveLength(1);
     expect((await browser.get('/console?notice=already_registered')).body).toContain('already submitted');
   });
 
   it('a reload after rotating (the same form posted again) keeps the secret just shown', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { client } = await registered(browser, user.id);
     const action = `/console/apps/${client.id}/secret`;
     const page = await browser.get(action);
@@ -299,11 +287,11 @@ describe('managing an app', () => {
     const again = await browser.post(action, form);
     expect(again.statusCode).toBe(303);
     expect(again.headers.location).toBe(`/console/apps/${client.id}?notice=already_rotated`);
-    expect((await stores.db.clients.findById(client.id))!.secretHash).toBe(sha256Hex(shown));
+    expect((await world.stores.db.clients.findById(client.id))!.secretHash).toBe(sha256Hex(shown));
   });
 
   it('edits name, description, homepage and redirect URIs', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { client } = await registered(browser, user.id);
     const form = await browser.get(`/console/apps/${client.id}/edit`);
     expect(form.statusCode).toBe(200);
@@ -320,7 +308,7 @@ describe('managing an app', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body, 'redirect_uris-error')).toMatch(/fragment/);
-    expect((await stores.db.clients.findById(client.id))!.redirectUris).toEqual(client.redirectUris);
+    expect((await world.stores.db.clients.findById(client.id))!.redirectUris).toEqual(client.redirectUris);
 
     const saved = await browser.post(action, {
       name: 'Hello App 2',
@@ -331,7 +319,7 @@ describe('managing an app', () => {
     });
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`/console/apps/${client.id}?notice=updated`);
-    expect(await stores.db.clients.findById(client.id)).toMatchObject({
+    expect(await world.stores.db.clients.findById(client.id)).toMatchObject({
       name: 'Hello App 2',
       description: 'New words.',
       homepageUrl: null,
@@ -340,12 +328,12 @@ describe('managing an app', () => {
     });
     const page = await browser.get(saved.headers.location as string);
     expect(page.body).toContain('Changes saved.');
-    const [event] = await stores.db.audit.list({ userId: user.id, type: 'client.updated', limit: 5 });
+    const [event] = await world.stores.db.audit.list({ userId: user.id, type: 'client.updated', limit: 5 });
     expect(event!.data).toMatchObject({ changed: ['name', 'description', 'homepage_url', 'redirect_uris'] });
   });
 
   it('sets the OpenID Connect settings: sign-out redirect URIs and the ID token signing algorithm (API.md §13)', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const newForm = await browser.get('/console/apps/new');
     expect(newForm.body).toContain('<label for="post_logout_redirect_uris">');
     expect(newForm.body).toContain('<label for="id_token_signed_response_alg">');
@@ -357,7 +345,7 @@ describe('managing an app', () => {
       id_token_signed_response_alg: 'ES256',
     });
     expect(created.statusCode).toBe(200);
-    const [client] = await stores.db.clients.listByOwner(user.id);
+    const [client] = await world.stores.db.clients.listByOwner(user.id);
     expect(client).toMatchObject({
       postLogoutRedirectUris: ['https://hello.example.com/signed-out'],
       idTokenSignedResponseAlg: 'ES256',
@@ -378,18 +366,18 @@ describe('managing an app', () => {
       _csrf: csrfOf(edit, action),
     });
     expect(saved.statusCode).toBe(303);
-    expect(await stores.db.clients.findById(client!.id)).toMatchObject({
+    expect(await world.stores.db.clients.findById(client!.id)).toMatchObject({
       postLogoutRedirectUris: [],
       idTokenSignedResponseAlg: 'RS256',
     });
-    const [event] = await stores.db.audit.list({ userId: user.id, type: 'client.updated', limit: 5 });
+    const [event] = await world.stores.db.audit.list({ userId: user.id, type: 'client.updated', limit: 5 });
     expect(event!.data).toMatchObject({
       changed: ['post_logout_redirect_uris', 'id_token_signed_response_alg'],
     });
   });
 
   it('shows OpenID Connect setting errors next to their fields, like the others; nothing is stored', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const autofocused = (html: string) =>
       [...html.matchAll(/<(?:input|textarea|select) id="([a-z_]+)"[^>]*>/g)]
         .filter((m) => /\sautofocus[\s>]/.test(m[0]))
@@ -415,7 +403,7 @@ describe('managing an app', () => {
     expect(autofocused(refused.body)).toEqual(['post_logout_redirect_uris']);
     // What was typed comes back, escaped.
     expect(refused.body).toContain('https://hello.example.com/bye\njavascript:alert(1)</textarea>');
-    expect(await stores.db.clients.listByOwner(user.id)).toEqual([]);
+    expect(await world.stores.db.clients.listByOwner(user.id)).toEqual([]);
 
     const { client } = await registered(browser, user.id);
     const action = `/console/apps/${client.id}`;
@@ -428,19 +416,19 @@ describe('managing an app', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body, 'post_logout_redirect_uris-error')).toMatch(/fragment/);
-    expect(await stores.db.clients.findById(client.id)).toMatchObject({
+    expect(await world.stores.db.clients.findById(client.id)).toMatchObject({
       name: validApp.name,
       postLogoutRedirectUris: [],
     });
   });
 
   it('deletes after a confirmation page, revoking every token of the app', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { client } = await registered(browser, user.id);
-    const people = [await seedUser(stores), await seedUser(stores)];
+    const people = [await seedUser(world.stores), await seedUser(world.stores)];
     const tokens = [
-      await grantAndIssue(stores, people[0]!, client),
-      await grantAndIssue(stores, people[1]!, client),
+      await grantAndIssue(world.stores, people[0]!, client),
+      await grantAndIssue(world.stores, people[1]!, client),
     ];
 
     const confirm = await browser.get(`/console/apps/${client.id}/delete`);
@@ -453,23 +441,23 @@ describe('managing an app', () => {
     const deleted = await browser.post(action, { _csrf: csrfOf(confirm, action) });
     expect(deleted.statusCode).toBe(303);
     expect(deleted.headers.location).toBe('/console?notice=deleted');
-    expect(await stores.db.clients.findById(client.id)).toBeNull();
+    expect(await world.stores.db.clients.findById(client.id)).toBeNull();
     for (const issued of tokens) {
-      expect(await stores.cache.accessTokens.get(sha256Hex(issued.accessToken))).toBeNull();
-      const refresh = await stores.db.refreshTokens.find(readRefreshToken(issued.refreshToken));
+      expect(await world.stores.cache.accessTokens.get(sha256Hex(issued.accessToken))).toBeNull();
+      const refresh = await world.stores.db.refreshTokens.find(readRefreshToken(issued.refreshToken));
       expect(refresh === null || refresh.revokedAt !== null).toBe(true);
     }
     expect((await browser.get('/console?notice=deleted')).body).toContain('App deleted');
     expect((await browser.get(`/console/apps/${client.id}`)).statusCode).toBe(404);
-    const events = await stores.db.audit.list({ userId: user.id, type: 'client.deleted', limit: 5 });
+    const events = await world.stores.db.audit.list({ userId: user.id, type: 'client.deleted', limit: 5 });
     expect(events[0]).toMatchObject({ clientId: client.clientId });
   });
 
   it('another user’s app does not exist for you: 404 on every page and action, nothing changes', async () => {
-    const owner = await seedUser(stores);
-    const { client } = await seedClient(stores, { ownerUserId: owner.id });
-    const tokens = await grantAndIssue(stores, await seedUser(stores), client);
-    const { browser } = await signedInBrowser(app, stores);
+    const owner = await seedUser(world.stores);
+    const { client } = await seedClient(world.stores, { ownerUserId: owner.id });
+    const tokens = await grantAndIssue(world.stores, await seedUser(world.stores), client);
+    const { browser } = await signedInBrowser(world.app, world.stores);
     const csrf = await browser.sessionCsrf();
     for (const path of ['', '/edit', '/delete', '/secret', '/try?scope=profile']) {
       const response = await browser.get(`/console/apps/${client.id}${path}`);
@@ -482,14 +470,14 @@ describe('managing an app', () => {
     }
     expect((await browser.get('/console/apps/99999999')).statusCode).toBe(404);
     expect((await browser.get('/console/apps/abc')).statusCode).toBe(404);
-    expect(await stores.db.clients.findById(client.id)).toEqual(client);
-    expect(await tokensAlive(stores, tokens)).toEqual({ access: true, refresh: true });
+    expect(await world.stores.db.clients.findById(client.id)).toEqual(client);
+    expect(await tokensAlive(world.stores, tokens)).toEqual({ access: true, refresh: true });
   });
 });
 
 describe('Try it', () => {
   it('builds a correct authorization URL with a fresh state and an S256 challenge of the verifier it shows', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { client } = await registered(browser, user.id);
     const redirectUri = 'http://localhost:3001/callback';
     const path = `/console/apps/${client.id}/try?redirect_uri=${encodeURIComponent(redirectUri)}&scope=profile&scope=balance&auto_authorize=true`;
@@ -531,7 +519,7 @@ describe('Try it', () => {
   });
 
   it('asks for a scope and a registered redirect URI', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { client } = await registered(browser, user.id);
     const noScope = await browser.get(
       `/console/apps/${client.id}/try?redirect_uri=${encodeURIComponent(client.redirectUris[0]!)}`,
@@ -550,7 +538,7 @@ describe('Try it', () => {
 
 describe('SECURITY 16: every console POST needs the session CSRF token', () => {
   it('403 without _csrf or from a foreign origin; nothing changes', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const { client } = await registered(browser, user.id);
     const csrf = await browser.sessionCsrf();
     const posts = [
@@ -572,6 +560,6 @@ describe('SECURITY 16: every console POST needs the session CSRF token', () => {
         url,
       ).toBe(403);
     }
-    expect(await stores.db.clients.listByOwner(user.id)).toEqual([client]);
+    expect(await world.stores.db.clients.listByOwner(user.id)).toEqual([client]);
   });
 });

@@ -1,22 +1,8 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, buildApp, hiddenField } from '../../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Browser, hiddenField, useAuthorizeApp } from '../../testing/harness.js';
 import { csrfOf, signedInBrowser, textOf } from '../../testing/people.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp();
 
 async function register(browser: Browser, form: Record<string, string>) {
   const page = await browser.get('/console/apps/new');
@@ -38,7 +24,7 @@ const deviceApp = {
 
 describe('the console offers "has a server" or "runs in the browser / on a device" (SEC-50)', () => {
   it('shows the choice, with "has a server" selected', async () => {
-    const { browser } = await signedInBrowser(app, stores);
+    const { browser } = await signedInBrowser(world.app, world.stores);
     const page = await browser.get('/console/apps/new');
     expect(page.body).toContain('It has a server');
     expect(page.body).toContain('It runs in the browser or on a device');
@@ -46,12 +32,12 @@ describe('the console offers "has a server" or "runs in the browser / on a devic
   });
 
   it('registers a public client: no secret is made or shown, and it cannot be rotated', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const response = await register(browser, deviceApp);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.body).not.toMatch(/gth_cs_/);
     expect(response.body).toContain('has no client secret');
-    const [client] = await stores.db.clients.listByOwner(user.id);
+    const [client] = await world.stores.db.clients.listByOwner(user.id);
     expect(client).toMatchObject({
       tokenEndpointAuthMethod: 'none',
       secretHash: null,
@@ -70,11 +56,11 @@ describe('the console offers "has a server" or "runs in the browser / on a devic
   });
 
   it('refuses web origins and private-use schemes for an app with a server', async () => {
-    const { user, browser } = await signedInBrowser(app, stores);
+    const { user, browser } = await signedInBrowser(world.app, world.stores);
     const response = await register(browser, { ...deviceApp, kind: 'server' });
     expect(response.statusCode).toBe(400);
     expect(textOf(response.body, 'redirect_uris-error')).toMatch(/com\.example\.tool/);
     expect(textOf(response.body, 'allowed_origins-error')).toMatch(/without a server/);
-    expect(await stores.db.clients.listByOwner(user.id)).toEqual([]);
+    expect(await world.stores.db.clients.listByOwner(user.id)).toEqual([]);
   });
 });

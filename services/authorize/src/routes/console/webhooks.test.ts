@@ -1,51 +1,36 @@
-import { type Client, keyEncryptionSecret, type Stores } from '@gatehouse/core';
+import { type Client, keyEncryptionSecret } from '@gatehouse/core';
 import { decryptWebhookSecret, deriveWebhookSecretKey } from '@gatehouse/core/webhooks';
-import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
+import { testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type Browser,
-  buildApp,
   hiddenField,
   ISSUER,
-  productionConfig,
   seedClient,
   seedUser,
+  useAuthorizeApp,
 } from '../../testing/harness.js';
 import { csrfOf, expectPageHeaders, signedInBrowser, textOf } from '../../testing/people.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-let production: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildApp(stores);
-  production = await buildApp(stores, productionConfig());
-});
-
-afterAll(async () => {
-  await app?.close();
-  await production?.close();
-  await stores?.close();
-});
+const world = useAuthorizeApp({ production: true });
 
 const WHSEC = /whsec_[A-Za-z0-9+/=]{44}/g;
 const key = deriveWebhookSecretKey(keyEncryptionSecret(testConfig({ ISSUER })));
 
 async function storedSecret(client: Client): Promise<string> {
-  const endpoint = await stores.db.webhooks.getEndpoint(client.id);
+  const endpoint = await world.stores.db.webhooks.getEndpoint(client.id);
   return decryptWebhookSecret(endpoint!.encryptedSecret, client.id, key);
 }
 
 /** A signed-in developer with an app of their own. */
-async function developerWithApp(on: FastifyInstance = app) {
+async function developerWithApp(on: FastifyInstance = world.app) {
   const { user, browser } = await signedInBrowser(
     on,
-    stores,
-    on === production ? 'https://id.example.com' : undefined,
+    world.stores,
+    on === world.production ? 'https://id.example.com' : undefined,
   );
-  const { client } = await seedClient(stores, { ownerUserId: user.id });
+  const { client } = await seedClient(world.stores, { ownerUserId: user.id });
   return { user, browser, client, base: `/console/apps/${client.id}/webhook` };
 }
 
@@ -90,7 +75,9 @@ describe('the webhook page', () => {
     expect(set.body.match(WHSEC)).toHaveLength(1);
     const secret = textOf(set.body, 'webhook-secret');
     expect(await storedSecret(client)).toBe(secret);
-    expect((await stores.db.webhooks.getEndpoint(client.id))?.encryptedSecret).not.toContain(secret.slice(6));
+    expect((await world.stores.db.webhooks.getEndpoint(client.id))?.encryptedSecret).not.toContain(
+      secret.slice(6),
+    );
 
     const again = await browser.post(base, fields);
     expect(again.statusCode).toBe(303);
@@ -100,7 +87,7 @@ describe('the webhook page', () => {
     const page = await browser.get(base);
     expect(textOf(page.body, 'webhook-url')).toBe('https://hooks.example.com/gatehouse');
     expect(page.body).not.toMatch(WHSEC);
-    const audit = await stores.db.audit.list({ userId: user.id, type: 'client.webhook_set', limit: 5 });
+    const audit = await world.stores.db.audit.list({ userId: user.id, type: 'client.webhook_set', limit: 5 });
     expect(audit[0]).toMatchObject({ clientId: client.clientId, data: { via: 'console' } });
   });
 
@@ -110,7 +97,7 @@ describe('the webhook page', () => {
     const moved = await saveUrl(browser, base, 'https://b.example.com/h');
     expect(moved.statusCode).toBe(303);
     expect(moved.headers.location).toBe(`${base}?notice=saved`);
-    expect((await stores.db.webhooks.getEndpoint(client.id))?.url).toBe('https://b.example.com/h');
+    expect((await world.stores.db.webhooks.getEndpoint(client.id))?.url).toBe('https://b.example.com/h');
     expect(await storedSecret(client)).toBe(secret);
   });
 
@@ -129,13 +116,13 @@ describe('the webhook page', () => {
     ]) {
       expect((await saveUrl(browser, base, bad)).statusCode, bad).toBe(400);
     }
-    expect(await stores.db.webhooks.getEndpoint(client.id)).toBeNull();
+    expect(await world.stores.db.webhooks.getEndpoint(client.id)).toBeNull();
     // Loopback over plain http: only outside production.
     expect((await saveUrl(browser, base, 'http://127.0.0.1:9999/h')).statusCode).toBe(200);
-    const live = await developerWithApp(production);
+    const live = await developerWithApp(world.production);
     const refused = await saveUrl(live.browser, live.base, 'http://127.0.0.1:9999/h');
     expect(refused.statusCode).toBe(400);
-    expect(await stores.db.webhooks.getEndpoint(live.client.id)).toBeNull();
+    expect(await world.stores.db.webhooks.getEndpoint(live.client.id)).toBeNull();
   });
 
   it('rotates the secret after a confirmation page, showing the new one once', async () => {
@@ -162,7 +149,7 @@ describe('the webhook page', () => {
     const again = await browser.post(action, fields);
     expect(again.headers.location).toBe(`${base}?notice=already_rotated`);
     expect(await storedSecret(client)).toBe(next);
-    const audit = await stores.db.audit.list({
+    const audit = await world.stores.db.audit.list({
       userId: user.id,
       type: 'client.webhook_secret_rotated',
       limit: 5,
@@ -186,12 +173,12 @@ describe('the webhook page', () => {
     const test = await press(browser, base, `${base}/test`);
     expect(test.statusCode).toBe(303);
     expect(test.headers.location).toBe(`${base}?notice=test_queued`);
-    const [event] = await stores.db.webhooks.list(client.id, 10);
+    const [event] = await world.stores.db.webhooks.list(client.id, 10);
     expect(event).toMatchObject({ type: 'webhook.test', status: 'pending', attempts: 0 });
 
     // As the delivery job would: one try, answered 204.
-    await stores.db.webhooks.markDispatched([event!.id], new Date());
-    await stores.db.webhooks.recordAttempt({
+    await world.stores.db.webhooks.markDispatched([event!.id], new Date());
+    await world.stores.db.webhooks.recordAttempt({
       eventId: event!.id,
       succeeded: true,
       final: false,
@@ -213,9 +200,13 @@ describe('the webhook page', () => {
     const resent = await press(browser, base, action);
     expect(resent.statusCode).toBe(303);
     expect(resent.headers.location).toBe(`${base}?notice=resent`);
-    expect(await stores.db.webhooks.get(event!.id)).toMatchObject({ status: 'pending', attempts: 1 });
-    expect((await stores.db.webhooks.undispatched(1000)).map((e) => e.id)).toContain(event!.id);
-    const audit = await stores.db.audit.list({ userId: user.id, type: 'client.webhook_resent', limit: 5 });
+    expect(await world.stores.db.webhooks.get(event!.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await world.stores.db.webhooks.undispatched(1000)).map((e) => e.id)).toContain(event!.id);
+    const audit = await world.stores.db.audit.list({
+      userId: user.id,
+      type: 'client.webhook_resent',
+      limit: 5,
+    });
     expect(audit[0]?.data).toMatchObject({ event_id: event!.id, via: 'console' });
     const unknown = await browser.post(`${base}/deliveries/evt_unknown/resend`, {
       _csrf: await browser.sessionCsrf(),
@@ -228,7 +219,7 @@ describe('the webhook page', () => {
     await saveUrl(browser, base, 'https://hooks.example.com/h');
     const removed = await press(browser, base, `${base}/remove`);
     expect(removed.headers.location).toBe(`${base}?notice=removed`);
-    expect(await stores.db.webhooks.getEndpoint(client.id)).toBeNull();
+    expect(await world.stores.db.webhooks.getEndpoint(client.id)).toBeNull();
     expect((await browser.get(removed.headers.location as string)).body).toContain('Webhook removed');
   });
 });
@@ -238,16 +229,16 @@ async function theirAppWithDelivery() {
   const owner = await developerWithApp();
   await saveUrl(owner.browser, owner.base, 'https://theirs.example.com/h');
   await press(owner.browser, owner.base, `${owner.base}/test`);
-  const [event] = await stores.db.webhooks.list(owner.client.id, 1);
-  await stores.db.webhooks.markDispatched([event!.id], new Date());
+  const [event] = await world.stores.db.webhooks.list(owner.client.id, 1);
+  await world.stores.db.webhooks.markDispatched([event!.id], new Date());
   return { ...owner, event: event! };
 }
 
 describe('another developer’s app', () => {
   it('does not exist for you: 404 on every webhook page and form, nothing changes', async () => {
     const theirs = await theirAppWithDelivery();
-    const before = await stores.db.webhooks.getEndpoint(theirs.client.id);
-    const { browser } = await signedInBrowser(app, stores);
+    const before = await world.stores.db.webhooks.getEndpoint(theirs.client.id);
+    const { browser } = await signedInBrowser(world.app, world.stores);
     const csrf = await browser.sessionCsrf();
     for (const path of ['', '/secret']) {
       const response = await browser.get(`${theirs.base}${path}`);
@@ -261,9 +252,11 @@ describe('another developer’s app', () => {
       });
       expect(response.statusCode, path).toBe(404);
     }
-    expect(await stores.db.webhooks.getEndpoint(theirs.client.id)).toEqual(before);
-    expect(await stores.db.webhooks.list(theirs.client.id, 10)).toHaveLength(1);
-    expect((await stores.db.webhooks.undispatched(1000)).map((e) => e.id)).not.toContain(theirs.event.id);
+    expect(await world.stores.db.webhooks.getEndpoint(theirs.client.id)).toEqual(before);
+    expect(await world.stores.db.webhooks.list(theirs.client.id, 10)).toHaveLength(1);
+    expect((await world.stores.db.webhooks.undispatched(1000)).map((e) => e.id)).not.toContain(
+      theirs.event.id,
+    );
   });
 
   it('your own app cannot resend their delivery either', async () => {
@@ -274,7 +267,9 @@ describe('another developer’s app', () => {
       _csrf: await mine.browser.sessionCsrf(),
     });
     expect(response.statusCode).toBe(404);
-    expect((await stores.db.webhooks.undispatched(1000)).map((e) => e.id)).not.toContain(theirs.event.id);
+    expect((await world.stores.db.webhooks.undispatched(1000)).map((e) => e.id)).not.toContain(
+      theirs.event.id,
+    );
   });
 });
 
@@ -286,8 +281,8 @@ describe('SECURITY 16: every webhook form needs the session CSRF token', () => {
       'webhook-secret',
     );
     await press(browser, base, `${base}/test`);
-    const [event] = await stores.db.webhooks.list(client.id, 1);
-    await stores.db.webhooks.markDispatched([event!.id], new Date());
+    const [event] = await world.stores.db.webhooks.list(client.id, 1);
+    await world.stores.db.webhooks.markDispatched([event!.id], new Date());
     const csrf = await browser.sessionCsrf();
     const form = { webhook_url: 'https://evil.example/h' };
     for (const url of [
@@ -304,18 +299,18 @@ describe('SECURITY 16: every webhook form needs the session CSRF token', () => {
         url,
       ).toBe(403);
     }
-    expect((await stores.db.webhooks.getEndpoint(client.id))?.url).toBe('https://hooks.example.com/h');
+    expect((await world.stores.db.webhooks.getEndpoint(client.id))?.url).toBe('https://hooks.example.com/h');
     expect(await storedSecret(client)).toBe(secret);
-    expect(await stores.db.webhooks.list(client.id, 10)).toHaveLength(1);
-    expect((await stores.db.webhooks.undispatched(1000)).map((e) => e.id)).not.toContain(event!.id);
+    expect(await world.stores.db.webhooks.list(client.id, 10)).toHaveLength(1);
+    expect((await world.stores.db.webhooks.undispatched(1000)).map((e) => e.id)).not.toContain(event!.id);
   });
 });
 
 describe('signed out', () => {
   it('→ /login', async () => {
-    const owner = await seedUser(stores);
-    const { client } = await seedClient(stores, { ownerUserId: owner.id });
-    const response = await app.inject({ method: 'GET', url: `/console/apps/${client.id}/webhook` });
+    const owner = await seedUser(world.stores);
+    const { client } = await seedClient(world.stores, { ownerUserId: owner.id });
+    const response = await world.app.inject({ method: 'GET', url: `/console/apps/${client.id}/webhook` });
     expect(response.statusCode).toBe(302);
     expect(response.headers.location).toMatch(/^\/login\?return_to=/);
   });
