@@ -1,3 +1,6 @@
+// `gatehouse flow-test`: the whole OAuth flow as one script of named steps, in the order a
+// client runs them (metadata, callback, authorize, code, token, userinfo, refresh, reuse,
+// revoke); one file so it reads top to bottom like the flow it checks.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { authorizeAsUser, HttpBrowser, pageMessage } from '../../flow/http-browser.js';
