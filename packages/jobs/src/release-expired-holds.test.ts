@@ -1,37 +1,22 @@
-import { type JobQueue, loadConfig } from '@gatehouse/core';
+import { loadConfig } from '@gatehouse/core';
 import { periodStart } from '@gatehouse/core/charges';
 import { createClient, createUser, unique } from '@gatehouse/core/testing';
 import { sqlExecutorOf } from '@gatehouse/db';
-import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_SCHEMA, startPgBossQueue } from './pg-boss-queue.js';
+import { describe, expect, it } from 'vitest';
+import { JOB_SCHEMA } from './pg-boss-queue.js';
 import { RELEASE_EXPIRED_HOLDS } from './release-expired-holds.js';
-import { JOB_QUEUES, startWorkers } from './workers.js';
+import { useQueueDatabase } from './testing/queue-database.js';
+import { startWorkers } from './workers.js';
 
-let database: TestDatabase;
-let queue: JobQueue;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  queue = await startPgBossQueue({
-    executor: sqlExecutorOf(database.database),
-    queues: JOB_QUEUES,
-    pollingIntervalSeconds: 0.5,
-  });
-});
-
-afterAll(async () => {
-  await queue?.stop();
-  await database?.close();
-});
+const t = useQueueDatabase();
 
 describe('the expired-holds job', () => {
   it('is scheduled once a minute', async () => {
-    await startWorkers(queue, {
-      db: database.stores,
+    await startWorkers(t.queue, {
+      db: t.database.stores,
       config: loadConfig({ ISSUER: 'http://localhost:3000' }),
     });
-    const { rows } = await sqlExecutorOf(database.database).executeSql(
+    const { rows } = await sqlExecutorOf(t.database.database).executeSql(
       `select cron, timezone from ${JOB_SCHEMA}.schedule where name = $1`,
       [RELEASE_EXPIRED_HOLDS],
     );
@@ -39,7 +24,7 @@ describe('the expired-holds job', () => {
   });
 
   it('releases a hold whose expiry passed: balance, held and allowance exact, a release entry', async () => {
-    const stores = database.stores;
+    const stores = t.database.stores;
     const user = await createUser(stores);
     const client = await createClient(stores);
     await stores.ledger.apply({ userId: user.id, amount: 1000n, kind: 'credit', actor: 'admin' });
@@ -69,7 +54,7 @@ describe('the expired-holds job', () => {
     }
     expect(await stores.charges.getBalance(user.id)).toMatchObject({ quota: 500n, held: 500n });
 
-    await queue.enqueue(RELEASE_EXPIRED_HOLDS, {});
+    await t.queue.enqueue(RELEASE_EXPIRED_HOLDS, {});
     // The worker runs the job; wait until the lapsed hold is no longer held.
     while ((await stores.charges.get(lapsed.id))?.status === 'held') {
       await new Promise((resolve) => setTimeout(resolve, 100));

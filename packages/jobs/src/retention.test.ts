@@ -1,31 +1,17 @@
-import { type JobQueue, loadConfig, type RetentionStore } from '@gatehouse/core';
+import { loadConfig, type RetentionStore } from '@gatehouse/core';
 import { createClient, createUser, unique } from '@gatehouse/core/testing';
 import { sqlExecutorOf } from '@gatehouse/db';
-import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_SCHEMA, startPgBossQueue } from './pg-boss-queue.js';
+import { createTestDatabase } from '@gatehouse/db/testing';
+import { describe, expect, it } from 'vitest';
+import { JOB_SCHEMA } from './pg-boss-queue.js';
 import { RETENTION, runRetention } from './retention.js';
-import { JOB_QUEUES, startWorkers } from './workers.js';
+import { useQueueDatabase } from './testing/queue-database.js';
+import { startWorkers } from './workers.js';
 
-let database: TestDatabase;
-let queue: JobQueue;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  queue = await startPgBossQueue({
-    executor: sqlExecutorOf(database.database),
-    queues: JOB_QUEUES,
-    pollingIntervalSeconds: 0.5,
-  });
-});
-
-afterAll(async () => {
-  await queue?.stop();
-  await database?.close();
-});
+const t = useQueueDatabase();
 
 const sql = (text: string, values: unknown[] = []) =>
-  sqlExecutorOf(database.database).executeSql(text, values);
+  sqlExecutorOf(t.database.database).executeSql(text, values);
 
 /** The values of `column` left in `table` among `keys`, sorted. */
 async function left(table: string, column: string, keys: readonly (string | number)[]): Promise<string[]> {
@@ -41,8 +27,8 @@ const ahead = (interval: string) => `now() + interval '${interval}'`;
 
 describe('the retention job', () => {
   it('is scheduled every 10 minutes, one job per tick across instances', async () => {
-    await startWorkers(queue, {
-      db: database.stores,
+    await startWorkers(t.queue, {
+      db: t.database.stores,
       config: loadConfig({ ISSUER: 'http://localhost:3000' }),
     });
     const { rows } = await sql(`select cron, timezone from ${JOB_SCHEMA}.schedule where name = $1`, [
@@ -52,8 +38,8 @@ describe('the retention job', () => {
   });
 
   it('run from the queue, deletes exactly what ended (default AUDIT_RETENTION_DAYS 400) and nothing alive', async () => {
-    const user = await createUser(database.stores);
-    const client = await createClient(database.stores);
+    const user = await createUser(t.database.stores);
+    const client = await createClient(t.database.stores);
     const u = user.id;
     const c = client.id;
 
@@ -155,10 +141,10 @@ describe('the retention job', () => {
     const auditYoung = await audit(ago('399 days'));
 
     // Money is never deleted, however old.
-    await database.stores.ledger.apply({ userId: u, amount: 100n, kind: 'credit', actor: 'admin' });
+    await t.database.stores.ledger.apply({ userId: u, amount: 100n, kind: 'credit', actor: 'admin' });
     await sql(`update ledger_entries set created_at = ${ago('3 years')} where user_id = $1`, [u]);
 
-    await queue.enqueue(RETENTION, {});
+    await t.queue.enqueue(RETENTION, {});
     // The worker runs the job; audit events are its last kind.
     while ((await left('audit_events', 'id', [auditOld])).length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -178,8 +164,8 @@ describe('the retention job', () => {
       [event.pendingOld, event.deliveredRecently].sort(),
     );
     expect(await left('audit_events', 'id', [auditOld, auditYoung])).toEqual([auditYoung]);
-    expect((await database.stores.ledger.listEntries(u, 10)).map((e) => e.amount)).toEqual([100n]);
-    expect(await database.stores.ledger.getBalance(u)).toMatchObject({ quota: 100n });
+    expect((await t.database.stores.ledger.listEntries(u, 10)).map((e) => e.amount)).toEqual([100n]);
+    expect(await t.database.stores.ledger.getBalance(u)).toMatchObject({ quota: 100n });
   });
 
   it('honours AUDIT_RETENTION_DAYS', async () => {
@@ -189,7 +175,7 @@ describe('the retention job', () => {
       `insert into audit_events (type, actor, created_at) values ('retention.test', 'test', ${ago('31 days')}), ('retention.test', 'test', ${ago('29 days')}) returning id`,
     );
     const [older, younger] = (rows as { id: number }[]).map((r) => String(r.id));
-    await runRetention(database.stores.retention, new Date(), config);
+    await runRetention(t.database.stores.retention, new Date(), config);
     expect(await left('audit_events', 'id', [older!, younger!])).toEqual([younger]);
   });
 });

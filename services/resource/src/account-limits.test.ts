@@ -1,14 +1,8 @@
 import { ACCOUNT_LIMITS } from '@gatehouse/core/accounts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, issueDeveloperToken, openTestApp, type TestApp } from './testing/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { bearer, createUser, issueDeveloperToken, useTestApp } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 describe('what one account may create (SEC-36)', () => {
   it(`the developer API registers at most ${ACCOUNT_LIMITS.appsPerUser} apps per user`, async () => {

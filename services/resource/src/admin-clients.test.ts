@@ -9,18 +9,11 @@ import {
   createClient,
   createUser,
   issueAccessToken,
-  openTestApp,
   registerResource,
-  type TestApp,
+  useTestApp,
 } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 type Method = 'GET' | 'POST' | 'PATCH';
 

@@ -1,5 +1,5 @@
 import { randomId } from '@gatehouse/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   bearer,
@@ -7,18 +7,11 @@ import {
   createUser,
   creditUser,
   issueAccessToken,
-  openTestApp,
-  type TestApp,
   unique,
+  useTestApp,
 } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 function admin(
   method: 'GET' | 'POST' | 'DELETE',

@@ -1,14 +1,8 @@
 import { randomId } from '@gatehouse/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, openTestApp, type TestApp } from './testing/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { adminHeaders, useTestApp } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 function createUser(username: string, email: string) {
   return t.app.inject({

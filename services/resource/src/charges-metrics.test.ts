@@ -1,23 +1,16 @@
 import { metricSample } from '@gatehouse/service-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bearer,
   createClient,
   createUser,
   creditUser,
   issueAccessToken,
-  openTestApp,
-  type TestApp,
   unique,
+  useTestApp,
 } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp({ ISSUER: 'https://auth.example.com', QUOTA_PER_UNIT: '100' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp({ env: { ISSUER: 'https://auth.example.com', QUOTA_PER_UNIT: '100' } });
 
 const sample = (series: string) => metricSample(t.app.metrics, series);
 

@@ -1,5 +1,5 @@
 import type { Allowance } from '@gatehouse/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   bearer,
@@ -7,17 +7,12 @@ import {
   createUser,
   creditUser,
   issueAccessToken,
-  openTestApp,
-  type TestApp,
   unique,
+  useTestApp,
 } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp({ ISSUER: 'https://auth.example.com', QUOTA_PER_UNIT: '100', HOLD_TTL: '3600' });
-});
-afterAll(async () => {
-  await t?.close();
+const t = useTestApp({
+  env: { ISSUER: 'https://auth.example.com', QUOTA_PER_UNIT: '100', HOLD_TTL: '3600' },
 });
 
 /** A user with `quota` who granted an app `charge` with `allowance`. */

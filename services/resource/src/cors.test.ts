@@ -1,8 +1,8 @@
 import { randomId } from '@gatehouse/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, issueAccessToken, openTestApp, type TestApp } from './testing/fixtures.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createUser, issueAccessToken, useTestApp } from './testing/fixtures.js';
 
-let t: TestApp;
+const t = useTestApp();
 const A = `http://127.0.0.1:${6000 + Math.floor(Math.random() * 1000)}`;
 const B = `https://b-${randomId(6)
   .toLowerCase()
@@ -12,7 +12,6 @@ let tokenB: string;
 let tokenConfidential: string;
 
 beforeAll(async () => {
-  t = await openTestApp();
   const user = await createUser(t.stores);
   const create = (
     name: string,
@@ -34,9 +33,6 @@ beforeAll(async () => {
   tokenA = (await issueAccessToken(t.stores, user, a, ['profile', 'balance'])).token;
   tokenB = (await issueAccessToken(t.stores, user, b, ['profile', 'balance'])).token;
   tokenConfidential = (await issueAccessToken(t.stores, user, c, ['profile', 'balance'])).token;
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const get = (url: string, token: string, origin: string) =>

@@ -1,16 +1,12 @@
-import { buildTestApp, createTestStores, testConfig } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_TOKEN,
   adminHeaders,
   bearer,
   createClient,
   createUser,
   issueAccessToken,
   issueDeveloperToken,
-  registerResource,
-  type TestStores,
+  useTestApp,
 } from './testing/fixtures.js';
 
 /**
@@ -18,25 +14,15 @@ import {
  * never 200 and never a guess — and no 5xx body says more than that.
  */
 describe('fail closed when a store is down', () => {
-  let stores: TestStores;
-  let app: FastifyInstance;
+  const t = useTestApp();
   let accessToken: string;
   let developerToken: string;
 
   beforeAll(async () => {
-    stores = await createTestStores();
-    app = await buildTestApp(registerResource, {
-      stores,
-      config: testConfig({ GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN }),
-    });
-    const user = await createUser(stores);
-    const client = await createClient(stores);
-    accessToken = (await issueAccessToken(stores, user, client, ['profile', 'balance'])).token;
-    developerToken = await issueDeveloperToken(stores, user);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
+    const user = await createUser(t.stores);
+    const client = await createClient(t.stores);
+    accessToken = (await issueAccessToken(t.stores, user, client, ['profile', 'balance'])).token;
+    developerToken = await issueDeveloperToken(t.stores, user);
   });
 
   const expectGeneric503 = (body: string) => {
@@ -44,7 +30,7 @@ describe('fail closed when a store is down', () => {
   };
 
   it('serves normally while the stores are up', async () => {
-    const response = await app.inject({
+    const response = await t.app.inject({
       method: 'GET',
       url: '/api/oauth2/userinfo',
       headers: bearer(accessToken),
@@ -54,11 +40,11 @@ describe('fail closed when a store is down', () => {
 
   describe('database down', () => {
     beforeAll(async () => {
-      await stores.db.close();
+      await t.stores.db.close();
     });
 
     it('userinfo: 503 temporarily_unavailable with Retry-After', async () => {
-      const response = await app.inject({
+      const response = await t.app.inject({
         method: 'GET',
         url: '/api/oauth2/userinfo',
         headers: bearer(accessToken),
@@ -74,7 +60,7 @@ describe('fail closed when a store is down', () => {
     });
 
     it('top-up link: 503 temporarily_unavailable', async () => {
-      const response = await app.inject({
+      const response = await t.app.inject({
         method: 'GET',
         url: '/api/oauth2/topup',
         headers: bearer(accessToken),
@@ -84,7 +70,7 @@ describe('fail closed when a store is down', () => {
     });
 
     it('developer API: 503 in the wrapper, not 401', async () => {
-      const response = await app.inject({
+      const response = await t.app.inject({
         method: 'GET',
         url: '/api/oauth_apps',
         headers: bearer(developerToken),
@@ -95,7 +81,7 @@ describe('fail closed when a store is down', () => {
     });
 
     it('admin API: 503 in the wrapper', async () => {
-      const response = await app.inject({
+      const response = await t.app.inject({
         method: 'POST',
         url: '/api/admin/users/1/credits',
         headers: { ...adminHeaders, 'idempotency-key': 'k1' },

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { loggerOptions } from '@gatehouse/service-kit';
-import { createTestStores, testConfig } from '@gatehouse/service-kit/testing';
-import Fastify, { type FastifyInstance, type FastifyLoggerOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyLoggerOptions } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import {
   ADMIN_TOKEN,
   adminHeaders,
@@ -12,7 +11,7 @@ import {
   issueAccessToken,
   issueDeveloperToken,
   registerResource,
-  type TestStores,
+  useTestApp,
 } from './testing/fixtures.js';
 
 /**
@@ -20,64 +19,59 @@ import {
  * while requests carry and return credentials; none of them may appear in a log line.
  */
 describe('no secret in any log line', () => {
-  let stores: TestStores;
-  let app: FastifyInstance;
   const lines: string[] = [];
-
-  beforeAll(async () => {
-    stores = await createTestStores();
-    const config = testConfig({ GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'trace' });
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    // The services' logger settings (redaction, serializers), writing into `lines`.
-    const options = loggerOptions(config) as FastifyLoggerOptions;
-    app = Fastify({ logger: { ...options, stream } });
-    await registerResource(app, { config, stores });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
+  const t = useTestApp({
+    env: { LOG_LEVEL: 'trace' },
+    async build(stores, config) {
+      const stream = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      // The services' logger settings (redaction, serializers), writing into `lines`.
+      const options = loggerOptions(config) as FastifyLoggerOptions;
+      const app = Fastify({ logger: { ...options, stream } });
+      await registerResource(app, { config, stores });
+      await app.ready();
+      return app;
+    },
   });
 
   it('keeps tokens, passwords, client secrets and top-up codes out of the logs', async () => {
-    const user = await createUser(stores);
-    const client = await createClient(stores);
-    const { token: accessToken } = await issueAccessToken(stores, user, client, ['profile', 'balance']);
-    const developerToken = await issueDeveloperToken(stores, user);
+    const user = await createUser(t.stores);
+    const client = await createClient(t.stores);
+    const { token: accessToken } = await issueAccessToken(t.stores, user, client, ['profile', 'balance']);
+    const developerToken = await issueDeveloperToken(t.stores, user);
     const password = 'canary-password-7f3a9c';
     const canaries = [accessToken, developerToken, ADMIN_TOKEN, password];
 
-    await app.inject({ method: 'GET', url: '/api/oauth2/userinfo', headers: bearer(accessToken) });
-    await app.inject({ method: 'GET', url: `/api/oauth2/userinfo?access_token=${accessToken}` });
-    await app.inject({
+    await t.app.inject({ method: 'GET', url: '/api/oauth2/userinfo', headers: bearer(accessToken) });
+    await t.app.inject({ method: 'GET', url: `/api/oauth2/userinfo?access_token=${accessToken}` });
+    await t.app.inject({
       method: 'GET',
       url: '/api/oauth2/topup',
       headers: { authorization: `Bearer ${accessToken}x` },
     });
-    await app.inject({
+    await t.app.inject({
       method: 'POST',
       url: '/api/admin/users',
       headers: adminHeaders,
       payload: { username: 'canary_user', email: 'canary@example.com', password },
     });
-    await app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(`${ADMIN_TOKEN}wrong`) });
-    const created = await app.inject({
+    await t.app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(`${ADMIN_TOKEN}wrong`) });
+    const created = await t.app.inject({
       method: 'POST',
       url: '/api/oauth_apps',
       headers: bearer(developerToken),
       payload: { name: 'Canary', description: 'x', redirect_uri: 'https://canary.example.com/cb' },
     });
-    const rotated = await app.inject({
+    const rotated = await t.app.inject({
       method: 'POST',
       url: `/api/oauth_apps/${created.json().data.id}/secret`,
       headers: bearer(developerToken),
     });
-    const codes = await app.inject({
+    const codes = await t.app.inject({
       method: 'POST',
       url: '/api/admin/topup-codes',
       headers: adminHeaders,

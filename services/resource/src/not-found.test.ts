@@ -1,17 +1,15 @@
 import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, openTestApp, registerResource, type TestApp } from './testing/fixtures.js';
+import { adminHeaders, registerResource, useTestApp } from './testing/fixtures.js';
 
-let t: TestApp;
+const t = useTestApp();
 let withoutAdmin: FastifyInstance;
 beforeAll(async () => {
-  t = await openTestApp();
   withoutAdmin = await buildTestApp(registerResource, { stores: t.stores, config: testConfig() });
 });
 afterAll(async () => {
   await withoutAdmin?.close();
-  await t?.close();
 });
 
 describe('unknown paths and methods (API.md §10)', () => {

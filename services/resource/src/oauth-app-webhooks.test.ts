@@ -1,16 +1,10 @@
 import { keyEncryptionSecret } from '@gatehouse/core';
 import { decryptWebhookSecret, deriveWebhookSecretKey } from '@gatehouse/core/webhooks';
 import { testConfig } from '@gatehouse/service-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, issueDeveloperToken, openTestApp, type TestApp } from './testing/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { bearer, createUser, issueDeveloperToken, useTestApp } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 async function ownApp() {
   const user = await createUser(t.stores);

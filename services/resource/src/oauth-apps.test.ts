@@ -1,24 +1,17 @@
 import { sha256Hex } from '@gatehouse/core';
 import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bearer,
   createClient,
   createUser,
   issueAccessToken,
   issueDeveloperToken,
-  openTestApp,
   registerResource,
-  type TestApp,
+  useTestApp,
 } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 async function developer() {
   const user = await createUser(t.stores);

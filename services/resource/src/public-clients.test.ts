@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adminHeaders,
-  bearer,
-  createUser,
-  issueDeveloperToken,
-  openTestApp,
-  type TestApp,
-} from './testing/fixtures.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminHeaders, bearer, createUser, issueDeveloperToken, useTestApp } from './testing/fixtures.js';
 
-let t: TestApp;
+const t = useTestApp();
 let headers: Record<string, string>;
 beforeAll(async () => {
-  t = await openTestApp();
   headers = bearer(await issueDeveloperToken(t.stores, await createUser(t.stores)));
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const spa = {

@@ -1,20 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createClient,
-  createUser,
-  issueAccessToken,
-  openTestApp,
-  type TestApp,
-} from './testing/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { bearer, createClient, createUser, issueAccessToken, useTestApp } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp({ ISSUER: 'https://auth.example.com' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp({ env: { ISSUER: 'https://auth.example.com' } });
 
 const REDIRECT_URIS = ['https://app.example.com/oauth/callback', 'http://localhost:3001/oauth/callback'];
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   bearer,
@@ -6,17 +6,10 @@ import {
   createUser,
   issueAccessToken,
   issueDeveloperToken,
-  openTestApp,
-  type TestApp,
+  useTestApp,
 } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 function expectApiError(response: { statusCode: number; body: string; json(): unknown }, pattern: RegExp) {
   expect(response.statusCode, response.body).toBe(400);

@@ -1,24 +1,17 @@
 import type { DurableStores, User } from '@gatehouse/core';
 import { buildTestApp, testConfig } from '@gatehouse/service-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bearer,
   createClient,
   createUser,
   creditUser,
   issueAccessToken,
-  openTestApp,
   registerResource,
-  type TestApp,
+  useTestApp,
 } from './testing/fixtures.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await openTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 /** A user holding 375 000 000 quota (750.00 USD), an app, and a token with `scopes`. */
 async function userWithToken(scopes: string[]) {

@@ -1,9 +1,6 @@
-import type { Stores, User } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '@gatehouse/core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildTokenApp,
   createClient,
   createUser,
   credentials,
@@ -14,6 +11,7 @@ import {
   REDIRECT_URI,
   refresh,
   type TestClient,
+  useTokenApp,
 } from './testing/harness.js';
 
 // RFC 7636 Appendix B.
@@ -21,28 +19,20 @@ const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const SPA_ORIGIN = 'http://127.0.0.1:5173';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
+const t = useTokenApp();
 let user: User;
 let confidential: TestClient;
 let spa: TestClient;
 
 beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildTokenApp(stores);
-  user = await createUser(stores);
-  confidential = await createClient(stores);
-  spa = await createClient(stores, { public: true, allowedOrigins: [SPA_ORIGIN] });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
+  user = await createUser(t.stores);
+  confidential = await createClient(t.stores);
+  spa = await createClient(t.stores, { public: true, allowedOrigins: [SPA_ORIGIN] });
 });
 
 const redeem = (code: string, client: TestClient, headers: Record<string, string> = {}, extra = {}) =>
   postForm(
-    app,
+    t.app,
     '/api/oauth2/token',
     { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, ...credentials(client), ...extra },
     headers,
@@ -50,7 +40,7 @@ const redeem = (code: string, client: TestClient, headers: Record<string, string
 
 describe('a confidential client called from a browser is refused before anything is spent (SEC-54)', () => {
   it('keeps the code: refused with an Origin header, redeemed afterwards from the server', async () => {
-    const { code } = await issueCode(stores, confidential.client, user);
+    const { code } = await issueCode(t.stores, confidential.client, user);
     const fromPage = await redeem(code, confidential, { origin: 'https://guide-page.example' });
     expectOAuthError(fromPage, 400, 'invalid_request');
     expect(fromPage.json().error_description).toMatch(/has a secret and must call from its server/);
@@ -59,10 +49,10 @@ describe('a confidential client called from a browser is refused before anything
   });
 
   it('keeps the refresh token: not rotated by a browser call', async () => {
-    const tokens = await obtainTokens(app, stores, confidential, user);
+    const tokens = await obtainTokens(t.app, t.stores, confidential, user);
     expectOAuthError(
       await postForm(
-        app,
+        t.app,
         '/api/oauth2/token',
         { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, ...credentials(confidential) },
         { origin: 'https://guide-page.example' },
@@ -70,32 +60,32 @@ describe('a confidential client called from a browser is refused before anything
       400,
       'invalid_request',
     );
-    const fromServer = await refresh(app, confidential, tokens.refresh_token);
+    const fromServer = await refresh(t.app, confidential, tokens.refresh_token);
     expect(fromServer.statusCode, fromServer.body).toBe(200);
   });
 
   it('keeps the token on revocation from a browser', async () => {
-    const tokens = await obtainTokens(app, stores, confidential, user);
+    const tokens = await obtainTokens(t.app, t.stores, confidential, user);
     const revoke = await postForm(
-      app,
+      t.app,
       '/api/oauth2/revoke',
       { token: tokens.refresh_token, ...credentials(confidential) },
       { origin: 'https://guide-page.example' },
     );
     expectOAuthError(revoke, 400, 'invalid_request');
-    expect((await refresh(app, confidential, tokens.refresh_token)).statusCode).toBe(200);
+    expect((await refresh(t.app, confidential, tokens.refresh_token)).statusCode).toBe(200);
   });
 });
 
 describe('public clients from the browser', () => {
   it('redeem with PKCE from a registered origin, by client_id alone', async () => {
-    const { code } = await issueCode(stores, spa.client, user, { codeChallenge: CHALLENGE });
+    const { code } = await issueCode(t.stores, spa.client, user, { codeChallenge: CHALLENGE });
     const response = await redeem(code, spa, { origin: SPA_ORIGIN }, { code_verifier: VERIFIER });
     expect(response.statusCode, response.body).toBe(200);
   });
 
   it('are refused from an unregistered origin, and the code survives', async () => {
-    const { code } = await issueCode(stores, spa.client, user, { codeChallenge: CHALLENGE });
+    const { code } = await issueCode(t.stores, spa.client, user, { codeChallenge: CHALLENGE });
     const foreign = await redeem(code, spa, { origin: 'http://127.0.0.1:9999' }, { code_verifier: VERIFIER });
     expectOAuthError(foreign, 400, 'invalid_request');
     const own = await redeem(code, spa, { origin: SPA_ORIGIN }, { code_verifier: VERIFIER });
@@ -103,7 +93,7 @@ describe('public clients from the browser', () => {
   });
 
   it('cannot pass for a confidential client by leaving the secret out', async () => {
-    const { code } = await issueCode(stores, confidential.client, user, { codeChallenge: CHALLENGE });
+    const { code } = await issueCode(t.stores, confidential.client, user, { codeChallenge: CHALLENGE });
     const response = await redeem(
       code,
       { client: confidential.client, secret: null },
@@ -116,7 +106,7 @@ describe('public clients from the browser', () => {
 
 describe('CORS on the token endpoints (SEC-55)', () => {
   const preflight = (url: string, origin: string) =>
-    app.inject({
+    t.app.inject({
       method: 'OPTIONS',
       url,
       headers: {
@@ -141,7 +131,7 @@ describe('CORS on the token endpoints (SEC-55)', () => {
   it('an unregistered origin gets no Access-Control-Allow-Origin, on the preflight or the answer', async () => {
     const response = await preflight('/api/oauth2/token', 'https://unregistered.example');
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
-    const { code } = await issueCode(stores, confidential.client, user);
+    const { code } = await issueCode(t.stores, confidential.client, user);
     const post = await redeem(code, confidential, { origin: 'https://unregistered.example' });
     expect(post.headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -152,7 +142,7 @@ describe('CORS on the token endpoints (SEC-55)', () => {
       const refused = await preflight(url, 'https://unregistered.example');
       expect(refused.headers['access-control-allow-origin']).toBeUndefined();
       expect(refused.headers['access-control-allow-methods']).toBeUndefined();
-      const post = await app.inject({
+      const post = await t.app.inject({
         method: 'POST',
         url,
         headers: {
@@ -166,7 +156,7 @@ describe('CORS on the token endpoints (SEC-55)', () => {
   );
 
   it('the answer to a public client is readable by its origin', async () => {
-    const { code } = await issueCode(stores, spa.client, user, { codeChallenge: CHALLENGE });
+    const { code } = await issueCode(t.stores, spa.client, user, { codeChallenge: CHALLENGE });
     const response = await redeem(code, spa, { origin: SPA_ORIGIN }, { code_verifier: VERIFIER });
     expect(response.statusCode).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);

@@ -1,12 +1,7 @@
-import type { Stores, User } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   basicAuth,
-  buildTokenApp,
   createClient,
-  createUser,
   credentials,
   expectNoStoreJson,
   expectOAuthError,
@@ -15,48 +10,33 @@ import {
   postForm,
   REDIRECT_URI,
   type TestClient,
+  useParties,
+  useTokenApp,
 } from './testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-let user: User;
-let app1: TestClient;
+const t = useTokenApp();
+const p = useParties(t, ['app1']);
 
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildTokenApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
-
-beforeEach(async () => {
-  user = await createUser(stores);
-  app1 = await createClient(stores);
-});
-
-async function codeParams(client: TestClient = app1): Promise<Record<string, string>> {
-  const { code } = await issueCode(stores, client.client, user);
+async function codeParams(client: TestClient = p.app1): Promise<Record<string, string>> {
+  const { code } = await issueCode(t.stores, client.client, p.user);
   return { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI };
 }
 
 describe('client authentication (SEC-12)', () => {
   it('accepts client_secret_post', async () => {
-    const response = await postForm(app, '/api/oauth2/token', {
+    const response = await postForm(t.app, '/api/oauth2/token', {
       ...(await codeParams()),
-      ...credentials(app1),
+      ...credentials(p.app1),
     });
     expect(response.statusCode, response.body).toBe(200);
   });
 
   it('accepts client_secret_basic with form-url-encoded credentials containing special characters', async () => {
-    const special = await createClient(stores, {
+    const special = await createClient(t.stores, {
       clientId: `gh_sp:é+%/${Date.now()}`,
       secret: 'p@ss:w+rd %/é&=?',
     });
-    const response = await postForm(app, '/api/oauth2/token', await codeParams(special), {
+    const response = await postForm(t.app, '/api/oauth2/token', await codeParams(special), {
       authorization: basicAuth(special.client.clientId, special.secret!),
     });
     expect(response.statusCode, response.body).toBe(200);
@@ -64,11 +44,11 @@ describe('client authentication (SEC-12)', () => {
 
   it('refuses both methods at once with invalid_request', async () => {
     const response = await postForm(
-      app,
+      t.app,
       '/api/oauth2/token',
-      { ...(await codeParams()), ...credentials(app1) },
+      { ...(await codeParams()), ...credentials(p.app1) },
       {
-        authorization: basicAuth(app1.client.clientId, app1.secret!),
+        authorization: basicAuth(p.app1.client.clientId, p.app1.secret!),
       },
     );
     expectOAuthError(response, 400, 'invalid_request');
@@ -76,15 +56,15 @@ describe('client authentication (SEC-12)', () => {
 
   it('answers unknown client and wrong secret identically, with 401 invalid_client', async () => {
     const params = await codeParams();
-    const unknown = await postForm(app, '/api/oauth2/token', {
+    const unknown = await postForm(t.app, '/api/oauth2/token', {
       ...params,
       client_id: 'gh_nobody',
-      client_secret: app1.secret!,
+      client_secret: p.app1.secret!,
     });
-    const wrong = await postForm(app, '/api/oauth2/token', {
+    const wrong = await postForm(t.app, '/api/oauth2/token', {
       ...params,
-      client_id: app1.client.clientId,
-      client_secret: `${app1.secret}x`,
+      client_id: p.app1.client.clientId,
+      client_secret: `${p.app1.secret}x`,
     });
     expectOAuthError(unknown, 401, 'invalid_client');
     expectOAuthError(wrong, 401, 'invalid_client');
@@ -96,11 +76,11 @@ describe('client authentication (SEC-12)', () => {
 
   it('challenges with WWW-Authenticate: Basic when Basic was used, with the same body', async () => {
     const params = await codeParams();
-    const unknown = await postForm(app, '/api/oauth2/token', params, {
-      authorization: basicAuth('gh_nobody', app1.secret!),
+    const unknown = await postForm(t.app, '/api/oauth2/token', params, {
+      authorization: basicAuth('gh_nobody', p.app1.secret!),
     });
-    const wrong = await postForm(app, '/api/oauth2/token', params, {
-      authorization: basicAuth(app1.client.clientId, `${app1.secret}x`),
+    const wrong = await postForm(t.app, '/api/oauth2/token', params, {
+      authorization: basicAuth(p.app1.client.clientId, `${p.app1.secret}x`),
     });
     for (const response of [unknown, wrong]) {
       expectOAuthError(response, 401, 'invalid_client');
@@ -111,19 +91,19 @@ describe('client authentication (SEC-12)', () => {
 
   it('refuses a disabled client and a request without credentials', async () => {
     const params = await codeParams();
-    await stores.db.clients.update(app1.client.id, { disabled: true });
+    await t.stores.db.clients.update(p.app1.client.id, { disabled: true });
     expectOAuthError(
-      await postForm(app, '/api/oauth2/token', { ...params, ...credentials(app1) }),
+      await postForm(t.app, '/api/oauth2/token', { ...params, ...credentials(p.app1) }),
       401,
       'invalid_client',
     );
-    expectOAuthError(await postForm(app, '/api/oauth2/token', params), 401, 'invalid_client');
+    expectOAuthError(await postForm(t.app, '/api/oauth2/token', params), 401, 'invalid_client');
   });
 
   it.each(['client_secret', 'code', 'refresh_token'])('refuses %s in the URL query', async (name) => {
-    const params = { ...(await codeParams()), ...credentials(app1) };
+    const params = { ...(await codeParams()), ...credentials(p.app1) };
     const response = await postForm(
-      app,
+      t.app,
       `/api/oauth2/token?${name}=${encodeURIComponent(params[name] ?? 'x')}`,
       params,
     );
@@ -133,9 +113,9 @@ describe('client authentication (SEC-12)', () => {
 
 describe('token endpoint request and response format (SEC-13)', () => {
   it('refuses repeated parameters', async () => {
-    const params = { ...(await codeParams()), ...credentials(app1) };
+    const params = { ...(await codeParams()), ...credentials(p.app1) };
     for (const name of ['grant_type', 'code', 'client_id', 'redirect_uri']) {
-      const response = await postForm(app, '/api/oauth2/token', {
+      const response = await postForm(t.app, '/api/oauth2/token', {
         ...params,
         [name]: [params[name]!, params[name]!],
       });
@@ -145,13 +125,13 @@ describe('token endpoint request and response format (SEC-13)', () => {
 
   it('answers unknown grant types with unsupported_grant_type and a missing one with invalid_request', async () => {
     for (const grantType of ['password', 'client_credentials', 'implicit']) {
-      const response = await postForm(app, '/api/oauth2/token', {
+      const response = await postForm(t.app, '/api/oauth2/token', {
         grant_type: grantType,
-        ...credentials(app1),
+        ...credentials(p.app1),
       });
       expectOAuthError(response, 400, 'unsupported_grant_type');
     }
-    expectOAuthError(await postForm(app, '/api/oauth2/token', credentials(app1)), 400, 'invalid_request');
+    expectOAuthError(await postForm(t.app, '/api/oauth2/token', credentials(p.app1)), 400, 'invalid_request');
   });
 
   it.each([
@@ -162,7 +142,7 @@ describe('token endpoint request and response format (SEC-13)', () => {
       '--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nx\r\n--x--',
     ],
   ])('refuses a %s body with invalid_request', async (contentType, payload) => {
-    const response = await app.inject({
+    const response = await t.app.inject({
       method: 'POST',
       url: '/api/oauth2/token',
       headers: { 'content-type': contentType },
@@ -178,7 +158,7 @@ describe('token endpoint request and response format (SEC-13)', () => {
       '{"grant_type":["refresh_token"]}',
       '"x"',
     ]) {
-      const response = await app.inject({
+      const response = await t.app.inject({
         method: 'POST',
         url: '/api/oauth2/token',
         headers: { 'content-type': 'application/json' },
@@ -189,25 +169,25 @@ describe('token endpoint request and response format (SEC-13)', () => {
   });
 
   it('sends no-store, no-cache and JSON on success and on every kind of error', async () => {
-    const success = await postForm(app, '/api/oauth2/token', {
+    const success = await postForm(t.app, '/api/oauth2/token', {
       ...(await codeParams()),
-      ...credentials(app1),
+      ...credentials(p.app1),
     });
     expect(success.statusCode).toBe(200);
     expectNoStoreJson(success);
-    const badRequest = await app.inject({
+    const badRequest = await t.app.inject({
       method: 'POST',
       url: '/api/oauth2/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: formBody({ grant_type: 'authorization_code' }),
     });
     expectOAuthError(badRequest, 400, 'invalid_request');
-    const unauthorized = await postForm(app, '/api/oauth2/token', {
+    const unauthorized = await postForm(t.app, '/api/oauth2/token', {
       grant_type: 'refresh_token',
       refresh_token: 'x',
     });
     expectOAuthError(unauthorized, 401, 'invalid_client');
-    const tooLarge = await app.inject({
+    const tooLarge = await t.app.inject({
       method: 'POST',
       url: '/api/oauth2/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,21 +1,7 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTokenApp } from './testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTokenApp } from './testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildTokenApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const t = useTokenApp();
 
 describe('unknown paths and methods (API.md §10)', () => {
   it.each([
@@ -23,7 +9,7 @@ describe('unknown paths and methods (API.md §10)', () => {
     ['PUT', '/api/oauth2/revoke'],
     ['POST', '/api/oauth2/token/extra'],
   ] as const)('%s %s: 404 with the OAuth error body, never cached', async (method, url) => {
-    const response = await app.inject({ method, url });
+    const response = await t.app.inject({ method, url });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.headers['cache-control']).toBe('no-store');

@@ -1,21 +1,8 @@
-import type { Stores } from '@gatehouse/core';
-import { createTestStores } from '@gatehouse/service-kit/testing';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, buildTokenApp, expectOAuthError } from './testing/harness.js';
+import type { LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { basicAuth, expectOAuthError, useTokenApp } from './testing/harness.js';
 
-let stores: Stores & { close(): Promise<void> };
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  stores = await createTestStores();
-  app = await buildTokenApp(stores);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await stores?.close();
-});
+const t = useTokenApp();
 
 /** The SEC-30 answer itself, not some later invalid_request of the grant. */
 function expectRefused(response: LightMyRequestResponse): void {
@@ -24,7 +11,7 @@ function expectRefused(response: LightMyRequestResponse): void {
 }
 
 function postRaw(url: string, payload: string, headers: Record<string, string> = {}) {
-  return app.inject({
+  return t.app.inject({
     method: 'POST',
     url,
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -53,7 +40,7 @@ describe('NUL and invalid UTF-8 are invalid_request before any lookup (SEC-30)',
       Buffer.from([0xff, 0xfe]),
       Buffer.from('&client_secret=s'),
     ]);
-    const response = await app.inject({
+    const response = await t.app.inject({
       method: 'POST',
       url: '/api/oauth2/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -63,7 +50,7 @@ describe('NUL and invalid UTF-8 are invalid_request before any lookup (SEC-30)',
   });
 
   it('a NUL in a JSON body', async () => {
-    const response = await app.inject({
+    const response = await t.app.inject({
       method: 'POST',
       url: '/api/oauth2/token',
       headers: { 'content-type': 'application/json' },

@@ -26,6 +26,7 @@ import {
 export { unique };
 
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { resourceService } from '../app.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijklmnop';
@@ -36,27 +37,63 @@ export async function registerResource(app: FastifyInstance, options: ServiceOpt
   await app.register(resourceService, options);
 }
 
-export interface TestApp {
-  app: FastifyInstance;
-  stores: TestStores;
-  config: Config;
-  close(): Promise<void>;
+/** How a test file builds its app on its stores; by default the resource service as its server runs it. */
+export type BuildApp = (stores: TestStores, config: Config) => Promise<FastifyInstance>;
+
+export interface TestAppOptions {
+  /** Configuration variables over the test defaults. */
+  env?: Record<string, string>;
+  /** `false`: no GATEHOUSE_ADMIN_TOKEN, so the admin API is off. */
+  admin?: boolean;
+  build?: BuildApp;
 }
 
-/** Fresh stores and the resource service on them; `env` are configuration variables. */
-export async function openTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const stores = await createTestStores();
-  const config = testConfig({ GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
-  const app = await buildTestApp(registerResource, { stores, config });
+/** What a test file shares: its own stores, its configuration and the app on them. */
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly stores: TestStores;
+  readonly config: Config;
+}
+
+/**
+ * Fresh stores and the resource service on them, opened before the tests of the file (or of
+ * the `describe` it is called in) and closed after them; read `app`, `stores` and `config`
+ * inside tests and hooks, not at the top of the file.
+ */
+export function useTestApp(options: TestAppOptions = {}): TestApp {
+  const {
+    env = {},
+    admin = true,
+    build = (stores, config) => buildTestApp(registerResource, { stores, config }),
+  } = options;
+  let stores: TestStores | undefined;
+  let config: Config | undefined;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    stores = await createTestStores();
+    config = testConfig({ ...(admin ? { GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN } : {}), ...env });
+    app = await build(stores, config);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stores?.close();
+  });
   return {
-    app,
-    stores,
-    config,
-    async close() {
-      await app.close();
-      await stores.close();
+    get app() {
+      return opened(app);
+    },
+    get stores() {
+      return opened(stores);
+    },
+    get config() {
+      return opened(config);
     },
   };
+}
+
+function opened<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('the test app is not open yet: read it inside a test or a hook');
+  return value;
 }
 
 /** A user named `name` (unique by default). */

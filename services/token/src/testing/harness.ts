@@ -3,13 +3,16 @@ import { type Config, mintNewFamilyToken, type Stores, sha256Hex } from '@gateho
 import {
   buildTestApp,
   type CodeOverrides,
+  createClient,
+  createTestStores,
+  createUser,
   issueCode,
   TEST_REDIRECT_URI,
   type TestClient,
   testConfig,
 } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { tokenService } from '../app.js';
 
 // Users, clients and codes come from the one test world, as every service's tests have them.
@@ -29,6 +32,66 @@ export function buildTokenApp(stores: Stores, config: Config = testConfig()): Pr
     },
     { stores, config },
   );
+}
+
+export type TestStores = Stores & { close(): Promise<void> };
+
+/** What a test file shares: its own stores and the token service on them. */
+export interface TokenApp {
+  readonly stores: TestStores;
+  readonly app: FastifyInstance;
+}
+
+/**
+ * Fresh stores and the token service on them, opened before the file's tests and closed after
+ * them; read `stores` and `app` inside tests and hooks, not at the top of the file.
+ */
+export function useTokenApp(config?: Config): TokenApp {
+  let stores: TestStores | undefined;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    stores = await createTestStores();
+    app = await buildTokenApp(stores, config);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stores?.close();
+  });
+  return {
+    get stores() {
+      return opened(stores, 'stores');
+    },
+    get app() {
+      return opened(app, 'app');
+    },
+  };
+}
+
+/** A user and named confidential clients, `names` saying what the tests call each client. */
+export type Parties<Name extends string> = { readonly user: User } & { readonly [K in Name]: TestClient };
+
+/** Before each test: a fresh user and one fresh confidential client per name, in that order. */
+export function useParties<const Name extends string>(t: TokenApp, names: readonly Name[]): Parties<Name> {
+  let user: User | undefined;
+  const clients = new Map<string, TestClient>();
+  beforeEach(async () => {
+    user = await createUser(t.stores);
+    for (const name of names) clients.set(name, await createClient(t.stores));
+  });
+  const parties = {
+    get user() {
+      return opened(user, 'user');
+    },
+  };
+  for (const name of names) {
+    Object.defineProperty(parties, name, { get: () => opened(clients.get(name), name), enumerable: true });
+  }
+  return parties as Parties<Name>;
+}
+
+function opened<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`${name} is not open yet: read it inside a test or a hook`);
+  return value;
 }
 
 export type Params = Record<string, string | string[]>;
