@@ -1,7 +1,7 @@
 import type { JobQueue } from '@gatehouse/core';
+import { useOpened } from '@gatehouse/core/testing';
 import { sqlExecutorOf } from '@gatehouse/db';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
-import { afterAll, beforeAll } from 'vitest';
 import { startPgBossQueue } from '../pg-boss-queue.js';
 import { JOB_QUEUES } from '../workers.js';
 
@@ -17,32 +17,16 @@ export interface QueueDatabase {
  * and `queue` inside tests and hooks, not at the top of the file.
  */
 export function useQueueDatabase(): QueueDatabase {
-  let database: TestDatabase | undefined;
-  let queue: JobQueue | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    queue = await startPgBossQueue({
-      executor: sqlExecutorOf(database.database),
-      queues: JOB_QUEUES,
-      pollingIntervalSeconds: 0.5,
-    });
+  return useOpened(['database', 'queue'], async (defer) => {
+    const database = defer(await createTestDatabase(), (opened) => opened.close());
+    const queue = defer(
+      await startPgBossQueue({
+        executor: sqlExecutorOf(database.database),
+        queues: JOB_QUEUES,
+        pollingIntervalSeconds: 0.5,
+      }),
+      (opened) => opened.stop(),
+    );
+    return { database, queue };
   });
-  afterAll(async () => {
-    await queue?.stop();
-    await database?.close();
-  });
-  return {
-    get database() {
-      return opened(database);
-    },
-    get queue() {
-      return opened(queue);
-    },
-  };
-}
-
-function opened<T>(value: T | undefined): T {
-  if (value === undefined)
-    throw new Error('the test database is not open yet: read it inside a test or a hook');
-  return value;
 }

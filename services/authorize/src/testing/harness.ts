@@ -2,7 +2,9 @@
  * Test support for the authorize service (excluded from the build). Real stores only:
  * users and clients come from the test world, requests go through `inject`.
  */
+
 import type { Client, Config, Stores, User } from '@gatehouse/core';
+import { useOpened } from '@gatehouse/core/testing';
 import { hashPassword } from '@gatehouse/service-kit';
 import { Browser as ScriptedBrowser } from '@gatehouse/service-kit/browser';
 import {
@@ -14,7 +16,6 @@ import {
   testConfig,
 } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll } from 'vitest';
 import { type AuthorizeServiceOptions, authorizeService } from '../app.js';
 
 export const ISSUER = 'http://localhost:3000';
@@ -72,43 +73,16 @@ export interface AuthorizeAppOptions {
 export function useAuthorizeApp(options: AuthorizeAppOptions & { production: true }): AuthorizeApps;
 export function useAuthorizeApp(options?: AuthorizeAppOptions): AuthorizeApp;
 export function useAuthorizeApp(options: AuthorizeAppOptions = {}): AuthorizeApps {
-  let stores: TestStores | undefined;
-  let app: FastifyInstance | undefined;
-  let production: FastifyInstance | undefined;
-  beforeAll(async () => {
-    stores = await createTestStores();
+  return useOpened(['stores', 'app', 'production'], async (defer) => {
+    const stores = defer(await createTestStores(), (opened) => opened.close());
     const config = typeof options.config === 'function' ? options.config() : options.config;
-    app = await buildApp(
-      stores,
-      config,
-      options.loginThrottle ? { loginThrottle: options.loginThrottle } : {},
-    );
-    if (options.production) production = await buildApp(stores, productionConfig());
+    const services = options.loginThrottle ? { loginThrottle: options.loginThrottle } : {};
+    const app = defer(await buildApp(stores, config, services), (opened) => opened.close());
+    const production = options.production
+      ? defer(await buildApp(stores, productionConfig()), (opened) => opened.close())
+      : undefined;
+    return { stores, app, production };
   });
-  afterAll(async () => {
-    await app?.close();
-    await production?.close();
-    await stores?.close();
-  });
-  return {
-    get stores() {
-      return opened(stores, 'stores');
-    },
-    get app() {
-      return opened(app, 'app');
-    },
-    get production() {
-      if (!options.production)
-        throw new Error('useAuthorizeApp: pass { production: true } for the production app');
-      return opened(production, 'production');
-    },
-  };
-}
-
-function opened<T>(value: T | undefined, name: string): T {
-  if (value === undefined)
-    throw new Error(`useAuthorizeApp: ${name} is opened in beforeAll; read it inside a test or hook`);
-  return value;
 }
 
 let sequence = 0;

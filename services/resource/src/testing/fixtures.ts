@@ -3,6 +3,7 @@
  * Redis when DATABASE_URL / REDIS_URL are set), opened once per test file, and
  * helpers that write state the way the other services would.
  */
+
 import {
   type Client,
   type Config,
@@ -12,6 +13,7 @@ import {
   TOKEN_PREFIX,
   type User,
 } from '@gatehouse/core';
+import { useOpened } from '@gatehouse/core/testing';
 import type { ServiceOptions } from '@gatehouse/service-kit';
 import {
   buildTestApp,
@@ -26,7 +28,6 @@ import {
 export { unique };
 
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll } from 'vitest';
 import { resourceService } from '../app.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijklmnop';
@@ -66,34 +67,12 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     admin = true,
     build = (stores, config) => buildTestApp(registerResource, { stores, config }),
   } = options;
-  let stores: TestStores | undefined;
-  let config: Config | undefined;
-  let app: FastifyInstance | undefined;
-  beforeAll(async () => {
-    stores = await createTestStores();
-    config = testConfig({ ...(admin ? { GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN } : {}), ...env });
-    app = await build(stores, config);
+  return useOpened(['app', 'stores', 'config'], async (defer) => {
+    const stores = defer(await createTestStores(), (opened) => opened.close());
+    const config = testConfig({ ...(admin ? { GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN } : {}), ...env });
+    const app = defer(await build(stores, config), (opened) => opened.close());
+    return { app, stores, config };
   });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
-  });
-  return {
-    get app() {
-      return opened(app);
-    },
-    get stores() {
-      return opened(stores);
-    },
-    get config() {
-      return opened(config);
-    },
-  };
-}
-
-function opened<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error('the test app is not open yet: read it inside a test or a hook');
-  return value;
 }
 
 /** A user named `name` (unique by default). */

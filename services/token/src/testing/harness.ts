@@ -1,5 +1,6 @@
 import type { User } from '@gatehouse/core';
 import { type Config, mintNewFamilyToken, type Stores, sha256Hex } from '@gatehouse/core';
+import { useOpened } from '@gatehouse/core/testing';
 import {
   buildTestApp,
   type CodeOverrides,
@@ -12,7 +13,7 @@ import {
   testConfig,
 } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { beforeEach, expect } from 'vitest';
 import { tokenService } from '../app.js';
 
 // Users, clients and codes come from the one test world, as every service's tests have them.
@@ -47,24 +48,11 @@ export interface TokenApp {
  * them; read `stores` and `app` inside tests and hooks, not at the top of the file.
  */
 export function useTokenApp(config?: Config): TokenApp {
-  let stores: TestStores | undefined;
-  let app: FastifyInstance | undefined;
-  beforeAll(async () => {
-    stores = await createTestStores();
-    app = await buildTokenApp(stores, config);
+  return useOpened(['stores', 'app'], async (defer) => {
+    const stores = defer(await createTestStores(), (opened) => opened.close());
+    const app = defer(await buildTokenApp(stores, config), (opened) => opened.close());
+    return { stores, app };
   });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
-  });
-  return {
-    get stores() {
-      return opened(stores, 'stores');
-    },
-    get app() {
-      return opened(app, 'app');
-    },
-  };
 }
 
 /** A user and named confidential clients, `names` saying what the tests call each client. */
