@@ -15,6 +15,7 @@ export type Opened<T> = { readonly [K in keyof T]-?: NonNullable<T[K]> };
 export function useOpened<T extends object>(
   fields: readonly (keyof T & string)[],
   open: (defer: Defer) => Promise<T>,
+  options: { timeoutMs?: number } = {},
 ): Opened<T> {
   let opened: T | undefined;
   const closers: (() => Promise<unknown>)[] = [];
@@ -23,7 +24,7 @@ export function useOpened<T extends object>(
       closers.push(() => close(value));
       return value;
     });
-  });
+  }, options.timeoutMs);
   afterAll(async () => {
     for (const close of closers.reverse()) await close();
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { sha256Hex } from '../../crypto.js';
 import type { Client, DurableStores, NewClient, NewRefreshToken, NewUser, User } from '../../ports/index.js';
 import {
@@ -7,6 +7,7 @@ import {
   type PresentedRefreshToken,
   readRefreshToken,
 } from '../../token/refresh-token-format.js';
+import { useOpened } from '../use-opened.js';
 
 /** What a contract suite needs from an implementation: fresh, empty stores and a way to dispose of them. */
 export interface DurableStoresUnderTest {
@@ -36,17 +37,12 @@ export type OpenDurableStoresWithLegacyTokens = () => Promise<DurableStoresWithL
  * `open` gave. Generous timeout: the first database of a run may be built from scratch.
  */
 export function useUnderTest<T extends DurableStoresUnderTest>(open: () => Promise<T>): () => T {
-  let underTest: T | undefined;
-  beforeAll(async () => {
-    underTest = await open();
-  }, 120_000);
-  afterAll(async () => {
-    await underTest?.close();
-  });
-  return () => {
-    if (!underTest) throw new Error('stores are not open (did beforeAll fail?)');
-    return underTest;
-  };
+  const handle = useOpened(
+    ['underTest'],
+    async (defer) => ({ underTest: defer(await open(), (opened) => opened.close()) }),
+    { timeoutMs: 120_000 },
+  );
+  return () => handle.underTest;
 }
 
 /** `useUnderTest` for suites that need only the stores. */
