@@ -3,9 +3,21 @@
  * client id and one-time secret; afterwards the console never shows that secret again.
  */
 import { sha256Hex } from '@gatehouse/core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectCleanPages, signInAtProvider, text, waitForPath } from './flows.js';
 import { SKIP_BROWSER, useSuite } from './harness.js';
+
+/**
+ * The id of the focused element, once it is `expected` or after 5 s. Chromium applies
+ * `autofocus` at its next rendering step, after the element is already in the DOM.
+ */
+async function focusedField(page: Page, expected: string): Promise<string | undefined> {
+  await page
+    .waitForFunction((id) => document.activeElement?.id === id, expected, { timeout: 5_000 })
+    .catch(() => undefined);
+  return page.evaluate(() => document.activeElement?.id);
+}
 
 describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
   const suite = useSuite();
@@ -109,7 +121,7 @@ describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
     await page.goto(`${suite.world.provider}/console/apps/new`);
     await signInAtProvider(s, page, user);
     await waitForPath(page, suite.world.provider, '/console/apps/new');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('name');
+    expect(await focusedField(page, 'name')).toBe('name');
 
     // The homepage is the first field in error: the browser puts the cursor there.
     await page.getByLabel('Name').fill('Rotate Test');
@@ -118,7 +130,7 @@ describe.skipIf(SKIP_BROWSER)('the developer console (Chromium)', () => {
     await page.getByLabel('Redirect URIs').fill('https://rotate.example/cb#fragment');
     await page.getByRole('button', { name: 'Register app' }).click();
     await page.locator('#homepage_url-error').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('homepage_url');
+    expect(await focusedField(page, 'homepage_url')).toBe('homepage_url');
     await s.shot(page, 'console-form-errors');
 
     await page.getByLabel('Homepage URL').fill('');
