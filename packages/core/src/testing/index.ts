@@ -2,4 +2,5 @@
 // and `useOpened`, the one way a test file opens and closes its fixture.
 export * from './cache/index.js';
 export * from './durable/index.js';
+export { sampleClient } from './memory/authorize-stores.js';
 export * from './use-opened.js';

@@ -1,26 +1,16 @@
-import type { Client } from '@gatehouse/core';
+import { sampleClient } from '@gatehouse/core/testing';
 import { describe, expect, it } from 'vitest';
 import { PageError } from '../browser/page-error.js';
 import { checkReturnUri, checkTopupTarget, successReturnUrl } from './topup-target.js';
 
-const client: Client = {
-  id: 1,
+const client = sampleClient({
   clientId: 'gh_target_test',
   secretHash: null,
   name: 'Wallet App',
-  description: '',
   homepageUrl: 'https://app.example.com/',
   redirectUris: ['https://app.example.com/oauth/callback', 'http://localhost:5173/cb'],
   allowedScopes: ['balance'],
-  ownerUserId: null,
-  tokenEndpointAuthMethod: 'none',
-  allowedOrigins: [],
-  deviceGrantEnabled: false,
-  trusted: false,
-  disabled: false,
-  createdAt: new Date(0),
-  updatedAt: new Date(0),
-};
+});
 
 describe('return_uri (API.md §5)', () => {
   it.each([
