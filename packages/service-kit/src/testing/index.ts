@@ -14,9 +14,10 @@ import type { ServiceOptions } from '../types.js';
  * when DATABASE_URL is set) and a cache (memory, or Redis with a private key prefix
  * when REDIS_URL is set). Call once per file (beforeAll) and close in afterAll.
  */
-export async function createTestStores(
-  options: { jobs?: boolean } = {},
-): Promise<Stores & { close(): Promise<void> }> {
+/** A test file's own stores, closed when the file is done. */
+export type TestStores = Stores & { close(): Promise<void> };
+
+export async function createTestStores(options: { jobs?: boolean } = {}): Promise<TestStores> {
   const [database, cache] = await Promise.all([createTestDatabase(), createTestCache()]);
   // `jobs`: the durable queue on this database, as openStores has it (polled often, for tests
   // that wait on a delivery); without it, nothing works jobs in the background.

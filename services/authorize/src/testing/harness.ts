@@ -13,6 +13,7 @@ import {
   createTestStores,
   createUser,
   injectTransport,
+  type TestStores,
   testConfig,
 } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -45,7 +46,7 @@ export function productionConfig(): Config {
   });
 }
 
-export type TestStores = Awaited<ReturnType<typeof createTestStores>>;
+export type { TestStores };
 
 /** A test file's stores and app; read its fields inside tests and hooks (they exist from beforeAll on). */
 export interface AuthorizeApp {

@@ -21,6 +21,7 @@ import {
   createTestStores,
   createUser as createTestUser,
   issueTokens,
+  type TestStores,
   testConfig,
   unique,
 } from '@gatehouse/service-kit/testing';
@@ -32,7 +33,7 @@ import { resourceService } from '../app.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijklmnop';
 
-export type TestStores = Stores & { close(): Promise<void> };
+export type { TestStores };
 
 export async function registerResource(app: FastifyInstance, options: ServiceOptions): Promise<void> {
   await app.register(resourceService, options);

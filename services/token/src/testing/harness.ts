@@ -10,6 +10,7 @@ import {
   issueCode,
   TEST_REDIRECT_URI,
   type TestClient,
+  type TestStores,
   testConfig,
 } from '@gatehouse/service-kit/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -35,7 +36,7 @@ export function buildTokenApp(stores: Stores, config: Config = testConfig()): Pr
   );
 }
 
-export type TestStores = Stores & { close(): Promise<void> };
+export type { TestStores };
 
 /** What a test file shares: its own stores and the token service on them. */
 export interface TokenApp {
