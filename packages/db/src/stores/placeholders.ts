@@ -8,3 +8,8 @@ import { type Column, sql } from 'drizzle-orm';
 export function placeholder(name: string, column: Column) {
   return sql.param(sql.placeholder(name), column);
 }
+
+/** A prepared-statement placeholder for a whole column of a batch: a Postgres `type[]`, for `unnest`. */
+export function arrayPlaceholder(name: string, type: 'int' | 'text') {
+  return sql`${sql.placeholder(name)}::${sql.raw(type)}[]`;
+}

@@ -7,7 +7,7 @@ import { and, eq, exists, getTableColumns, gt, isNull, type Placeholder, type SQ
 import type { Db } from '../connection.js';
 import { refreshTokenFamilies } from '../schema/refresh-token-families.js';
 import { users } from '../schema/users.js';
-import { placeholder } from './placeholders.js';
+import { arrayPlaceholder, placeholder } from './placeholders.js';
 
 /** A rotation request's values as SQL: placeholders of one request, or columns of a batch's row. */
 interface RotationValues {
@@ -85,7 +85,7 @@ export function prepareRotate(db: Db) {
  */
 export function prepareRotateMany(db: Db) {
   const f = refreshTokenFamilies;
-  const p = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}[]`;
+  const p = arrayPlaceholder;
   const requests = sql`unnest(${p('index', 'int')}, ${p('familyId', 'text')}, ${p('generation', 'int')},
     ${p('oldHash', 'text')}, ${p('nextHash', 'text')}, ${p('keyHash', 'text')}, ${p('clientId', 'int')},
     ${p('requestedScopes', 'text')}, ${p('now', 'text')})
@@ -159,7 +159,7 @@ export function prepareCreateForActiveUser(db: Db) {
  */
 export function prepareCreateManyForActiveUsers(db: Db) {
   const f = refreshTokenFamilies;
-  const p = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}[]`;
+  const p = arrayPlaceholder;
   const requests = sql`unnest(${p('familyId', 'text')}, ${p('clientId', 'int')}, ${p('userId', 'int')},
     ${p('scopes', 'text')}, ${p('tokenHash', 'text')}, ${p('keyHash', 'text')}, ${p('expiresAt', 'text')},
     ${p('authTime', 'int')}, ${p('sid', 'text')})
