@@ -319,6 +319,9 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       options.redis === 'cluster'
         ? await Promise.all(Array.from({ length: 6 }, () => freePort()))
         : [redisPort];
+    // A cluster node's bus listens on port + 10000 unless told otherwise: a port nobody checked,
+    // and in the kernel's ephemeral range, so each node gets a bus port from freePort too.
+    const busPorts = redisNodes.length > 1 ? await Promise.all(redisNodes.map(() => freePort())) : [];
     const redises = redisNodes.map((port, i) =>
       start({
         name: redisNodes.length === 1 ? 'redis' : `redis-${i + 1}`,
@@ -340,6 +343,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
             : [
                 '--cluster-enabled',
                 'yes',
+                '--cluster-port',
+                String(busPorts[i]),
                 '--cluster-config-file',
                 join(redisDir, `nodes-${port}.conf`),
                 '--cluster-node-timeout',
